@@ -1,0 +1,7 @@
+"""``python -m routing``: same as the ``routing`` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

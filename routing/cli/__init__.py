@@ -1,0 +1,43 @@
+"""Command-line interface: ``routing ...`` or ``python -m routing ...``.
+
+Each command group lives in its own module and registers on :data:`app`; :func:`main` turns
+the toolkit's typed errors into one clear line on stderr and the error's exit code.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from ..exceptions import RoutingError
+from . import claims, data, places, reach, route  # noqa: F401  (registers the commands)
+from ._app import app, err_console
+
+__all__ = ["app", "main"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; return the process exit code."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except RoutingError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        return exc.exit_code
+    except SystemExit as exc:  # typer/click exits (help, usage errors)
+        return int(exc.code or 0)
+    except KeyboardInterrupt:
+        err_console.print("interrupted")
+        return 130
+    except Exception as exc:  # click usage errors when standalone_mode is off
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            return exc.exit_code
+        if isinstance(exc, click.exceptions.Abort):
+            return 1
+        raise
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,5 @@
+"""CLI commands (places)."""
+
+from __future__ import annotations
+
+from ._app import app  # noqa: F401

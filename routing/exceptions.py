@@ -1,0 +1,112 @@
+"""Typed exceptions raised by the toolkit, all in one place.
+
+Every error a user can provoke with bad input derives from :class:`RoutingError`; the CLI
+turns each into a one-line message and the exit code given by ``exit_code``.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AmbiguousPlaceError",
+    "CacheError",
+    "ClaimFileError",
+    "DataNotFoundError",
+    "DataOutsideBoundsError",
+    "NoRouteError",
+    "OffNetworkError",
+    "OverpassUnavailableError",
+    "PlaceNotFoundError",
+    "ProfileError",
+    "RoutingError",
+]
+
+
+class RoutingError(Exception):
+    """Base class of every error the toolkit raises on purpose."""
+
+    exit_code: int = 1
+
+
+class DataNotFoundError(RoutingError):
+    """Input data (a file, directory or named region's source) does not exist or is unreadable."""
+
+    exit_code = 3
+
+
+class DataOutsideBoundsError(RoutingError):
+    """A requested bounding box does not overlap the data source."""
+
+    exit_code = 3
+
+
+class CacheError(RoutingError):
+    """A cached network is corrupt, stale or unwritable."""
+
+    exit_code = 3
+
+
+class OverpassUnavailableError(RoutingError):
+    """The Overpass API could not be reached (no network, refused, timed out)."""
+
+    exit_code = 3
+
+
+class PlaceNotFoundError(RoutingError):
+    """A place name matched nothing in the gazetteer.
+
+    Parameters
+    ----------
+    query
+        The name the user gave.
+    suggestions
+        Close names the user may have meant, best first.
+    """
+
+    exit_code = 2
+
+    def __init__(self, query: str, suggestions: list[str] | None = None) -> None:
+        self.query = query
+        self.suggestions = suggestions or []
+        msg = f"unknown place {query!r}"
+        if self.suggestions:
+            msg += "; did you mean: " + ", ".join(self.suggestions) + "?"
+        super().__init__(msg)
+
+
+class AmbiguousPlaceError(RoutingError):
+    """A place name matched several distinct places; the user must pick one."""
+
+    exit_code = 2
+
+    def __init__(self, query: str, candidates: list[str]) -> None:
+        self.query = query
+        self.candidates = candidates
+        lines = "\n".join(f"  - {c}" for c in candidates)
+        super().__init__(
+            f"place name {query!r} is ambiguous; candidates:\n{lines}\n"
+            "give a more specific name, 'Name, Country', or 'lat,lon'"
+        )
+
+
+class OffNetworkError(RoutingError):
+    """A point lies farther from any road than the allowed snap distance."""
+
+    exit_code = 4
+
+
+class NoRouteError(RoutingError):
+    """No route exists between two points under the given constraints."""
+
+    exit_code = 4
+
+
+class ProfileError(RoutingError):
+    """A speed profile is unknown or a profile file is malformed."""
+
+    exit_code = 2
+
+
+class ClaimFileError(RoutingError):
+    """A claim file is malformed; the message names the claim id and line."""
+
+    exit_code = 2

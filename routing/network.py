@@ -1,0 +1,499 @@
+"""The road network model shared by every data source and every analysis.
+
+A :class:`RoadNetwork` holds one record per road *segment* between two junctions (or a
+junction and a dead end) in compact columnar form: pandas frames for nodes and edges and one
+flat coordinate array for all edge geometries. That form is what the cache stores and what the
+routing engine reads. :meth:`RoadNetwork.to_graph` gives the same network as an
+osmnx-compatible :class:`networkx.MultiDiGraph` (``x``/``y`` in lon/lat, ``length`` in metres,
+``highway``, ``ref``, ``name``, ``oneway``, ``reversed``, ``bridge``, ``tunnel``, ``geometry``),
+so osmnx functions such as ``plot_graph``, ``routing.add_edge_speeds`` and
+``distance.nearest_nodes`` work on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+from functools import cached_property
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import shapely
+from scipy.sparse import coo_array
+from scipy.sparse.csgraph import connected_components
+
+__all__ = [
+    "EARTH_RADIUS_M",
+    "ROAD_CLASSES",
+    "NetworkMeta",
+    "NetworkSummary",
+    "RoadNetwork",
+    "haversine_m",
+    "polyline_lengths_m",
+]
+
+# Same mean Earth radius as osmnx.distance.great_circle, so lengths agree with osmnx to the mm.
+EARTH_RADIUS_M = 6_371_009.0
+
+# OSM highway classes, most important first; the order is used for styling and summaries.
+ROAD_CLASSES: tuple[str, ...] = (
+    "motorway",
+    "trunk",
+    "primary",
+    "secondary",
+    "tertiary",
+    "unclassified",
+    "residential",
+    "motorway_link",
+    "trunk_link",
+    "primary_link",
+    "secondary_link",
+    "tertiary_link",
+    "living_street",
+    "service",
+    "track",
+    "road",
+)
+
+EDGE_COLUMNS = ("u", "v", "length", "highway", "ref", "name", "oneway", "bridge", "tunnel",
+                "maxspeed")
+
+
+def haversine_m(
+    lon1: np.ndarray | float,
+    lat1: np.ndarray | float,
+    lon2: np.ndarray | float,
+    lat2: np.ndarray | float,
+) -> np.ndarray:
+    """Great-circle distance in metres (vectorised; same formula as osmnx)."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dphi = p2 - p1
+    dlmb = np.radians(np.asarray(lon2) - np.asarray(lon1))
+    h = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
+    return np.asarray(2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))))
+
+
+def polyline_lengths_m(coords: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Length in metres of each polyline stored as ``coords[offsets[i]:offsets[i+1]]``."""
+    seg = haversine_m(coords[:-1, 0], coords[:-1, 1], coords[1:, 0], coords[1:, 1])
+    # Segments that straddle two polylines are zeroed: each polyline's last vertex is
+    # followed by the next polyline's first.
+    seg[offsets[1:-1] - 1] = 0.0
+    cum = np.concatenate([[0.0], np.cumsum(seg)])
+    return np.asarray(cum[offsets[1:] - 1] - cum[offsets[:-1]])
+
+
+@dataclass(frozen=True)
+class NetworkMeta:
+    """Provenance of a network: what every figure built on it must state.
+
+    Attributes
+    ----------
+    source
+        Human name of the data source, e.g. ``"OpenMapTiles planet (vector tiles)"``.
+    path
+        File, directory or URL the data was read from.
+    osm_date
+        Date of the OSM data (ISO ``YYYY-MM-DD``), or ``"unknown"``.
+    zoom
+        Vector-tile zoom level, ``None`` for OSM files and Overpass.
+    resolution_m
+        Coordinate grid resolution in metres (vector tiles quantise vertices), ``None`` if exact.
+    generalized
+        True when lines were simplified (low-zoom tiles): lengths come out short.
+    road_classes
+        OSM highway classes included.
+    attribution
+        Attribution text every output must carry.
+    region
+        Named region the network was built for, if any.
+    bbox
+        ``(west, south, east, north)`` the network was cut to, if any.
+    """
+
+    source: str
+    path: str
+    osm_date: str = "unknown"
+    zoom: int | None = None
+    resolution_m: float | None = None
+    generalized: bool = False
+    road_classes: tuple[str, ...] = ()
+    attribution: str = "(c) OpenStreetMap contributors"
+    region: str | None = None
+    bbox: tuple[float, float, float, float] | None = None
+
+    def describe(self) -> str:
+        """One line naming source, date and resolution, for assumption footers."""
+        parts = [self.source, f"OSM data of {self.osm_date}"]
+        if self.zoom is not None:
+            parts.append(f"zoom {self.zoom}")
+        if self.resolution_m:
+            parts.append(f"~{self.resolution_m:.1f} m grid")
+        if self.generalized:
+            parts.append("generalized lines (lengths run short)")
+        if self.road_classes:
+            parts.append("classes: " + "/".join(self.road_classes))
+        return ", ".join(parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> NetworkMeta:
+        d = dict(d)
+        for key in ("road_classes", "bbox"):
+            if d.get(key) is not None:
+                d[key] = tuple(d[key])
+        return cls(**d)
+
+
+@dataclass(frozen=True)
+class NetworkSummary:
+    """Size and connectivity of a network (what ``routing data info`` prints)."""
+
+    nodes: int
+    edges: int
+    km_total: float
+    km_by_class: dict[str, float]
+    edges_by_class: dict[str, int]
+    components: int
+    largest_component_share: float
+    bbox: tuple[float, float, float, float]
+
+
+@dataclass
+class RoadNetwork:
+    """A routable road network in columnar form.
+
+    Attributes
+    ----------
+    nodes
+        Frame indexed ``0..n-1`` with columns ``x`` (lon), ``y`` (lat), ``osmid``.
+    edges
+        Frame indexed ``0..m-1``, one row per road segment, with columns ``u``, ``v`` (node
+        indices), ``length`` (m), ``highway`` (OSM class), ``ref``, ``name`` (``""`` if none),
+        ``oneway`` (travel only ``u -> v``), ``bridge``, ``tunnel`` (bool), ``maxspeed`` (km/h,
+        NaN if not tagged).
+    coords
+        ``(k, 2)`` float array of lon/lat vertices of all edge geometries, concatenated.
+    offsets
+        ``(m + 1,)`` int array: edge ``i``'s vertices are ``coords[offsets[i]:offsets[i+1]]``,
+        running from ``u`` to ``v``.
+    meta
+        Provenance.
+    places
+        Named places found in the source (for the gazetteer): columns ``name``, ``name_en``,
+        ``name_ar``, ``kind``, ``rank``, ``x``, ``y``.
+    borders
+        International borders from the source as ``(coords, offsets)`` (for maps), or ``None``.
+    """
+
+    nodes: pd.DataFrame
+    edges: pd.DataFrame
+    coords: np.ndarray
+    offsets: np.ndarray
+    meta: NetworkMeta
+    places: pd.DataFrame = field(default_factory=lambda: _empty_places())
+    borders: tuple[np.ndarray, np.ndarray] | None = None
+
+    # ------------------------------------------------------------------ basics
+    @property
+    def n_nodes(self) -> int:
+        return len(self.nodes)
+
+    @property
+    def n_edges(self) -> int:
+        return len(self.edges)
+
+    def __repr__(self) -> str:
+        return (
+            f"<RoadNetwork {self.n_nodes:,} nodes, {self.n_edges:,} edges, "
+            f"{self.edges['length'].sum() / 1000:,.0f} km; {self.meta.describe()}>"
+        )
+
+    def edge_coords(self, i: int) -> np.ndarray:
+        """Vertices (lon, lat) of edge ``i`` from ``u`` to ``v``."""
+        return self.coords[self.offsets[i] : self.offsets[i + 1]]
+
+    @cached_property
+    def geometries(self) -> np.ndarray:
+        """Shapely LineStrings of all edges (built once, vectorised)."""
+        counts = np.diff(self.offsets)
+        index = np.repeat(np.arange(self.n_edges), counts)
+        return np.asarray(shapely.linestrings(self.coords, indices=index))
+
+    @cached_property
+    def edge_tree(self) -> shapely.STRtree:
+        """Spatial index over edge geometries (lon/lat)."""
+        return shapely.STRtree(self.geometries)
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        x, y = self.nodes["x"].to_numpy(), self.nodes["y"].to_numpy()
+        return (float(x.min()), float(y.min()), float(x.max()), float(y.max()))
+
+    # ------------------------------------------------------------- connectivity
+    def component_labels(self) -> np.ndarray:
+        """Weakly connected component label of each node."""
+        u = self.edges["u"].to_numpy()
+        v = self.edges["v"].to_numpy()
+        adj = coo_array((np.ones(len(u), dtype=np.int8), (u, v)),
+                        shape=(self.n_nodes, self.n_nodes))
+        _, labels = connected_components(adj, directed=False)
+        return np.asarray(labels)
+
+    def summary(self) -> NetworkSummary:
+        """Sizes, kilometres per road class and connectivity."""
+        labels = self.component_labels()
+        edge_comp = labels[self.edges["u"].to_numpy()]
+        km = self.edges["length"].to_numpy() / 1000.0
+        km_by_comp = np.bincount(edge_comp, weights=km) if len(km) else np.zeros(1)
+        grouped = self.edges.groupby("highway", observed=True)["length"]
+        km_by_class = (grouped.sum() / 1000.0).sort_values(ascending=False)
+        return NetworkSummary(
+            nodes=self.n_nodes,
+            edges=self.n_edges,
+            km_total=float(km.sum()),
+            km_by_class={str(k): float(v) for k, v in km_by_class.items()},
+            edges_by_class={str(k): int(v) for k, v in grouped.size().items()},
+            components=int(labels.max() + 1) if len(labels) else 0,
+            largest_component_share=float(km_by_comp.max() / km.sum()) if km.sum() else 0.0,
+            bbox=self.bbox,
+        )
+
+    # ---------------------------------------------------------------- exports
+    def edges_gdf(self) -> Any:
+        """Edges as a GeoDataFrame in EPSG:4326."""
+        import geopandas as gpd
+
+        return gpd.GeoDataFrame(self.edges.copy(), geometry=self.geometries, crs="EPSG:4326")
+
+    def nodes_gdf(self) -> Any:
+        """Nodes as a GeoDataFrame in EPSG:4326."""
+        import geopandas as gpd
+
+        pts = shapely.points(self.nodes["x"].to_numpy(), self.nodes["y"].to_numpy())
+        return gpd.GeoDataFrame(self.nodes.copy(), geometry=pts, crs="EPSG:4326")
+
+    def to_graph(self) -> nx.MultiDiGraph:
+        """The network as an osmnx-compatible MultiDiGraph.
+
+        Two-way segments appear once in each direction (the reverse copy has
+        ``reversed=True`` and reversed geometry), as osmnx builds them.
+        """
+        g = nx.MultiDiGraph(crs="EPSG:4326", **_graph_attrs(self.meta))
+        g.add_nodes_from(
+            (int(i), {"x": float(x), "y": float(y), "osmid": int(o)})
+            for i, x, y, o in zip(
+                self.nodes.index, self.nodes["x"], self.nodes["y"], self.nodes["osmid"],
+                strict=True,
+            )
+        )
+        geoms = self.geometries
+        reversed_geoms = shapely.reverse(geoms)
+        cols = {c: self.edges[c].to_numpy() for c in EDGE_COLUMNS}
+        highway = cols["highway"].astype(str)
+        for i in range(self.n_edges):
+            u, v = int(cols["u"][i]), int(cols["v"][i])
+            data = {
+                "osmid": i,
+                "length": float(cols["length"][i]),
+                "highway": highway[i],
+                "oneway": bool(cols["oneway"][i]),
+                "bridge": bool(cols["bridge"][i]),
+                "tunnel": bool(cols["tunnel"][i]),
+                "reversed": False,
+                "geometry": geoms[i],
+            }
+            for key in ("ref", "name"):
+                if cols[key][i]:
+                    data[key] = cols[key][i]
+            if not np.isnan(cols["maxspeed"][i]):
+                data["maxspeed"] = float(cols["maxspeed"][i])
+            g.add_edge(u, v, **data)
+            if not data["oneway"]:
+                g.add_edge(v, u, **{**data, "reversed": True, "geometry": reversed_geoms[i]})
+        return g
+
+    @classmethod
+    def from_graph(cls, graph: nx.MultiDiGraph, meta: NetworkMeta) -> RoadNetwork:
+        """Build from an osmnx graph (unprojected, lon/lat).
+
+        Reverse twins of two-way edges (osmnx's ``reversed=True`` copies) are folded into one
+        segment record; osmnx ``maxspeed`` tags are parsed to km/h where numeric.
+        """
+        node_ids = list(graph.nodes)
+        index = {n: i for i, n in enumerate(node_ids)}
+        nodes = pd.DataFrame(
+            {
+                "x": [float(graph.nodes[n]["x"]) for n in node_ids],
+                "y": [float(graph.nodes[n]["y"]) for n in node_ids],
+                "osmid": np.asarray(node_ids, dtype=np.int64),
+            }
+        )
+        rows: list[dict[str, Any]] = []
+        parts: list[np.ndarray] = []
+        seen_twins: set[tuple[int, int, float]] = set()
+        for u, v, data in graph.edges(data=True):
+            oneway = bool(data.get("oneway", False))
+            twin = (min(index[u], index[v]), max(index[u], index[v]),
+                    round(float(data["length"]), 3))
+            if not oneway:
+                if twin in seen_twins:
+                    continue
+                seen_twins.add(twin)
+            geom = data.get("geometry")
+            if geom is not None:
+                xy = np.asarray(shapely.get_coordinates(geom), dtype=float)
+            else:
+                xy = nodes.loc[[index[u], index[v]], ["x", "y"]].to_numpy()
+            rows.append(
+                {
+                    "u": index[u],
+                    "v": index[v],
+                    "highway": _first(data.get("highway", "road")),
+                    "ref": _joined(data.get("ref")),
+                    "name": _joined(data.get("name")),
+                    "oneway": oneway,
+                    "bridge": _truthy(data.get("bridge")),
+                    "tunnel": _truthy(data.get("tunnel")),
+                    "maxspeed": parse_maxspeed(data.get("maxspeed")),
+                }
+            )
+            parts.append(xy)
+        return cls.from_parts(nodes, rows, parts, meta)
+
+    @classmethod
+    def from_parts(
+        cls,
+        nodes: pd.DataFrame,
+        rows: list[dict[str, Any]],
+        geometries: list[np.ndarray],
+        meta: NetworkMeta,
+        places: pd.DataFrame | None = None,
+        borders: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> RoadNetwork:
+        """Assemble a network from node and edge records; lengths are computed here."""
+        counts = np.fromiter((len(g) for g in geometries), dtype=np.int64, count=len(geometries))
+        offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        coords = (np.concatenate(geometries) if geometries else np.empty((0, 2))).astype(float)
+        edges = pd.DataFrame(rows, columns=[c for c in EDGE_COLUMNS if c != "length"])
+        edges.insert(2, "length", polyline_lengths_m(coords, offsets) if len(rows) else [])
+        return cls(
+            nodes=nodes.reset_index(drop=True),
+            edges=normalize_edges(edges),
+            coords=coords,
+            offsets=offsets,
+            meta=meta,
+            places=places if places is not None else _empty_places(),
+            borders=borders,
+        )
+
+    def subset_edges(self, mask: np.ndarray, meta: NetworkMeta | None = None) -> RoadNetwork:
+        """A new network of the edges selected by a boolean mask (nodes renumbered)."""
+        keep = np.flatnonzero(mask)
+        edges = self.edges.iloc[keep].reset_index(drop=True)
+        used = np.unique(np.concatenate([edges["u"].to_numpy(), edges["v"].to_numpy()]))
+        remap = np.full(self.n_nodes, -1, dtype=np.int64)
+        remap[used] = np.arange(len(used))
+        edges["u"] = remap[edges["u"].to_numpy()].astype(np.int32)
+        edges["v"] = remap[edges["v"].to_numpy()].astype(np.int32)
+        counts = np.diff(self.offsets)[keep]
+        starts = self.offsets[keep]
+        take = np.repeat(starts - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
+        take = take + np.arange(int(counts.sum()))
+        return RoadNetwork(
+            nodes=self.nodes.iloc[used].reset_index(drop=True),
+            edges=edges,
+            coords=self.coords[take],
+            offsets=np.concatenate([[0], np.cumsum(counts)]).astype(np.int64),
+            meta=meta or self.meta,
+            places=self.places,
+            borders=self.borders,
+        )
+
+    def clip(self, bbox: tuple[float, float, float, float]) -> RoadNetwork:
+        """Edges whose geometry intersects ``(west, south, east, north)``."""
+        hits = self.edge_tree.query(shapely.box(*bbox), predicate="intersects")
+        mask = np.zeros(self.n_edges, dtype=bool)
+        mask[hits] = True
+        return self.subset_edges(mask, replace(self.meta, bbox=tuple(bbox)))  # type: ignore[arg-type]
+
+
+def normalize_edges(edges: pd.DataFrame) -> pd.DataFrame:
+    """Coerce edge columns to their canonical dtypes."""
+    edges = edges.reset_index(drop=True)
+    edges["u"] = edges["u"].astype(np.int32)
+    edges["v"] = edges["v"].astype(np.int32)
+    edges["length"] = edges["length"].astype(float)
+    edges["highway"] = edges["highway"].astype("category")
+    for key in ("ref", "name"):
+        edges[key] = edges[key].fillna("").astype(str)
+    for key in ("oneway", "bridge", "tunnel"):
+        edges[key] = edges[key].fillna(False).astype(bool)
+    edges["maxspeed"] = edges["maxspeed"].astype(float)
+    return edges[list(EDGE_COLUMNS)]
+
+
+def parse_maxspeed(value: Any) -> float:
+    """Parse an OSM ``maxspeed`` tag (``"80"``, ``"50 mph"``, lists) to km/h, NaN if unusable."""
+    if value is None:
+        return float("nan")
+    if isinstance(value, list):
+        speeds = [parse_maxspeed(v) for v in value]
+        speeds = [s for s in speeds if not np.isnan(s)]
+        return float(np.mean(speeds)) if speeds else float("nan")
+    text = str(value).strip().lower()
+    factor = 1.609344 if text.endswith("mph") else 1.0
+    text = text.removesuffix("mph").removesuffix("km/h").strip()
+    try:
+        speed = float(text) * factor
+    except ValueError:
+        return float("nan")
+    return speed if 0 < speed < 200 else float("nan")
+
+
+def _graph_attrs(meta: NetworkMeta) -> dict[str, Any]:
+    return {
+        "source": meta.source,
+        "source_path": meta.path,
+        "osm_date": meta.osm_date,
+        "zoom": meta.zoom,
+        "resolution_m": meta.resolution_m,
+        "generalized": meta.generalized,
+        "attribution": meta.attribution,
+        "region": meta.region,
+    }
+
+
+def _empty_places() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "name": pd.Series(dtype=str),
+            "name_en": pd.Series(dtype=str),
+            "name_ar": pd.Series(dtype=str),
+            "kind": pd.Series(dtype=str),
+            "rank": pd.Series(dtype=float),
+            "x": pd.Series(dtype=float),
+            "y": pd.Series(dtype=float),
+        }
+    )
+
+
+def _first(value: Any) -> str:
+    return str(value[0] if isinstance(value, list) else value)
+
+
+def _joined(value: Any) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return ";".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+def _truthy(value: Any) -> bool:
+    if isinstance(value, list):
+        return any(_truthy(v) for v in value)
+    return value not in (None, False, "no", "0", "") and not (
+        isinstance(value, float) and np.isnan(value)
+    )

@@ -1,0 +1,77 @@
+"""Where the toolkit looks for data and writes caches.
+
+Both locations can be set by environment variables so that notebooks, the CLI and CI agree:
+
+``ROUTING_DATA_DIR``
+    Directory holding the offline OSM data (vector tiles, MBTiles). Defaults to
+    ``../shared/osm`` relative to the working directory or to the repository checkout,
+    whichever exists.
+``ROUTING_CACHE_DIR``
+    Directory for derived, rebuildable caches (built networks, osmnx's Overpass cache).
+    Defaults to ``data/osm_cache`` in the repository checkout, or in the working directory
+    when the package is installed elsewhere.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .exceptions import DataNotFoundError
+
+__all__ = ["DATA_DIR_ENV", "CACHE_DIR_ENV", "cache_dir", "data_dir"]
+
+DATA_DIR_ENV = "ROUTING_DATA_DIR"
+CACHE_DIR_ENV = "ROUTING_CACHE_DIR"
+
+# The repository root when running from a checkout (routing/ sits directly under it).
+_REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _candidates() -> list[Path]:
+    return [Path.cwd() / ".." / "shared" / "osm", _REPO_ROOT / ".." / "shared" / "osm"]
+
+
+def data_dir(required: bool = True) -> Path | None:
+    """Return the offline OSM data directory.
+
+    Parameters
+    ----------
+    required
+        Raise :class:`~routing.exceptions.DataNotFoundError` when no directory is found
+        (otherwise return ``None``).
+    """
+    env = os.environ.get(DATA_DIR_ENV)
+    if env:
+        path = Path(env).expanduser()
+        if path.is_dir():
+            return path.resolve()
+        if required:
+            raise DataNotFoundError(
+                f"{DATA_DIR_ENV}={env!r} is not a directory; point it at the offline OSM data "
+                "(the folder holding openmaptiles-planet-z7/ and syria-2021-08.mbtiles)"
+            )
+        return None
+    for path in _candidates():
+        if path.is_dir():
+            return path.resolve()
+    if required:
+        raise DataNotFoundError(
+            "no offline OSM data directory found: set the environment variable "
+            f"{DATA_DIR_ENV} to the folder holding openmaptiles-planet-z7/ and "
+            "syria-2021-08.mbtiles (default: ../shared/osm)"
+        )
+    return None
+
+
+def cache_dir() -> Path:
+    """Return (and create) the directory for derived caches."""
+    env = os.environ.get(CACHE_DIR_ENV)
+    if env:
+        path = Path(env).expanduser()
+    elif (_REPO_ROOT / "pyproject.toml").exists():
+        path = _REPO_ROOT / "data" / "osm_cache"
+    else:
+        path = Path.cwd() / "data" / "osm_cache"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
