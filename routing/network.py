@@ -29,6 +29,7 @@ __all__ = [
     "NetworkMeta",
     "NetworkSummary",
     "RoadNetwork",
+    "empty_places",
     "haversine_m",
     "polyline_lengths_m",
 ]
@@ -187,6 +188,9 @@ class RoadNetwork:
         ``name_ar``, ``kind``, ``rank``, ``x``, ``y``.
     borders
         International borders from the source as ``(coords, offsets)`` (for maps), or ``None``.
+    build_report
+        Counts from the build (tiles read, tile-edge joins, dangling ends, snapped dead ends,
+        noded crossings) for auditing the topology repair.
     """
 
     nodes: pd.DataFrame
@@ -194,8 +198,9 @@ class RoadNetwork:
     coords: np.ndarray
     offsets: np.ndarray
     meta: NetworkMeta
-    places: pd.DataFrame = field(default_factory=lambda: _empty_places())
+    places: pd.DataFrame = field(default_factory=lambda: empty_places())
     borders: tuple[np.ndarray, np.ndarray] | None = None
+    build_report: dict[str, int] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ basics
     @property
@@ -386,7 +391,7 @@ class RoadNetwork:
             coords=coords,
             offsets=offsets,
             meta=meta,
-            places=places if places is not None else _empty_places(),
+            places=places if places is not None else empty_places(),
             borders=borders,
         )
 
@@ -411,6 +416,7 @@ class RoadNetwork:
             meta=meta or self.meta,
             places=self.places,
             borders=self.borders,
+            build_report=self.build_report,
         )
 
     def clip(self, bbox: tuple[float, float, float, float]) -> RoadNetwork:
@@ -467,7 +473,8 @@ def _graph_attrs(meta: NetworkMeta) -> dict[str, Any]:
     }
 
 
-def _empty_places() -> pd.DataFrame:
+def empty_places() -> pd.DataFrame:
+    """An empty places frame with the canonical columns."""
     return pd.DataFrame(
         {
             "name": pd.Series(dtype=str),

@@ -1,5 +1,83 @@
-"""CLI commands (data)."""
+"""``routing data ...``: inspect road-network sources and their caches."""
 
 from __future__ import annotations
 
-from ._app import app  # noqa: F401
+import json
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from ..sources import REGIONS, cache_files, load_network
+from ._app import console, data_app
+from ._parse import parse_bbox
+
+
+@data_app.command("info")
+def info(
+    region: Annotated[str, typer.Argument(help="Region name or path to data.")] = "western-iraq",
+    bbox: Annotated[
+        str | None, typer.Option(help="Cut to 'west,south,east,north' (degrees).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    refresh: Annotated[bool, typer.Option(help="Rebuild instead of using the cache.")] = False,
+) -> None:
+    """Source, OSM date, zoom, size per road class, connectivity and cache state."""
+    box = parse_bbox(bbox) if bbox else None
+    net = load_network(region, bbox=box, refresh=refresh)
+    summary = net.summary()
+    report = {
+        "region": region,
+        "source": net.meta.source,
+        "path": net.meta.path,
+        "osm_date": net.meta.osm_date,
+        "zoom": net.meta.zoom,
+        "resolution_m": net.meta.resolution_m,
+        "generalized": net.meta.generalized,
+        "attribution": net.meta.attribution,
+        "nodes": summary.nodes,
+        "edges": summary.edges,
+        "km_total": round(summary.km_total, 1),
+        "km_by_class": {k: round(v, 1) for k, v in summary.km_by_class.items()},
+        "edges_by_class": summary.edges_by_class,
+        "components": summary.components,
+        "largest_component_share": round(summary.largest_component_share, 4),
+        "bbox": [round(c, 4) for c in summary.bbox],
+        "build_report": net.build_report,
+        "places": len(net.places),
+        "cache_files": [str(f) for f in cache_files(region)],
+    }
+    if as_json:
+        console.print_json(json.dumps(report))
+        return
+    table = Table(title=f"{region}: {net.meta.source}", show_lines=False)
+    table.add_column("road class")
+    table.add_column("edges", justify="right")
+    table.add_column("km", justify="right")
+    for cls, km in summary.km_by_class.items():
+        table.add_row(cls, f"{summary.edges_by_class[cls]:,}", f"{km:,.1f}")
+    table.add_row("[bold]total", f"[bold]{summary.edges:,}", f"[bold]{summary.km_total:,.1f}")
+    console.print(table)
+    console.print(f"nodes: {summary.nodes:,}; components: {summary.components:,} "
+                  f"({summary.largest_component_share:.1%} of km in the largest)")
+    console.print("bbox (W,S,E,N): " + ", ".join(f"{c:.3f}" for c in summary.bbox))
+    console.print("topology repair: " + ", ".join(f"{k.replace('_', ' ')} {v:,}"
+                                                 for k, v in net.build_report.items()))
+    console.print(f"place points in source: {len(net.places):,}")
+    for file in cache_files(region):
+        console.print(f"cache: {file} ({file.stat().st_size / 1e6:.1f} MB)")
+    console.print(f"[dim]data: {net.meta.describe()}; {net.meta.attribution}[/]")
+
+
+@data_app.command("regions")
+def regions() -> None:
+    """List the named regions."""
+    table = Table(title="named regions")
+    for col in ("name", "data", "bbox", "description"):
+        table.add_column(col)
+    for r in REGIONS.values():
+        table.add_row(r.name, r.relpath, str(r.bbox or "whole file"), r.description)
+    console.print(table)
+
+
+__all__ = ["info", "regions"]

@@ -1,0 +1,330 @@
+"""Building a :class:`~routing.network.RoadNetwork` from OpenMapTiles-schema vector tiles.
+
+Works with the OpenMapTiles planet build (layer ``transportation``, names in
+``transportation_name``) and tilemaker's OpenMapTiles-like layout, which splits roads over
+``transportation``, ``transportation_main``, ``transportation_mid`` and
+``transportation_detail`` (names in the matching ``transportation_name*`` layers).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import shapely
+from tqdm.auto import tqdm
+
+from ._noding import Pieces, build_topology
+from ._tiles import DecodedTile, TileSet, decode_tile, tile_to_lonlat
+from .exceptions import DataNotFoundError, DataOutsideBoundsError
+from .network import EARTH_RADIUS_M, NetworkMeta, RoadNetwork, empty_places
+
+__all__ = ["DRIVE_CLASSES", "MAJOR_CLASSES", "network_from_tiles"]
+
+# OpenMapTiles road classes that cars use, and the OSM highway value each stands for.
+# "minor" covers OSM unclassified, residential, living_street and road.
+_OMT_TO_OSM = {
+    "motorway": "motorway",
+    "trunk": "trunk",
+    "primary": "primary",
+    "secondary": "secondary",
+    "tertiary": "tertiary",
+    "minor": "unclassified",
+    "service": "service",
+}
+MAJOR_CLASSES = ("motorway", "trunk", "primary")
+DRIVE_CLASSES = ("motorway", "trunk", "primary", "secondary", "tertiary", "minor")
+
+_PLACE_KINDS = {"city", "town", "village", "hamlet", "suburb", "capital"}
+
+
+def _osm_date(meta: dict[str, Any]) -> str:
+    if "planettime" in meta:
+        stamp = datetime.fromtimestamp(int(meta["planettime"]) / 1000, tz=UTC)
+        return stamp.date().isoformat()
+    found = re.search(r"\d{4}-\d{2}-\d{2}", str(meta.get("description", "")))
+    return found.group(0) if found else "unknown"
+
+
+def _source_name(ts: TileSet, z: int) -> str:
+    kind = "MBTiles" if ts.is_mbtiles else "tile directory"
+    return f"{ts.metadata.get('name', ts.path.name)} (vector tiles, {kind}, z{z})"
+
+
+def _plain_attribution(text: Any) -> str:
+    """TileJSON attributions are HTML; outputs want plain text that names OSM."""
+    plain = html.unescape(re.sub(r"<[^>]+>", "", str(text or ""))).replace("©", "(c)")
+    plain = " ".join(plain.split())
+    if "openstreetmap" not in plain.lower():
+        plain = (plain + "; " if plain else "") + "(c) OpenStreetMap contributors"
+    return plain
+
+
+def _props_name(props: dict[str, Any]) -> str:
+    for key in ("name:en", "name_en", "name_int", "name:latin", "name"):
+        if props.get(key):
+            return str(props[key])
+    return ""
+
+
+class _Collector:
+    """Accumulates road pieces, names, places and borders from decoded tiles."""
+
+    def __init__(self, classes: tuple[str, ...], present: set[tuple[int, int]]) -> None:
+        self.classes = set(classes)
+        self.present = present
+        self.road_xy: list[np.ndarray] = []
+        self.road_props: list[tuple[str, str, bool, bool, bool]] = []
+        self.road_tile: list[int] = []
+        self.road_on_edge: list[tuple[bool, bool]] = []
+        self.name_xy: list[np.ndarray] = []
+        self.name_props: list[tuple[str, str, str]] = []
+        self.border_xy: list[np.ndarray] = []
+        self.places: list[dict[str, Any]] = []
+
+    def _edge_flag(self, t: DecodedTile, p: np.ndarray) -> bool:
+        # An end on the tile's edge that faces a loaded neighbour must be joined.
+        e = t.extent
+        sides = []
+        if p[0] <= 0:
+            sides.append((t.x - 1, t.y))
+        if p[0] >= e:
+            sides.append((t.x + 1, t.y))
+        if p[1] <= 0:
+            sides.append((t.x, t.y - 1))
+        if p[1] >= e:
+            sides.append((t.x, t.y + 1))
+        return any(s in self.present for s in sides)
+
+    def add(self, t: DecodedTile, tile_id: int) -> None:
+        e = t.extent
+        offset = np.array([t.x * e, t.y * e], dtype=float)
+        roads, road_meta, borders = [], [], []
+        for layer, props, xy in t.lines:
+            if layer.startswith("transportation_name"):
+                cls = str(props.get("class", ""))
+                if cls in self.classes and (props.get("ref") or _props_name(props)):
+                    self.name_xy.append(xy + offset)
+                    self.name_props.append((cls, str(props.get("ref") or ""), _props_name(props)))
+            elif layer.startswith("transportation"):
+                cls = str(props.get("class", ""))
+                if cls not in self.classes:
+                    continue
+                highway = _OMT_TO_OSM[cls] + ("_link" if props.get("ramp") == 1 and
+                                              cls in (*MAJOR_CLASSES, "secondary", "tertiary")
+                                              else "")
+                oneway = props.get("oneway", 0)
+                if oneway == -1:
+                    xy = xy[::-1]
+                brunnel = props.get("brunnel", "")
+                roads.append(shapely.linestrings(xy))
+                road_meta.append((highway, bool(oneway), brunnel == "bridge", brunnel == "tunnel"))
+            elif layer == "boundary" and props.get("admin_level") == 2 and not props.get(
+                "maritime"
+            ):
+                borders.append(shapely.linestrings(xy))
+        for kind, geoms in (("road", roads), ("border", borders)):
+            if not geoms:
+                continue
+            clipped = shapely.clip_by_rect(np.asarray(geoms), 0, 0, e, e)
+            parts, index = shapely.get_parts(clipped, return_index=True)
+            for part, k in zip(parts, index, strict=True):
+                xy = shapely.get_coordinates(part)
+                if len(xy) < 2:
+                    continue
+                if kind == "border":
+                    self.border_xy.append(xy + offset)
+                    continue
+                self.road_xy.append(xy + offset)
+                highway, oneway, bridge, tunnel = road_meta[k]
+                self.road_props.append((highway, str(oneway), bridge, tunnel, oneway))
+                self.road_tile.append(tile_id)
+                self.road_on_edge.append((self._edge_flag(t, xy[0]), self._edge_flag(t, xy[-1])))
+        for _layer, props, xy in t.points:
+            if props.get("class") not in _PLACE_KINDS:
+                continue
+            p = xy[0]
+            if not (0 <= p[0] <= e and 0 <= p[1] <= e):
+                continue  # in the buffer: the neighbouring tile owns it
+            self.places.append(
+                {
+                    "name": _props_name(props),
+                    "name_en": str(props.get("name:en") or props.get("name_en") or ""),
+                    "name_ar": str(props.get("name:ar") or ""),
+                    "kind": str(props.get("class")),
+                    "rank": float(props.get("rank") or np.nan),
+                    "gx": p[0] + offset[0],
+                    "gy": p[1] + offset[1],
+                }
+            )
+
+
+def _match_names(col: _Collector, tol: float) -> tuple[list[str], list[str]]:
+    """ref and name of each road piece from the nearest name line of the same class."""
+    refs = [""] * len(col.road_xy)
+    names = [""] * len(col.road_xy)
+    if not col.name_xy:
+        return refs, names
+    name_lines = np.asarray([shapely.linestrings(xy) for xy in col.name_xy])
+    name_cls = np.asarray([p[0] for p in col.name_props])
+    mids = shapely.points([xy[len(xy) // 2] if len(xy) > 2 else xy.mean(axis=0)
+                           for xy in col.road_xy])
+    road_cls = np.asarray([_osm_to_omt(p[0]) for p in col.road_props])
+    for cls in np.unique(name_cls):
+        sel_names = np.flatnonzero(name_cls == cls)
+        sel_roads = np.flatnonzero(road_cls == cls)
+        if not len(sel_roads):
+            continue
+        tree = shapely.STRtree(name_lines[sel_names])
+        hit_road, hit_name = tree.query_nearest(mids[sel_roads], max_distance=tol)
+        for r, n in zip(sel_roads[hit_road], sel_names[hit_name], strict=True):
+            _, ref, name = col.name_props[n]
+            refs[r], names[r] = ref, name
+    return refs, names
+
+
+def _osm_to_omt(highway: str) -> str:
+    base = highway.removesuffix("_link")
+    return "minor" if base == "unclassified" else base
+
+
+def _to_lonlat(gxy: np.ndarray, z: int, extent: int) -> np.ndarray:
+    lon, lat = tile_to_lonlat(gxy[:, 0] / extent, gxy[:, 1] / extent, z)
+    return np.column_stack([lon, lat])
+
+
+def network_from_tiles(
+    ts: TileSet,
+    *,
+    zoom: int | None = None,
+    bbox: tuple[float, float, float, float] | None = None,
+    classes: Iterable[str] = DRIVE_CLASSES,
+    region: str | None = None,
+    progress: bool = True,
+) -> RoadNetwork:
+    """Build a road network from vector tiles.
+
+    Parameters
+    ----------
+    ts
+        The tile source.
+    zoom
+        Zoom level to read (default: the highest present).
+    bbox
+        ``(west, south, east, north)`` to read; tiles touching it are read whole.
+    classes
+        OpenMapTiles road classes to keep.
+    region
+        Name recorded in the network's provenance.
+    progress
+        Show a progress bar while decoding.
+
+    Raises
+    ------
+    DataOutsideBoundsError
+        If no tile of the source lies within ``bbox``.
+    """
+    classes = tuple(classes)
+    z = zoom if zoom is not None else max(ts.zooms())
+    tiles = ts.tiles(z, bbox)
+    if not tiles:
+        bounds = ts.metadata.get("bounds", "unknown bounds")
+        raise DataOutsideBoundsError(
+            f"no tiles of {ts.path} at zoom {z} within bbox {bbox} (data covers {bounds})"
+        )
+    present = set(tiles)
+    col = _Collector(classes, present)
+    extent = 4096
+    stream = ts.iter_raw(z, tiles)
+    for tile_id, (x, y, data) in enumerate(
+        tqdm(stream, total=len(tiles), desc=f"decoding z{z} tiles", unit="tile",
+             disable=not progress or None)
+    ):
+        t = decode_tile(data, z, x, y, None, {"place"})
+        extent = t.extent
+        col.add(t, tile_id)
+    if not col.road_xy:
+        raise DataNotFoundError(f"no roads of classes {classes} in {ts.path} within {bbox}")
+
+    # Tolerances in tile units: low zooms are simplified per tile, so ends drift further.
+    generalized = z < 14
+    join_tol = 3.0 if generalized else 1.5
+    snap_tol = 2.0 if generalized else 0.75
+    refs, names = _match_names(col, tol=2.0)
+    keys = [(*p[:4], r, n) for p, r, n in zip(col.road_props, refs, names, strict=True)]
+    codes, uniques = pd.factorize(pd.Series(keys, dtype=object))
+    attr_table = list(uniques)
+    pieces = Pieces(
+        coords=col.road_xy,
+        attr=np.asarray(codes),
+        tile=np.asarray(col.road_tile),
+        on_edge=np.asarray(col.road_on_edge, dtype=bool).reshape(-1, 2),
+        no_cross=np.asarray([p[2] or p[3] for p in col.road_props], dtype=bool),
+    )
+    topo = build_topology(
+        pieces,
+        oneway_attr=np.asarray([a[1] == "True" for a in attr_table], dtype=bool),
+        join_tol=join_tol,
+        snap_tol=snap_tol,
+        node_crossings=generalized,
+    )
+    node_ll = _to_lonlat(topo.node_xy, z, extent)
+    coords_ll = _to_lonlat(topo.coords, z, extent)
+    rows = [
+        {"u": u, "v": v, "highway": a[0], "oneway": a[1] == "True", "bridge": a[2],
+         "tunnel": a[3], "ref": a[4], "name": a[5], "maxspeed": np.nan}
+        for u, v, a in zip(topo.edge_u, topo.edge_v, (attr_table[c] for c in topo.edge_attr),
+                           strict=True)
+    ]
+    parts = np.split(coords_ll, topo.offsets[1:-1])
+    places = _places_frame(col.places, z, extent)
+    borders = None
+    if col.border_xy:
+        bxy = [_to_lonlat(xy, z, extent) for xy in col.border_xy]
+        borders = (np.concatenate(bxy),
+                   np.concatenate([[0], np.cumsum([len(b) for b in bxy])]).astype(np.int64))
+    mid_lat = float(np.median(node_ll[:, 1]))
+    meta = NetworkMeta(
+        source=_source_name(ts, z),
+        path=str(ts.path),
+        osm_date=_osm_date(ts.metadata),
+        zoom=z,
+        resolution_m=2 * math.pi * EARTH_RADIUS_M * math.cos(math.radians(mid_lat))
+        / (2**z * extent),
+        generalized=generalized,
+        road_classes=tuple(_OMT_TO_OSM[c] for c in classes),
+        attribution=_plain_attribution(ts.metadata.get("attribution")),
+        region=region,
+        bbox=bbox,
+    )
+    net = RoadNetwork.from_parts(
+        pd.DataFrame({"x": node_ll[:, 0], "y": node_ll[:, 1],
+                      "osmid": np.arange(len(node_ll), dtype=np.int64)}),
+        rows, parts, meta, places=places, borders=borders,
+    )
+    net.build_report = {
+        "tiles": len(tiles),
+        "pieces": len(col.road_xy),
+        "joined_tile_ends": topo.joined_tile_ends,
+        "dangling_tile_ends": topo.dangling_tile_ends,
+        "snapped_dead_ends": topo.snapped_dead_ends,
+        "crossings_noded": topo.crossings_noded,
+    }
+    return net
+
+
+def _places_frame(places: list[dict[str, Any]], z: int, extent: int) -> pd.DataFrame:
+    if not places:
+        return empty_places()
+    df = pd.DataFrame(places)
+    ll = _to_lonlat(df[["gx", "gy"]].to_numpy(), z, extent)
+    df["x"], df["y"] = ll[:, 0], ll[:, 1]
+    df = df.drop(columns=["gx", "gy"])
+    df["_k"] = df["name"] + df["x"].round(2).astype(str) + df["y"].round(2).astype(str)
+    return df.drop_duplicates("_k").drop(columns="_k").reset_index(drop=True)

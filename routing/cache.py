@@ -1,0 +1,191 @@
+"""Binary cache of built road networks under ``data/osm_cache/``.
+
+A network is stored as one ``.npz`` file of plain arrays (strings as integer codes plus a
+table), with a SHA-256 checksum over every array and a key derived from the source, the build
+options and the code version. Writes go to a temporary file that is renamed into place, and a
+file lock keeps two processes from building the same network twice; a reader therefore sees
+either the old file or the new one, never half of one. A file that fails to load or whose
+checksum does not match is reported, deleted and rebuilt.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import tempfile
+import warnings
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from filelock import FileLock
+
+from .exceptions import CacheError
+from .network import NetworkMeta, RoadNetwork, normalize_edges
+from .settings import cache_dir
+
+__all__ = ["CACHE_FORMAT", "CacheWarning", "cache_key", "cache_path", "cached_network",
+           "code_version", "load_cached", "save_cached"]
+
+# Bump when the file layout or the network builders change in a way that alters results.
+CACHE_FORMAT = 3
+
+_STRING_EDGE_COLUMNS = ("highway", "ref", "name")
+_PLACE_STRINGS = ("name", "name_en", "name_ar", "kind")
+
+
+class CacheWarning(UserWarning):
+    """A cached network was unusable and is being rebuilt."""
+
+
+_BUILDER_MODULES = ("_tiles.py", "_noding.py", "_vectortiles.py", "_osmfile.py", "network.py",
+                    "cache.py")
+
+
+@functools.cache
+def code_version() -> str:
+    """Hash of the modules that build networks: a cache built by other code is stale."""
+    digest = hashlib.sha256(str(CACHE_FORMAT).encode())
+    here = Path(__file__).parent
+    for name in _BUILDER_MODULES:
+        file = here / name
+        if file.exists():
+            digest.update(file.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def cache_key(**parts: Any) -> str:
+    """Stable hex key for a source description, build options and the builder code."""
+    blob = json.dumps({"code": code_version(), **parts}, sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()[:20]
+
+
+def _encode_strings(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    codes, uniques = pd.factorize(values.astype(str))
+    return codes.astype(np.int32), np.asarray(uniques, dtype=str)
+
+
+def _arrays(net: RoadNetwork) -> dict[str, np.ndarray]:
+    arrays: dict[str, np.ndarray] = {
+        "node_x": net.nodes["x"].to_numpy(float),
+        "node_y": net.nodes["y"].to_numpy(float),
+        "node_osmid": net.nodes["osmid"].to_numpy(np.int64),
+        "coords": net.coords,
+        "offsets": net.offsets,
+    }
+    for col in ("u", "v", "length", "oneway", "bridge", "tunnel", "maxspeed"):
+        arrays[f"edge_{col}"] = net.edges[col].to_numpy()
+    for col in _STRING_EDGE_COLUMNS:
+        arrays[f"edge_{col}_codes"], arrays[f"edge_{col}_table"] = _encode_strings(net.edges[col])
+    for col in _PLACE_STRINGS:
+        arrays[f"place_{col}"] = net.places[col].fillna("").to_numpy(dtype=str)
+    for col in ("rank", "x", "y"):
+        arrays[f"place_{col}"] = net.places[col].to_numpy(float)
+    if net.borders is not None:
+        arrays["border_coords"], arrays["border_offsets"] = net.borders
+    arrays["meta"] = np.asarray(json.dumps(net.meta.to_dict()))
+    arrays["build_report"] = np.asarray(json.dumps(net.build_report))
+    return arrays
+
+
+def _checksum(arrays: dict[str, np.ndarray]) -> str:
+    digest = hashlib.sha256()
+    for name in sorted(arrays):
+        if name == "checksum":
+            continue
+        digest.update(name.encode())
+        digest.update(np.ascontiguousarray(arrays[name]).tobytes())
+    return digest.hexdigest()
+
+
+def save_cached(net: RoadNetwork, path: Path) -> None:
+    """Write ``net`` to ``path`` atomically (temporary file, then rename)."""
+    arrays = _arrays(net)
+    arrays["checksum"] = np.asarray(_checksum(arrays))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            np.savez(fh, **arrays)  # type: ignore[arg-type]
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def load_cached(path: Path) -> RoadNetwork:
+    """Read a network written by :func:`save_cached`.
+
+    Raises
+    ------
+    CacheError
+        If the file is unreadable, incomplete or fails its checksum.
+    """
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            arrays = {name: npz[name] for name in npz.files}
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
+        raise CacheError(f"cached network {path} is unreadable: {exc}") from exc
+    if "checksum" not in arrays or str(arrays["checksum"]) != _checksum(arrays):
+        raise CacheError(f"cached network {path} failed its checksum (corrupt or partial)")
+    try:
+        edges = pd.DataFrame({col: arrays[f"edge_{col}"] for col in
+                              ("u", "v", "length", "oneway", "bridge", "tunnel", "maxspeed")})
+        for col in _STRING_EDGE_COLUMNS:
+            edges[col] = arrays[f"edge_{col}_table"][arrays[f"edge_{col}_codes"]]
+        places = pd.DataFrame({f: arrays[f"place_{f}"] for f in
+                               (*_PLACE_STRINGS, "rank", "x", "y")})
+        borders = (
+            (arrays["border_coords"], arrays["border_offsets"])
+            if "border_coords" in arrays else None
+        )
+        return RoadNetwork(
+            nodes=pd.DataFrame({"x": arrays["node_x"], "y": arrays["node_y"],
+                                "osmid": arrays["node_osmid"]}),
+            edges=normalize_edges(edges),
+            coords=arrays["coords"],
+            offsets=arrays["offsets"],
+            meta=NetworkMeta.from_dict(json.loads(str(arrays["meta"]))),
+            places=places,
+            borders=borders,
+            build_report=json.loads(str(arrays["build_report"])),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise CacheError(f"cached network {path} has an unexpected layout: {exc}") from exc
+
+
+def cached_network(name: str, key: str, build: Callable[[], RoadNetwork],
+                   *, refresh: bool = False) -> RoadNetwork:
+    """Load the network cached under ``name``/``key``, building and saving it if needed.
+
+    A corrupt or unreadable cache file is reported with a :class:`CacheWarning`, removed and
+    rebuilt. Concurrent callers wait on a file lock so only one builds.
+    """
+    path = cache_path(name, key)
+    with FileLock(str(path) + ".lock"):
+        if path.exists() and not refresh:
+            try:
+                return load_cached(path)
+            except CacheError as exc:
+                warnings.warn(f"{exc}; rebuilding it", CacheWarning, stacklevel=2)
+                path.unlink(missing_ok=True)
+        net = build()
+        try:
+            save_cached(net, path)
+        except OSError as exc:
+            warnings.warn(f"could not write network cache {path}: {exc}", CacheWarning,
+                          stacklevel=2)
+        return net
+
+
+def cache_path(name: str, key: str) -> Path:
+    """Where the network ``name`` with build key ``key`` is cached."""
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
+    return cache_dir() / f"network-{safe}-{key}.npz"

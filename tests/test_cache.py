@@ -1,0 +1,86 @@
+"""Network cache: round trip, corruption detection and rebuild, atomic writes."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from routing.cache import CacheWarning, cache_key, cached_network, load_cached, save_cached
+from routing.exceptions import CacheError
+from routing.network import RoadNetwork
+from routing.sources import load_network
+
+
+@pytest.fixture()
+def tmp_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    monkeypatch.setenv("ROUTING_CACHE_DIR", str(tmp_path))
+    return tmp_path
+
+
+def _assert_same(a: RoadNetwork, b: RoadNetwork) -> None:
+    pd.testing.assert_frame_equal(a.nodes, b.nodes)
+    pd.testing.assert_frame_equal(a.edges, b.edges)
+    np.testing.assert_array_equal(a.coords, b.coords)
+    np.testing.assert_array_equal(a.offsets, b.offsets)
+    assert a.meta == b.meta
+    assert a.build_report == b.build_report
+    assert len(a.places) == len(b.places)
+
+
+def test_round_trip(western_iraq: RoadNetwork, tmp_path: Path) -> None:
+    path = tmp_path / "net.npz"
+    save_cached(western_iraq, path)
+    _assert_same(western_iraq, load_cached(path))
+
+
+def test_reload_is_faster_than_build(tmp_cache: Path) -> None:
+    t0 = time.perf_counter()
+    built = load_network("western-iraq", progress=False)
+    t1 = time.perf_counter()
+    reloaded = load_network("western-iraq", progress=False)
+    t2 = time.perf_counter()
+    print(f"build {t1 - t0:.2f} s, reload {t2 - t1:.3f} s")
+    _assert_same(built, reloaded)
+    assert t2 - t1 < t1 - t0
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "flip"])
+def test_corrupt_cache_is_rebuilt_with_warning(
+    western_iraq: RoadNetwork, tmp_cache: Path, damage: str
+) -> None:
+    calls = []
+
+    def build() -> RoadNetwork:
+        calls.append(1)
+        return western_iraq
+
+    cached_network("t", "k", build)
+    (path,) = tmp_cache.glob("network-t-k.npz")
+    data = path.read_bytes()
+    if damage == "truncate":
+        path.write_bytes(data[: len(data) // 2])
+    elif damage == "garbage":
+        path.write_bytes(b"not a cache at all")
+    else:  # a flipped byte inside the stored arrays: only the checksum notices
+        i = data.index(b"coords.npy") + 400
+        path.write_bytes(data[:i] + bytes([data[i] ^ 0xFF]) + data[i + 1 :])
+    with pytest.raises(CacheError):
+        load_cached(path)
+    with pytest.warns(CacheWarning, match="rebuilding"):
+        net = cached_network("t", "k", build)
+    assert len(calls) == 2
+    _assert_same(net, load_cached(path))
+
+
+def test_no_temp_files_left(western_iraq: RoadNetwork, tmp_cache: Path) -> None:
+    cached_network("t", "k", lambda: western_iraq)
+    assert not list(tmp_cache.glob("*.tmp"))
+
+
+def test_cache_key_depends_on_options() -> None:
+    assert cache_key(path="a", bbox=None) != cache_key(path="a", bbox=(1, 2, 3, 4))
+    assert cache_key(path="a", zoom=7) == cache_key(path="a", zoom=7)

@@ -1,0 +1,129 @@
+"""Named regions on the real offline data: sizes, lengths, continuity, bad input."""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from routing.exceptions import DataNotFoundError, DataOutsideBoundsError
+from routing.network import RoadNetwork, haversine_m
+from routing.sources import REGIONS, load_network
+
+# Town centres (lon, lat) for checks that must not depend on the gazetteer.
+QAIM = (41.09, 34.37)
+RAMADI = (43.30, 33.425)
+BAGHDAD = (44.37, 33.31)
+ABU_KAMAL = (40.92, 34.45)
+DEIR_EZ_ZOR = (40.14, 35.33)
+
+
+def _nearest_node(net: RoadNetwork, lon: float, lat: float, within: np.ndarray) -> int:
+    cand = np.flatnonzero(within)
+    d = haversine_m(lon, lat, net.nodes["x"].to_numpy()[cand], net.nodes["y"].to_numpy()[cand])
+    return int(cand[np.argmin(d)])
+
+
+def _road_km(net: RoadNetwork, graph: nx.MultiDiGraph, a: tuple[float, float],
+             b: tuple[float, float]) -> tuple[float, list[int]]:
+    labels = net.component_labels()
+    big = labels == np.bincount(labels).argmax()
+    u, v = _nearest_node(net, *a, big), _nearest_node(net, *b, big)
+    path = nx.shortest_path(graph, u, v, weight="length")
+    return nx.path_weight(graph, path, "length") / 1000, path
+
+
+@pytest.fixture(scope="module")
+def wi_graph(western_iraq: RoadNetwork) -> nx.MultiDiGraph:
+    return western_iraq.to_graph()
+
+
+def test_western_iraq_provenance(western_iraq: RoadNetwork) -> None:
+    meta = western_iraq.meta
+    assert meta.zoom == 7
+    assert meta.osm_date == "2021-02-01"
+    assert meta.generalized
+    assert 50 < (meta.resolution_m or 0) < 80
+    assert "OpenStreetMap contributors" in meta.attribution
+    assert set(western_iraq.edges["highway"].unique()) <= {"motorway", "trunk", "primary",
+                                                           "motorway_link", "trunk_link",
+                                                           "primary_link"}
+
+
+@pytest.mark.parametrize(("a", "b", "low", "high"), [(QAIM, BAGHDAD, 380, 460),
+                                                      (RAMADI, BAGHDAD, 100, 135)])
+def test_road_lengths_within_bounds(
+    western_iraq: RoadNetwork, wi_graph: nx.MultiDiGraph, a: tuple[float, float],
+    b: tuple[float, float], low: float, high: float,
+) -> None:
+    km, _ = _road_km(western_iraq, wi_graph, a, b)
+    straight = float(haversine_m(*a, *b)) / 1000
+    print(f"road {km:.1f} km, straight line {straight:.1f} km")
+    assert low <= km <= high
+    assert km >= straight
+
+
+def test_road_length_never_below_straight_line(western_iraq: RoadNetwork) -> None:
+    e = western_iraq.edges
+    nodes = western_iraq.nodes
+    chord = haversine_m(nodes["x"].to_numpy()[e["u"]], nodes["y"].to_numpy()[e["u"]],
+                        nodes["x"].to_numpy()[e["v"]], nodes["y"].to_numpy()[e["v"]])
+    assert np.all(e["length"].to_numpy() >= chord - 1e-6)
+
+
+def test_motorway_continuous_across_tile_edges(
+    western_iraq: RoadNetwork, wi_graph: nx.MultiDiGraph
+) -> None:
+    _, path = _road_km(western_iraq, wi_graph, RAMADI, BAGHDAD)
+    gaps = []
+    for a, b, c in zip(path, path[1:], path[2:], strict=False):
+        g1 = min(wi_graph[a][b].values(), key=lambda d: d["length"])["geometry"]
+        g2 = min(wi_graph[b][c].values(), key=lambda d: d["length"])["geometry"]
+        (x1, y1), (x2, y2) = g1.coords[-1], g2.coords[0]
+        gaps.append(float(haversine_m(x1, y1, x2, y2)))
+    assert max(gaps) < 1.0
+    # No piece end on an inner tile edge is left unjoined.
+    print("build report:", western_iraq.build_report)
+    assert western_iraq.build_report["dangling_tile_ends"] == 0
+    assert western_iraq.build_report["joined_tile_ends"] > 0
+
+
+def test_connectivity_reported(western_iraq: RoadNetwork) -> None:
+    s = western_iraq.summary()
+    assert s.components >= 1
+    assert 0.5 < s.largest_component_share <= 1.0
+    assert s.km_total == pytest.approx(sum(s.km_by_class.values()))
+
+
+def test_syria_z14_cut_against_z7(syria_cut: RoadNetwork, western_iraq: RoadNetwork,
+                                  wi_graph: nx.MultiDiGraph) -> None:
+    assert syria_cut.meta.zoom == 14 and not syria_cut.meta.generalized
+    assert syria_cut.meta.osm_date == "2021-08-05"
+    assert syria_cut.build_report["joined_tile_ends"] > 1000
+    km14, _ = _road_km(syria_cut, syria_cut.to_graph(), ABU_KAMAL, DEIR_EZ_ZOR)
+    km7, _ = _road_km(western_iraq, wi_graph, ABU_KAMAL, DEIR_EZ_ZOR)
+    straight = float(haversine_m(*ABU_KAMAL, *DEIR_EZ_ZOR)) / 1000
+    print(f"Abu Kamal -> Deir ez-Zor: z14 {km14:.1f} km, z7 {km7:.1f} km, "
+          f"straight line {straight:.1f} km")
+    assert straight < km14 < 1.6 * straight
+
+
+def test_unknown_region_or_path() -> None:
+    with pytest.raises(DataNotFoundError, match="neither a named region"):
+        load_network("atlantis")
+
+
+def test_missing_data_dir_names_the_setting(monkeypatch: pytest.MonkeyPatch,
+                                            tmp_path: object) -> None:
+    monkeypatch.setenv("ROUTING_DATA_DIR", "/nonexistent/osm")
+    with pytest.raises(DataNotFoundError, match="ROUTING_DATA_DIR"):
+        load_network("western-iraq")
+
+
+def test_bbox_outside_data() -> None:
+    with pytest.raises(DataOutsideBoundsError, match="no tiles"):
+        load_network("western-iraq", bbox=(2.0, 48.0, 3.0, 49.0), use_cache=False)
+
+
+def test_regions_are_defined() -> None:
+    assert {"western-iraq", "iraq", "syria"} <= set(REGIONS)
