@@ -10,6 +10,7 @@ __all__ = [
     "AmbiguousPlaceError",
     "CacheError",
     "ClaimFileError",
+    "DataFormatError",
     "DataNotFoundError",
     "DataOutsideBoundsError",
     "NoRouteError",
@@ -18,6 +19,7 @@ __all__ = [
     "PlaceNotFoundError",
     "ProfileError",
     "RoutingError",
+    "ScenarioError",
 ]
 
 
@@ -29,6 +31,12 @@ class RoutingError(Exception):
 
 class DataNotFoundError(RoutingError):
     """Input data (a file, directory or named region's source) does not exist or is unreadable."""
+
+    exit_code = 3
+
+
+class DataFormatError(RoutingError):
+    """A data file exists but is corrupt, truncated or not in the format its name promises."""
 
     exit_code = 3
 
@@ -108,5 +116,11 @@ class ProfileError(RoutingError):
 
 class ClaimFileError(RoutingError):
     """A claim file is malformed; the message names the claim id and line."""
+
+    exit_code = 2
+
+
+class ScenarioError(RoutingError):
+    """A scenario rule (road closure, avoided area, checkpoint) is malformed or matches nothing."""
 
     exit_code = 2
