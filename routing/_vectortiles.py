@@ -283,6 +283,7 @@ def network_from_tiles(
                            strict=True)
     ]
     parts = np.split(coords_ll, topo.offsets[1:-1])
+    rows, parts = _fold_duplicates(rows, parts)
     places = _places_frame(col.places, z, extent)
     borders = None
     if col.border_xy:
@@ -317,6 +318,31 @@ def network_from_tiles(
         "crossings_noded": topo.crossings_noded,
     }
     return net
+
+
+def _fold_duplicates(
+    rows: list[dict[str, Any]], parts: list[np.ndarray]
+) -> tuple[list[dict[str, Any]], list[np.ndarray]]:
+    """Fold edges that repeat the same road between the same nodes into one.
+
+    Low-zoom tiles carry both carriageways of a divided road, or both directions of a one-way
+    pair, as the same generalised line; kept twice they would double the road's kilometres.
+    A one-way pair running opposite ways becomes one two-way edge.
+    """
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    for i, (r, xy) in enumerate(zip(rows, parts, strict=True)):
+        fwd = xy if r["u"] <= r["v"] else xy[::-1]
+        key = (min(r["u"], r["v"]), max(r["u"], r["v"]), r["highway"], r["ref"], r["name"],
+               r["bridge"], r["tunnel"], np.round(fwd, 9).tobytes())
+        groups.setdefault(key, []).append(i)
+    keep_rows, keep_parts = [], []
+    for members in groups.values():
+        first = rows[members[0]]
+        directions = {(rows[i]["u"], rows[i]["v"]) for i in members if rows[i]["oneway"]}
+        two_way = any(not rows[i]["oneway"] for i in members) or len(directions) > 1
+        keep_rows.append({**first, "oneway": first["oneway"] and not two_way})
+        keep_parts.append(parts[members[0]])
+    return keep_rows, keep_parts
 
 
 def _places_frame(places: list[dict[str, Any]], z: int, extent: int) -> pd.DataFrame:

@@ -17,6 +17,7 @@ __all__ = [
     "OffNetworkError",
     "OverpassUnavailableError",
     "PlaceNotFoundError",
+    "PlaceQueryError",
     "ProfileError",
     "RoutingError",
     "ScenarioError",
@@ -79,6 +80,12 @@ class PlaceNotFoundError(RoutingError):
         if self.suggestions:
             msg += "; did you mean: " + ", ".join(self.suggestions) + "?"
         super().__init__(msg)
+
+
+class PlaceQueryError(RoutingError):
+    """A place query is malformed: coordinates out of range, or an unknown country/province."""
+
+    exit_code = 2
 
 
 class AmbiguousPlaceError(RoutingError):

@@ -342,12 +342,17 @@ class RoadNetwork:
         seen_twins: set[tuple[int, int, float]] = set()
         for u, v, data in graph.edges(data=True):
             oneway = bool(data.get("oneway", False))
-            twin = (min(index[u], index[v]), max(index[u], index[v]),
-                    round(float(data["length"]), 3))
             if not oneway:
-                if twin in seen_twins:
-                    continue
-                seen_twins.add(twin)
+                if "reversed" in data:
+                    # osmnx marks the reverse copy of a two-way way; keep the forward one.
+                    if _truthy(data["reversed"]):
+                        continue
+                else:
+                    twin = (min(index[u], index[v]), max(index[u], index[v]),
+                            round(float(data["length"]), 3))
+                    if twin in seen_twins:
+                        continue
+                    seen_twins.add(twin)
             geom = data.get("geometry")
             if geom is not None:
                 xy = np.asarray(shapely.get_coordinates(geom), dtype=float)

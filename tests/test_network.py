@@ -1,0 +1,73 @@
+"""The network model: osmnx compatibility, round trips, helpers."""
+
+from __future__ import annotations
+
+import math
+
+import networkx as nx
+import numpy as np
+import osmnx as ox
+import pytest
+
+from routing.network import RoadNetwork, haversine_m, parse_maxspeed, polyline_lengths_m
+
+
+@pytest.fixture(scope="module")
+def graph(western_iraq: RoadNetwork) -> nx.MultiDiGraph:
+    return western_iraq.to_graph()
+
+
+def test_graph_has_osmnx_attributes(western_iraq: RoadNetwork, graph: nx.MultiDiGraph) -> None:
+    assert graph.graph["crs"] == "EPSG:4326"
+    assert graph.graph["osm_date"] == western_iraq.meta.osm_date
+    assert graph.graph["zoom"] == 7
+    two_way = int((~western_iraq.edges["oneway"]).sum())
+    assert graph.number_of_edges() == western_iraq.n_edges + two_way
+    _, _, data = next(iter(graph.edges(data=True)))
+    assert {"length", "highway", "oneway", "reversed", "geometry"} <= set(data)
+
+
+def test_osmnx_functions_work_on_graph(graph: nx.MultiDiGraph) -> None:
+    g = ox.routing.add_edge_speeds(graph, hwy_speeds={"motorway": 110, "trunk": 90,
+                                                      "primary": 70})
+    g = ox.routing.add_edge_travel_times(g)
+    node = ox.distance.nearest_nodes(g, 44.37, 33.31)  # Baghdad
+    assert g.nodes[node]["y"] == pytest.approx(33.31, abs=0.05)
+    other = ox.distance.nearest_nodes(g, 43.30, 33.425)  # Ramadi
+    path = ox.routing.shortest_path(g, other, node, weight="travel_time")
+    assert path is not None and len(path) > 2
+
+
+def test_from_graph_round_trip(western_iraq: RoadNetwork, graph: nx.MultiDiGraph) -> None:
+    again = RoadNetwork.from_graph(graph, western_iraq.meta)
+    assert again.n_nodes == western_iraq.n_nodes
+    assert again.n_edges == western_iraq.n_edges
+    assert again.edges["length"].sum() == pytest.approx(western_iraq.edges["length"].sum())
+
+
+def test_edge_lengths_match_osmnx_formula(western_iraq: RoadNetwork) -> None:
+    i = int(np.argmax(np.diff(western_iraq.offsets)))  # the edge with most vertices
+    xy = western_iraq.edge_coords(i)
+    expected = sum(ox.distance.great_circle(a[1], a[0], b[1], b[0])
+                   for a, b in zip(xy[:-1], xy[1:], strict=True))
+    assert western_iraq.edges["length"].iloc[i] == pytest.approx(expected, abs=1e-6)
+
+
+def test_polyline_lengths_do_not_bridge_polylines() -> None:
+    coords = np.array([[0.0, 0.0], [0.0, 1.0], [10.0, 0.0], [10.0, 1.0]])
+    lengths = polyline_lengths_m(coords, np.array([0, 2, 4]))
+    assert lengths == pytest.approx([haversine_m(0, 0, 0, 1)] * 2)
+
+
+def test_clip_keeps_edges_touching_bbox(western_iraq: RoadNetwork) -> None:
+    cut = western_iraq.clip((43.0, 33.0, 44.5, 33.6))
+    assert 0 < cut.n_edges < western_iraq.n_edges
+    assert cut.meta.bbox == (43.0, 33.0, 44.5, 33.6)
+    assert cut.edges["u"].max() < cut.n_nodes
+
+
+@pytest.mark.parametrize(("tag", "kph"), [("80", 80.0), ("50 mph", 80.467), (["60", "80"], 70.0),
+                                          ("none", math.nan), (None, math.nan), ("999", math.nan)])
+def test_parse_maxspeed(tag: object, kph: float) -> None:
+    got = parse_maxspeed(tag)
+    assert (math.isnan(got) and math.isnan(kph)) or got == pytest.approx(kph, abs=1e-3)
