@@ -1,5 +1,88 @@
-"""CLI commands (claims)."""
+"""CLI commands for claim files: ``routing extract`` and ``routing claims-schema``.
+
+Commands here read and write claim files through :mod:`routing.claims`; shared helpers
+(:func:`_read_text`, :func:`_emit`) are meant for further claim commands such as ``check``.
+"""
 
 from __future__ import annotations
 
-from ._app import app  # noqa: F401
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..claims import Source, claim_file_schema, extract_claims
+from ..exceptions import DataNotFoundError
+from ._app import app, console, err_console
+
+__all__ = ["claims_schema", "extract"]
+
+
+def _read_text(path: Path) -> str:
+    """Read a UTF-8 text file, turning I/O problems into :class:`DataNotFoundError`."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise DataNotFoundError(f"{path} is not UTF-8 plain text: {exc.reason}") from exc
+    except OSError as exc:
+        raise DataNotFoundError(f"cannot read {path}: {exc.strerror}") from exc
+
+
+def _emit(text: str, output: Path | None) -> None:
+    """Write ``text`` to ``output``, or to stdout when no file is given."""
+    if output is None:
+        console.print(text, end="", markup=False, highlight=False, soft_wrap=True)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise DataNotFoundError(f"cannot write {output}: {exc.strerror}") from exc
+
+
+def _title(text: str) -> str | None:
+    # A first line without closing punctuation is the headline in copied articles.
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    return first if first and len(first) <= 200 and first[-1] not in ".!?\"”" else None
+
+
+@app.command("extract")
+def extract(
+    article: Annotated[Path, typer.Argument(help="The article as a plain-text file.")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the YAML here (default: stdout).")
+    ] = None,
+    publication: Annotated[str | None, typer.Option(help="Publication, e.g. 'CNN'.")] = None,
+    date: Annotated[str | None, typer.Option(help="Publication date, YYYY-MM-DD.")] = None,
+    url: Annotated[str | None, typer.Option(help="Where the article was published.")] = None,
+) -> None:
+    """Propose a claim file from an article's text, for a person to review."""
+    text = _read_text(article)
+    source = Source.model_validate(
+        {
+            "file": article.name,
+            "title": _title(text),
+            "publication": publication,
+            "date": date,
+            "url": url,
+        }
+    )
+    extraction = extract_claims(text, source=source)
+    _emit(extraction.to_yaml(origin=article.name), output)
+    n = len(extraction.claim_file.claims)
+    to_review = sum(1 for c in extraction.comments.values() for line in c if "review:" in line)
+    err_console.print(
+        f"{n} claim{'s' * (n != 1)} proposed; {to_review} '# review:' note"
+        f"{'s' * (to_review != 1)} to check{f' in {output}' if output else ''}.",
+        highlight=False,
+    )
+
+
+@app.command("claims-schema")
+def claims_schema(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the schema here.")
+    ] = None,
+) -> None:
+    """Print the JSON Schema of claim files."""
+    _emit(json.dumps(claim_file_schema(), indent=2) + "\n", output)
