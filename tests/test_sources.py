@@ -127,3 +127,24 @@ def test_bbox_outside_data() -> None:
 
 def test_regions_are_defined() -> None:
     assert {"western-iraq", "iraq", "syria"} <= set(REGIONS)
+
+
+TOWNS = ["Al-Qaim", "Husaybah", "Abu Kamal", "Rawah", "Anah", "Haditha", "Hit", "Ramadi",
+         "Fallujah"]
+
+
+def test_towns_attach_to_one_component_without_absurd_detours(
+    western_iraq: RoadNetwork,
+) -> None:
+    """Every article town reaches Baghdad (one component) from a nearby, sensible road."""
+    from routing.routes import route
+
+    for town in TOWNS:
+        r = route(town, "Baghdad", net=western_iraq)
+        start, end = r.snaps[0], r.snaps[-1]
+        print(f"{town:10} attaches {start.distance_m / 1000:5.2f} km from a {start.highway}; "
+              f"Baghdad {end.distance_m / 1000:.2f} km; {r.headline()}")
+        assert start.distance_m < 10_000 and end.distance_m < 5_000
+        # Haditha, Rawah and Anah sit beside the Euphrates near roads on both banks: whichever
+        # road they attach to, the route must stay a plausible detour of the straight line.
+        assert 1.0 <= r.detour_factor < 1.35
