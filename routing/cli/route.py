@@ -1,5 +1,143 @@
-"""CLI commands (route)."""
+"""CLI commands ``routing route`` and ``routing matrix``."""
 
 from __future__ import annotations
 
-from ._app import app  # noqa: F401
+import json
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from ..matrix import Matrix, matrix
+from ..profiles import available_profiles, get_profile
+from ..routes import DEFAULT_REGION, Route, alternatives, format_hours, resolve_network, route
+from ..scenarios import parse_avoid
+from ._app import app, console
+
+__all__ = ["matrix_command", "route_command"]
+
+_REGION = typer.Option("--region", "-r", help="Named region or data path.")
+_PROFILE_HELP = ("Speed profile: " + ", ".join(available_profiles())
+                 + ", or a YAML profile file.")
+
+
+@app.command("route")
+def route_command(
+    origin: Annotated[str, typer.Argument(help="Place name or 'lat,lon'.")],
+    destination: Annotated[str, typer.Argument(help="Place name or 'lat,lon'.")],
+    via: Annotated[list[str] | None, typer.Option("--via", help="Pass through (repeatable).")
+                   ] = None,
+    profile: Annotated[str, typer.Option("--profile", "-p", help=_PROFILE_HELP)] = "car",
+    avoid: Annotated[list[str] | None, typer.Option(
+        "--avoid", help="Closure/delay: ref:1, name:X, near:LAT,LON[:5km], bridge:LAT,LON, "
+                        "bbox:W,S,E,N, area:FILE.geojson, checkpoint:LAT,LON:MIN (repeatable)."
+    )] = None,
+    alternatives_k: Annotated[int, typer.Option(
+        "--alternatives", "-k", min=1, max=5, help="Up to K distinct routes.")] = 1,
+    region: Annotated[str, _REGION] = DEFAULT_REGION,
+    as_json: Annotated[bool, typer.Option("--json", help="GeoJSON FeatureCollection.")
+                       ] = False,
+) -> None:
+    """Shortest and fastest road route between two places, with roads taken and assumptions."""
+    net = resolve_network(region)
+    prof = get_profile(profile)
+    scenario = parse_avoid(avoid or [])
+    common: dict[str, Any] = {"net": net, "profile": prof, "via": via or [],
+                              "scenario": scenario}
+    shortest = route(origin, destination, optimize="distance", **common)
+    fastest = route(origin, destination, optimize="time", **common)
+    others = (alternatives(origin, destination, alternatives_k, optimize="time", **common)[1:]
+              if alternatives_k > 1 else [])
+    every = [("shortest", shortest), ("fastest", fastest),
+             *[(f"alternative {i}", r) for i, r in enumerate(others, 1)]]
+    if as_json:
+        features = [{**r.to_geojson(), "id": kind} for kind, r in every]
+        typer.echo(json.dumps({"type": "FeatureCollection", "features": features}, indent=1))
+        return
+    table = Table(title=f"{shortest.origin} -> {shortest.destination}")
+    for col in ("route", "road km", f"time ({prof.name})", "straight km", "detour",
+                "main roads"):
+        table.add_column(col, justify="left" if col in ("route", "main roads") else "right")
+    for kind, r in every:
+        main = ", ".join(f"{x.road} {x.km:,.0f} km" for x in r.roads().nlargest(3, "km")
+                         .itertuples())
+        table.add_row(kind, f"{r.length_km:,.1f}", format_hours(r.time_h), f"{r.straight_km:,.1f}",
+                      f"x{r.detour_factor:.2f}", main)
+    console.print(table)
+    console.print(_times_by_profile(shortest))
+    _print_roads(fastest)
+    _print_assumptions(fastest.assumptions)
+
+
+@app.command("matrix")
+def matrix_command(
+    places: Annotated[list[str], typer.Argument(help="Origins (names or 'lat,lon').")],
+    to: Annotated[list[str] | None, typer.Option(
+        "--to", help="Destinations (default: the same places).")] = None,
+    profile: Annotated[str, typer.Option("--profile", "-p", help=_PROFILE_HELP)] = "car",
+    avoid: Annotated[list[str] | None, typer.Option("--avoid", help="As for 'route'.")] = None,
+    region: Annotated[str, _REGION] = DEFAULT_REGION,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Long-form CSV.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON records.")] = False,
+) -> None:
+    """Road distance (shortest route, km) and travel time (fastest route, h) between places."""
+    if as_csv and as_json:
+        raise typer.BadParameter("choose one of --csv and --json")
+    result = matrix(places, to or None, net=resolve_network(region), profile=profile,
+                    scenario=parse_avoid(avoid or []))
+    long = result.to_frame()
+    if as_csv:
+        typer.echo(long.to_csv(index=False, float_format="%.3f"), nl=False)
+        for line in result.assumptions:
+            typer.echo(f"# {line}")
+        return
+    if as_json:
+        doc = {"pairs": json.loads(long.to_json(orient="records", double_precision=4)),
+               "assumptions": result.assumptions}
+        typer.echo(json.dumps(doc, indent=1))
+        return
+    _print_matrix(result)
+
+
+def _print_matrix(result: Matrix) -> None:
+    for title, frame, fmt in (("road km (shortest route)", result.distance_km, "{:,.1f}"),
+                              (f"hours (fastest route, {result.profile.name})", result.time_h,
+                               "{:.2f}")):
+        table = Table(title=title)
+        table.add_column("from \\ to")
+        for col in frame.columns:
+            table.add_column(str(col), justify="right")
+        for name, row in frame.iterrows():
+            table.add_row(str(name), *["no route" if v != v else fmt.format(v)
+                                       for v in row.to_numpy(float)])
+        console.print(table)
+    _print_assumptions(result.assumptions)
+
+
+def _times_by_profile(r: Route) -> Table:
+    """Travel time of the shortest route under every built-in profile."""
+    table = Table(title=f"time on the shortest route ({r.length_km:,.0f} km) by profile")
+    table.add_column("profile")
+    table.add_column("time", justify="right")
+    table.add_column("source")
+    for name in available_profiles():
+        prof = get_profile(name)
+        alt = route(r.origin, r.destination, net=r.net, profile=prof, optimize="distance",
+                    via=list(r.via), scenario=r.scenario)
+        table.add_row(name, format_hours(alt.time_h), prof.source[:90])
+    return table
+
+
+def _print_roads(r: Route) -> None:
+    table = Table(title="roads taken (fastest route)")
+    for col in ("road", "class", "km", "min"):
+        table.add_column(col, justify="right" if col in ("km", "min") else "left")
+    for x in r.roads().itertuples():
+        table.add_row(str(x.road), str(x.highway), f"{x.km:,.1f}", f"{x.minutes:,.0f}")
+    console.print(table)
+
+
+def _print_assumptions(lines: list[str]) -> None:
+    console.print("[dim]Assumptions:[/]")
+    for line in lines:
+        console.print(f"[dim]  - {line}[/]", highlight=False)

@@ -1,0 +1,502 @@
+"""Routes between places: road length, travel time, roads taken, and every assumption.
+
+:func:`route` answers "how far by road, how long by car, by which roads". Distance claims are
+about the *shortest* route (``optimize="distance"``); time claims about the *fastest*
+(``optimize="time"``); :func:`shortest_and_fastest` gives both. :func:`alternatives` finds up to
+``k`` distinct reasonable routes (penalty method). Every :class:`Route` carries its
+assumptions: data source and date, speed profile and its source, road vs straight-line
+distance, how far each end lies off the road, and any scenario rules.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import Geod
+
+from .engine import Engine, PathResult, Weights, get_engine
+from .exceptions import NoRouteError, PlaceNotFoundError
+from .network import RoadNetwork
+from .profiles import DEFAULT_PROFILE, Profile, get_profile
+from .scenarios import Scenario
+from .snapping import DEFAULT_MAX_SNAP_M, Snap, road_label, snap_candidates
+
+__all__ = [
+    "DEFAULT_REGION",
+    "Location",
+    "Route",
+    "alternatives",
+    "format_hours",
+    "resolve_location",
+    "resolve_network",
+    "route",
+    "shortest_and_fastest",
+]
+
+DEFAULT_REGION = "western-iraq"
+Optimize = Literal["distance", "time"]
+PlaceLike = Any  # a name, "lat,lon", (lon, lat) or a gazetteer Place
+
+_GEOD = Geod(ellps="WGS84")
+_LATLON = re.compile(r"^\s*([-+]?\d+(?:\.\d+)?)\s*[, ]\s*([-+]?\d+(?:\.\d+)?)\s*$")
+# Closer than this, origin and destination count as the same place.
+_SAME_PLACE_M = 100.0
+
+
+@dataclass(frozen=True)
+class Location:
+    """A resolved endpoint: what the user asked for and where it is."""
+
+    name: str
+    lon: float
+    lat: float
+    source: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def resolve_network(net: RoadNetwork | str | None) -> RoadNetwork:
+    """A network as given, or loaded by region name or path (default ``western-iraq``)."""
+    if isinstance(net, RoadNetwork):
+        return net
+    from .sources import load_network
+
+    return load_network(net or DEFAULT_REGION)
+
+
+def resolve_location(spec: PlaceLike, net: RoadNetwork | None = None) -> Location:
+    """A place name, ``"lat,lon"`` text, ``(lon, lat)`` tuple or gazetteer Place as a Location.
+
+    Raises
+    ------
+    PlaceNotFoundError
+        The name is not in the gazetteer, or coordinates are out of range.
+    AmbiguousPlaceError
+        The name matches several places.
+    """
+    if isinstance(spec, Location):
+        return spec
+    if all(hasattr(spec, a) for a in ("name", "lon", "lat")):
+        return Location(str(spec.name), float(spec.lon), float(spec.lat),
+                        str(getattr(spec, "source", "gazetteer")))
+    if isinstance(spec, tuple | list) and len(spec) == 2:
+        lon, lat = float(spec[0]), float(spec[1])
+        return _checked(Location(f"({lat:.4f}, {lon:.4f})", lon, lat, "coordinates"), str(spec))
+    text = str(spec).strip()
+    m = _LATLON.match(text)
+    if m:
+        lat, lon = float(m.group(1)), float(m.group(2))
+        return _checked(Location(f"({lat:.4f}, {lon:.4f})", lon, lat, "coordinates"), text)
+    if not text:
+        raise PlaceNotFoundError(text)
+    try:
+        from .gazetteer import find_place
+    except ImportError as exc:
+        raise PlaceNotFoundError(f"{text} (no gazetteer installed; give 'lat,lon')") from exc
+    place = find_place(text, net=net)
+    return Location(str(place.name), float(place.lon), float(place.lat), str(place.source))
+
+
+@dataclass(frozen=True, eq=False)
+class Route:
+    """A route and the figures a claim check needs.
+
+    Attributes
+    ----------
+    origin, destination, via
+        The resolved endpoints and via points.
+    optimize
+        ``"distance"`` (shortest by road length) or ``"time"`` (fastest under ``profile``).
+    profile
+        Speed profile behind ``time_s``.
+    snaps
+        Where origin, via points and destination join the road (in that order).
+    edges, start, end
+        Edges driven, in order, and fractions along each (see ``PathResult``).
+    length_m
+        Road length between the snapped points (off-road gaps excluded).
+    time_s
+        Driving time on that road under ``profile``, with scenario and per-town delays.
+    straight_m
+        Geodesic (WGS84) distance between origin and destination.
+    net
+        The network routed on.
+    scenario
+        Closures and delays applied.
+    """
+
+    origin: Location
+    destination: Location
+    via: tuple[Location, ...]
+    optimize: Optimize
+    profile: Profile
+    snaps: tuple[Snap, ...]
+    edges: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    length_m: float
+    time_s: float
+    straight_m: float
+    net: RoadNetwork = field(repr=False)
+    scenario: Scenario = field(default_factory=Scenario)
+
+    @property
+    def length_km(self) -> float:
+        return self.length_m / 1000.0
+
+    @property
+    def time_h(self) -> float:
+        return self.time_s / 3600.0
+
+    @property
+    def straight_km(self) -> float:
+        return self.straight_m / 1000.0
+
+    @property
+    def detour_factor(self) -> float:
+        """Road length over straight-line distance."""
+        return self.length_m / self.straight_m if self.straight_m else float("nan")
+
+    def roads(self) -> pd.DataFrame:
+        """The roads taken, in order: ``road``, ``highway``, ``km``, ``minutes``.
+
+        Consecutive pieces of the same road are merged.
+        """
+        e = self.net.edges.iloc[self.edges]
+        frac = np.abs(self.end - self.start)
+        w = _weights(get_engine(self.net), self.profile, "time", self.scenario)
+        labels = [road_label(r, n, h) for r, n, h in
+                  zip(e["ref"], e["name"], e["highway"].astype(str), strict=True)]
+        df = pd.DataFrame({
+            "road": labels,
+            "highway": e["highway"].astype(str).to_numpy(),
+            "km": frac * e["length"].to_numpy() / 1000.0,
+            "minutes": frac * w.edge[self.edges] / 60.0,
+        })
+        run = (df["road"] != df["road"].shift()).cumsum()
+        out = df.groupby(run, sort=False).agg(
+            road=("road", "first"),
+            highway=("highway", lambda s: s.value_counts().index[0]),
+            km=("km", "sum"),
+            minutes=("minutes", "sum"),
+        )
+        return out[out["km"] > 0.05].reset_index(drop=True)
+
+    @property
+    def geometry(self) -> shapely.LineString:
+        """The driven line (lon/lat), from the origin's snapped point to the destination's."""
+        parts = []
+        for e, a, b in zip(self.edges, self.start, self.end, strict=True):
+            line = self.net.geometries[e]
+            if (a, b) in ((0.0, 1.0), (1.0, 0.0)):
+                xy = self.net.edge_coords(int(e))
+                parts.append(xy if a == 0.0 else xy[::-1])
+            else:
+                sub = shapely.ops.substring(line, a, b, normalized=True)
+                parts.append(shapely.get_coordinates(sub))
+        xy = np.concatenate(parts)
+        keep = np.concatenate([[True], np.any(np.diff(xy, axis=0) != 0, axis=1)])
+        xy = xy[keep]
+        return shapely.LineString(xy if len(xy) > 1 else np.vstack([xy, xy]))
+
+    @property
+    def assumptions(self) -> list[str]:
+        """Every assumption behind the figures, one line each."""
+        kind = ("shortest route by road length" if self.optimize == "distance"
+                else f"fastest route by travel time (profile {self.profile.name!r})")
+        ends = [f"{label} {s.distance_m / 1000:.1f} km off-road from {s.road}"
+                for label, s in zip(self._snap_labels(), self.snaps, strict=True)]
+        out = [
+            f"data: {self.net.meta.describe()}; {self.net.meta.attribution}",
+            f"{kind}; road distance along OSM roads between the snapped road points "
+            "(off-road gaps excluded)",
+            "straight line: geodesic on the WGS84 ellipsoid between the given points",
+            f"time: {self.profile.describe()}",
+            "snapped: " + "; ".join(ends),
+        ]
+        if self.net.meta.generalized:
+            out.append("generalized lines cut bends: true road lengths are somewhat longer")
+        out += [f"scenario: {x}" for x in self.scenario.describe()]
+        return out
+
+    def headline(self) -> str:
+        """One line: ``'Husaybah -> Baghdad: 400 km by road, 4.8 h (car), straight 330 km'``."""
+        main = ", ".join(self.roads().nlargest(3, "km")["road"])
+        return (f"{self.origin} -> {self.destination}: {self.length_km:,.0f} km by road, "
+                f"{format_hours(self.time_h)} ({self.profile.name}), straight line "
+                f"{self.straight_km:,.0f} km (detour x{self.detour_factor:.2f}); via {main}")
+
+    def summary(self) -> str:
+        """Readable multi-line description with the roads taken and all assumptions."""
+        lines = [self.headline(), "Roads taken:"]
+        for r in self.roads().itertuples():
+            lines.append(f"  {r.road}: {r.km:,.0f} km, {r.minutes:,.0f} min")
+        lines += [f"Assumption: {a}" for a in self.assumptions]
+        return "\n".join(lines)
+
+    def to_gdf(self) -> Any:
+        """The route as a one-row GeoDataFrame (EPSG:4326) with its figures and assumptions."""
+        import geopandas as gpd
+
+        return gpd.GeoDataFrame([self._properties()], geometry=[self.geometry], crs="EPSG:4326")
+
+    def to_geojson(self) -> dict[str, Any]:
+        """The route as a GeoJSON Feature (the line plus figures, roads and assumptions)."""
+        props = self._properties()
+        props["roads"] = self.roads().round(2).to_dict("records")
+        props["snaps"] = [
+            {"point": label, "lon": s.lon, "lat": s.lat, "distance_m": round(s.distance_m, 1),
+             "road": s.road} for label, s in zip(self._snap_labels(), self.snaps, strict=True)
+        ]
+        return {"type": "Feature", "geometry": shapely.geometry.mapping(self.geometry),
+                "properties": props}
+
+    def _properties(self) -> dict[str, Any]:
+        return {
+            "origin": self.origin.name,
+            "destination": self.destination.name,
+            "via": [v.name for v in self.via],
+            "optimize": self.optimize,
+            "profile": self.profile.name,
+            "length_km": round(self.length_km, 3),
+            "time_h": round(self.time_h, 4),
+            "straight_km": round(self.straight_km, 3),
+            "detour_factor": round(self.detour_factor, 4),
+            "source": self.net.meta.source,
+            "osm_date": self.net.meta.osm_date,
+            "assumptions": self.assumptions,
+        }
+
+    def _snap_labels(self) -> list[str]:
+        return ["origin", *[f"via {v}" for v in self.via], "destination"]
+
+
+def route(
+    origin: PlaceLike,
+    destination: PlaceLike,
+    *,
+    net: RoadNetwork | str | None = None,
+    profile: Profile | str = DEFAULT_PROFILE,
+    optimize: Optimize = "distance",
+    via: Sequence[PlaceLike] = (),
+    scenario: Scenario | None = None,
+    max_snap_m: float = DEFAULT_MAX_SNAP_M,
+) -> Route:
+    """The shortest (``optimize="distance"``) or fastest (``"time"``) route.
+
+    Parameters
+    ----------
+    origin, destination
+        Place name, ``"lat,lon"``, ``(lon, lat)`` or gazetteer Place.
+    net
+        Network, or region name/path to load (default ``western-iraq``).
+    profile
+        Speed profile name, YAML file or :class:`~routing.profiles.Profile`.
+    optimize
+        What the route minimises.
+    via
+        Points the route must pass, in order.
+    scenario
+        Closures and delays.
+    max_snap_m
+        Farthest a point may lie from a road.
+
+    Raises
+    ------
+    OffNetworkError
+        A point is farther than ``max_snap_m`` from every road.
+    NoRouteError
+        Same place twice, or no connection (the message says why).
+    ProfileError, PlaceNotFoundError, AmbiguousPlaceError, ScenarioError
+        Bad input.
+    """
+    network = resolve_network(net)
+    prof = get_profile(profile)
+    if optimize not in ("distance", "time"):
+        raise ValueError(f"optimize must be 'distance' or 'time', got {optimize!r}")
+    points = [resolve_location(p, network) for p in (origin, *via, destination)]
+    for a, b in itertools.pairwise(points):
+        if _geodesic_m(a, b) < _SAME_PLACE_M:
+            raise NoRouteError(f"{a} and {b} are the same place (under {_SAME_PLACE_M:g} m "
+                               "apart): nothing to route")
+    snaps = [snap_candidates(network, p.lon, p.lat, max_snap_m=max_snap_m) for p in points]
+    engine = get_engine(network)
+    scen = scenario or Scenario()
+    weights = _weights(engine, prof, optimize, scen)
+    legs = _chain(engine, weights, snaps, points, scen)
+    return _make_route(engine, prof, optimize, points, legs, scen)
+
+
+def shortest_and_fastest(
+    origin: PlaceLike, destination: PlaceLike, **kwargs: Any
+) -> tuple[Route, Route]:
+    """The shortest route (for distance claims) and the fastest (for time claims)."""
+    network = resolve_network(kwargs.pop("net", None))
+    shortest = route(origin, destination, net=network, optimize="distance", **kwargs)
+    fastest = route(origin, destination, net=network, optimize="time", **kwargs)
+    return shortest, fastest
+
+
+def alternatives(
+    origin: PlaceLike,
+    destination: PlaceLike,
+    k: int = 3,
+    *,
+    max_stretch: float = 1.4,
+    max_overlap: float = 0.5,
+    penalty: float = 1.4,
+    **kwargs: Any,
+) -> list[Route]:
+    """Up to ``k`` distinct, reasonable routes, best first (penalty method).
+
+    Each round penalises the edges of the last path found (cost x ``penalty``) and routes again.
+    A path is kept if its true cost is at most ``max_stretch`` times the best and at most
+    ``max_overlap`` of its length is shared with any route already kept. Other keyword
+    arguments go to :func:`route`.
+    """
+    if k < 1:
+        raise ValueError(f"k must be >= 1, got {k}")
+    network = resolve_network(kwargs.pop("net", None))
+    best = route(origin, destination, net=network, **kwargs)
+    engine = get_engine(network)
+    weights = _weights(engine, best.profile, best.optimize, best.scenario)
+    sources = snap_candidates(network, best.origin.lon, best.origin.lat,
+                              max_snap_m=kwargs.get("max_snap_m", DEFAULT_MAX_SNAP_M))
+    targets = snap_candidates(network, best.destination.lon, best.destination.lat,
+                              max_snap_m=kwargs.get("max_snap_m", DEFAULT_MAX_SNAP_M))
+    if best.via:
+        return [best]  # alternatives through fixed via points would just re-run the same legs
+    found = [best]
+    best_cost = best.length_m if best.optimize == "distance" else best.time_s
+    penalised = weights.edge.copy()
+    for _ in range(4 * k):
+        if len(found) >= k:
+            break
+        penalised[found[-1].edges] *= penalty
+        try:
+            path = engine.route(sources, targets, weights.replace_edges(penalised.copy()),
+                                method="dijkstra")
+        except NoRouteError:
+            break
+        cost = float(path.edge_costs(weights.edge).sum())
+        if cost > max_stretch * best_cost:
+            break
+        if all(_overlap(path, r, network) <= max_overlap for r in found):
+            found.append(_make_route(engine, best.profile, best.optimize,
+                                     [best.origin, best.destination], [path], best.scenario))
+        else:
+            penalised[path.edges] *= penalty
+    return found
+
+
+# ------------------------------------------------------------------------ helpers
+def _weights(engine: Engine, profile: Profile, optimize: Optimize, scen: Scenario) -> Weights:
+    spec: str | Profile = "length" if optimize == "distance" else profile
+    return engine.weights(spec, closed=scen.closed(engine.net),
+                          delays_s=scen.delays(engine.net))
+
+
+def _chain(engine: Engine, w: Weights, snaps: list[list[Snap]], points: list[Location],
+           scen: Scenario) -> list[PathResult]:
+    """Best legs through every point, choosing each via point's road candidate jointly.
+
+    Dynamic programming over candidates: a via point near two roads (say on either bank of a
+    river) attaches to the one that makes the whole route cheapest, not the nearest.
+    """
+    # Origin and destination candidates are chosen inside one engine query; a via point's
+    # candidates are separate states of the chain.
+    groups = [[snaps[0]], *[[[c] for c in s] for s in snaps[1:-1]], [snaps[-1]]]
+    best: list[tuple[float, list[PathResult]]] = [(0.0, [])]
+    for k in range(len(points) - 1):
+        nxt: list[tuple[float, list[PathResult]]] = []
+        for target in groups[k + 1]:
+            options = []
+            for (cost, legs), source in zip(best, groups[k], strict=True):
+                if not np.isfinite(cost):
+                    continue
+                try:
+                    path = engine.route(source, target, w)
+                except NoRouteError:
+                    continue
+                options.append((cost + path.cost, [*legs, path]))
+            nxt.append(min(options, key=lambda o: o[0], default=(np.inf, [])))
+        if not any(np.isfinite(c) for c, _ in nxt):
+            _explain(engine, groups[k], groups[k + 1], points[k], points[k + 1], scen)
+        best = nxt
+    return min(best, key=lambda o: o[0])[1]
+
+
+def _explain(engine: Engine, sources: list[list[Snap]], targets: list[list[Snap]],
+             a: Location, b: Location, scen: Scenario) -> None:
+    """Raise NoRouteError saying why no candidate of ``a`` reaches any of ``b``."""
+    src = [s for group in sources for s in group]
+    dst = [t for group in targets for t in group]
+    reason = "the two points lie on parts of the road network that are not connected"
+    if scen.closures:
+        try:
+            engine.route(src, dst, engine.weights("length"))
+            reason = "every road connection is cut by: " + "; ".join(
+                c.describe() for c in scen.closures)
+        except NoRouteError:
+            pass
+    raise NoRouteError(f"no route from {a} to {b}: {reason} ({engine.net.meta.describe()})")
+
+
+def _make_route(engine: Engine, profile: Profile, optimize: Optimize,
+                points: list[Location], legs: list[PathResult], scen: Scenario) -> Route:
+    edges = np.concatenate([p.edges for p in legs])
+    start = np.concatenate([p.start for p in legs])
+    end = np.concatenate([p.end for p in legs])
+    frac = np.abs(end - start)
+    length = engine.weights("length").edge
+    times = _weights(engine, profile, "time", scen).edge
+    snaps = (legs[0].source, *[p.target for p in legs])
+    return Route(
+        origin=points[0],
+        destination=points[-1],
+        via=tuple(points[1:-1]),
+        optimize=optimize,
+        profile=profile,
+        snaps=snaps,
+        edges=edges,
+        start=start,
+        end=end,
+        length_m=float((frac * length[edges]).sum()),
+        time_s=float((frac * times[edges]).sum()),
+        straight_m=_geodesic_m(points[0], points[-1]),
+        net=engine.net,
+        scenario=scen,
+    )
+
+
+def _overlap(path: PathResult, other: Route, net: RoadNetwork) -> float:
+    length = net.edges["length"].to_numpy()
+    pieces = path.edge_costs(length)
+    shared = np.isin(path.edges, other.edges)
+    total = pieces.sum()
+    return float(pieces[shared].sum() / total) if total else 1.0
+
+
+def _geodesic_m(a: Location, b: Location) -> float:
+    return float(_GEOD.inv(a.lon, a.lat, b.lon, b.lat)[2])
+
+
+def _checked(loc: Location, text: str) -> Location:
+    if not (-90 <= loc.lat <= 90 and -180 <= loc.lon <= 180):
+        raise PlaceNotFoundError(f"{text} (latitude must be within +-90 and longitude within "
+                                 "+-180; text points are 'lat,lon', tuples are (lon, lat))")
+    return loc
+
+
+def format_hours(h: float) -> str:
+    """``4.76`` -> ``"4 h 46 min"``; under an hour, minutes only."""
+    minutes = round(h * 60)
+    return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"

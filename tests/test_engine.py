@@ -1,0 +1,117 @@
+"""Engine: equal to networkx/osmnx lengths, virtual nodes, one-to-all, re-weighting."""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from routing.engine import Engine, get_engine
+from routing.exceptions import NoRouteError
+from routing.profiles import get_profile
+from routing.snapping import nearest_snap, snap_candidates
+
+
+def _compare_with_networkx(net, n_pairs: int, seed: int) -> int:
+    engine = get_engine(net)
+    w = engine.weights("length")
+    g = net.to_graph()
+    rng = np.random.default_rng(seed)
+    labels = net.component_labels()
+    big = np.flatnonzero(labels == np.bincount(labels).argmax())
+    checked = 0
+    for a, b in rng.choice(big, size=(n_pairs, 2)):
+        try:
+            expect = nx.shortest_path_length(g, int(a), int(b), weight="length")
+        except nx.NetworkXNoPath:
+            assert engine.node_distance(int(a), int(b), w) == np.inf
+            continue
+        assert engine.node_distance(int(a), int(b), w) == pytest.approx(expect, abs=1.0)
+        arcs = engine.node_path(int(a), int(b), w)
+        assert w.edge[engine.arc_edge[arcs]].sum() == pytest.approx(expect, abs=1.0)
+        checked += 1
+    return checked
+
+
+def test_lengths_equal_networkx_on_western_iraq(western_iraq) -> None:
+    assert _compare_with_networkx(western_iraq, 200, seed=7) > 100
+
+
+@pytest.mark.slow
+def test_lengths_equal_networkx_on_syria_z14(syria_cut) -> None:
+    assert _compare_with_networkx(syria_cut, 40, seed=8) > 20
+
+
+def test_engine_is_cached_per_network(western_iraq) -> None:
+    assert get_engine(western_iraq) is get_engine(western_iraq)
+    assert get_engine(western_iraq).weights("car") is get_engine(western_iraq).weights("car")
+
+
+def test_oneway_respected(ladder) -> None:
+    engine = Engine(ladder)
+    w = engine.weights("length")
+    east = nearest_snap(ladder, 42.35, 34.1)
+    west = nearest_snap(ladder, 42.05, 34.1)
+    forward = engine.route([west], [east], w)
+    backward = engine.route([east], [west], w)
+    assert forward.cost < backward.cost  # backwards must leave the oneway motorway
+    assert set(ladder.edges["ref"].iloc[forward.edges]) == {"1"}
+
+
+def test_same_edge_direct_path(ladder) -> None:
+    engine = Engine(ladder)
+    w = engine.weights("length")
+    a, b = nearest_snap(ladder, 42.02, 34.0), nearest_snap(ladder, 42.08, 34.0)
+    p = engine.route([a], [b], w)
+    assert list(p.edges) == [a.edge]
+    assert p.edge_costs(w.edge).sum() == pytest.approx(
+        abs(b.fraction - a.fraction) * w.edge[a.edge])
+
+
+def test_cch_and_dijkstra_agree(western_iraq) -> None:
+    engine = get_engine(western_iraq)
+    w = engine.weights("car")
+    a = snap_candidates(western_iraq, 41.02, 34.42)
+    b = snap_candidates(western_iraq, 44.37, 33.31)
+    assert engine.route(a, b, w).cost == pytest.approx(
+        engine.route(a, b, w, method="dijkstra").cost, abs=1e-3)
+
+
+def test_closed_edges_cut_routes(ladder) -> None:
+    engine = Engine(ladder)
+    rungs = (ladder.edges["highway"] == "secondary").to_numpy()
+    w = engine.weights("length", closed=rungs | (ladder.edges["ref"] == "12").to_numpy())
+    with pytest.raises(NoRouteError):
+        engine.route([nearest_snap(ladder, 42.05, 34.0)], [nearest_snap(ladder, 42.35, 34.1)], w)
+
+
+def test_one_to_all_matches_networkx_with_cutoff(western_iraq) -> None:
+    engine = get_engine(western_iraq)
+    w = engine.weights("car")
+    g = western_iraq.to_graph()
+    for _u, _v, d in g.edges(data=True):
+        d["t"] = float(w.edge[d["osmid"]])
+    sources = [100, 2000]
+    res = engine.one_to_all(sources, w, cutoff=4 * 3600)
+    expect = nx.multi_source_dijkstra_path_length(g, sources, cutoff=4 * 3600, weight="t")
+    reached = np.flatnonzero(np.isfinite(res.cost))
+    assert set(reached.tolist()) == set(expect)
+    for n in reached[:200]:
+        assert res.cost[n] == pytest.approx(expect[int(n)], abs=1e-6)
+    # The tree is consistent: each node's cost = predecessor's + its edge cost.
+    inner = reached[res.pred_node[reached] >= 0]
+    np.testing.assert_allclose(res.cost[inner],
+                               res.cost[res.pred_node[inner]] + w.edge[res.pred_edge[inner]])
+    assert set(res.origin[reached]) == {0, 1}
+
+
+def test_reweighting_does_not_rebuild_topology(western_iraq) -> None:
+    engine = get_engine(western_iraq)
+    engine.node_distance(0, 1, engine.weights("length"))
+    topo = engine._topology
+    rng = np.random.default_rng(0)
+    w = engine.weights("car")
+    sampled = engine.weights(get_profile("car").sample(rng))
+    assert sampled is not w
+    engine.node_distance(0, 1, sampled)
+    assert engine._topology is topo

@@ -1,0 +1,94 @@
+"""Routes on real data: the article's claims' building blocks, and bad input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from routing.exceptions import NoRouteError, OffNetworkError, PlaceNotFoundError, ProfileError
+from routing.profiles import available_profiles
+from routing.routes import alternatives, resolve_location, route, shortest_and_fastest
+
+HUSAYBAH = (41.02, 34.42)
+QAIM = (41.09, 34.37)
+HADITHA = (42.38, 34.14)
+RAMADI = (43.30, 33.42)
+BAGHDAD = (44.37, 33.31)
+
+
+@pytest.fixture(scope="module")
+def pair(western_iraq):
+    return shortest_and_fastest(HUSAYBAH, BAGHDAD, net=western_iraq)
+
+
+def test_husaybah_baghdad_length_and_roads(pair) -> None:
+    shortest, fastest = pair
+    for r in pair:
+        assert 380 <= r.length_km <= 460
+        assert r.detour_factor > 1
+        roads = r.roads()
+        assert roads["km"].sum() == pytest.approx(r.length_km, rel=1e-6)
+        assert roads["road"].str.len().min() > 0
+    assert shortest.length_m <= fastest.length_m + 1
+    assert fastest.time_s <= shortest.time_s + 1
+    # The straight line is the geodesic, far shorter than the road and than the "100 km" claim's
+    # opposite: the article's figure is wrong by a factor of three or more.
+    assert 320 < shortest.straight_km < 345
+
+
+def test_every_profile_gives_a_time(western_iraq, pair) -> None:
+    times = {p: route(HUSAYBAH, BAGHDAD, net=western_iraq, profile=p, optimize="time").time_h
+             for p in available_profiles()}
+    assert times["fast"] < times["car"] < times["convoy"]
+    assert all(2 < t < 10 for t in times.values())
+
+
+def test_summary_and_exports_carry_assumptions(pair) -> None:
+    r = pair[0]
+    text = r.summary()
+    assert "OSM data of 2021-02-01" in text and "WGS84" in text and "profile 'car'" in text
+    assert "off-road" in text
+    feature = r.to_geojson()
+    json.dumps(feature)
+    assert feature["geometry"]["type"] == "LineString"
+    assert feature["properties"]["length_km"] == pytest.approx(r.length_km, abs=1e-3)
+    gdf = r.to_gdf()
+    assert gdf.crs.to_epsg() == 4326
+    # Geometry length (geodesic) matches the road length to within generalisation noise.
+    from pyproj import Geod
+
+    assert Geod(ellps="WGS84").geometry_length(gdf.geometry.iloc[0]) == pytest.approx(
+        r.length_m, rel=0.01)
+
+
+def test_via_point_and_candidate_choice(western_iraq, pair) -> None:
+    via = route(HUSAYBAH, BAGHDAD, net=western_iraq, via=[HADITHA])
+    # Haditha's nearest road must not drag the route onto an absurd detour.
+    assert via.length_km < 1.15 * pair[0].length_km
+    assert len(via.snaps) == 3
+
+
+def test_alternatives_are_distinct_and_bounded(western_iraq) -> None:
+    alts = alternatives(QAIM, RAMADI, k=3, net=western_iraq, max_stretch=1.6)
+    best = alts[0].length_m
+    assert all(a.length_m <= 1.6 * best + 1 for a in alts)
+    for i, a in enumerate(alts):
+        for b in alts[:i]:
+            assert set(a.edges.tolist()) != set(b.edges.tolist())
+
+
+def test_location_forms() -> None:
+    assert resolve_location("34.42, 41.02").lon == pytest.approx(41.02)
+    assert resolve_location((41.02, 34.42)).lat == pytest.approx(34.42)
+    with pytest.raises(PlaceNotFoundError):
+        resolve_location("95,40")
+
+
+def test_bad_input(western_iraq) -> None:
+    with pytest.raises(NoRouteError, match="same place"):
+        route(HUSAYBAH, HUSAYBAH, net=western_iraq)
+    with pytest.raises(ProfileError):
+        route(HUSAYBAH, BAGHDAD, net=western_iraq, profile="hovercraft")
+    with pytest.raises(OffNetworkError, match="km from the nearest road"):
+        route(HUSAYBAH, BAGHDAD, net=western_iraq, via=[(39.5, 30.5)], max_snap_m=2_000)

@@ -1,0 +1,38 @@
+"""Snapping points to road edges."""
+
+from __future__ import annotations
+
+import pytest
+
+from routing.exceptions import OffNetworkError
+from routing.network import haversine_m
+from routing.snapping import nearest_snap, snap_candidates
+
+
+def test_snaps_to_edge_interior_not_node(ladder) -> None:
+    # Just south of the middle of the first south-road segment (lon 42.0-42.1, lat 34.0).
+    s = nearest_snap(ladder, 42.05, 33.99)
+    assert s.ref == "12" and 0.45 < s.fraction < 0.55
+    assert s.distance_m == pytest.approx(float(haversine_m(42.05, 33.99, 42.05, 34.0)), rel=1e-3)
+    assert abs(s.lon - 42.05) < 1e-3 and abs(s.lat - 34.0) < 1e-6
+
+
+def test_candidates_include_the_other_road_sorted(ladder) -> None:
+    cands = snap_candidates(ladder, 42.05, 34.04)
+    assert [c.distance_m for c in cands] == sorted(c.distance_m for c in cands)
+    assert {"1", "12"} <= {c.ref for c in cands}
+
+
+def test_far_point_raises_with_distance(western_iraq) -> None:
+    with pytest.raises(OffNetworkError, match="km from the nearest road"):
+        nearest_snap(western_iraq, 39.0, 31.0, max_snap_m=1_000)
+
+
+def test_swapped_coordinates_hint(western_iraq) -> None:
+    with pytest.raises(OffNetworkError, match="swap"):
+        nearest_snap(western_iraq, 34.42, 41.02, max_snap_m=5_000)
+
+
+def test_real_town_snaps_within_limit(western_iraq) -> None:
+    s = nearest_snap(western_iraq, 43.30, 33.42)  # Ramadi
+    assert s.distance_m < 5_000 and s.highway in {"motorway", "trunk", "primary"}
