@@ -48,6 +48,9 @@ _GEOD = Geod(ellps="WGS84")
 _LATLON = re.compile(r"^\s*([-+]?\d+(?:\.\d+)?)\s*[, ]\s*([-+]?\d+(?:\.\d+)?)\s*$")
 # Closer than this, origin and destination count as the same place.
 _SAME_PLACE_M = 100.0
+# Stretches shorter than this are folded into their neighbours in Route.roads().
+_MIN_STRETCH_KM = 3.0
+_TOWN_NEAR_KM = 10.0
 
 
 @dataclass(frozen=True)
@@ -181,6 +184,14 @@ class Route:
             "km": frac * e["length"].to_numpy() / 1000.0,
             "minutes": frac * w.edge[self.edges] / 60.0,
         })
+        # Short pieces between two stretches (an unlabelled stub at a junction, a tile-edge
+        # fragment) are folded into the stretch before them so the list reads as a road
+        # description rather than a list of fragments.
+        run = (df["road"] != df["road"].shift()).cumsum()
+        run_km = df.groupby(run)["km"].transform("sum")
+        short = (run_km < _MIN_STRETCH_KM) & (run > 1)
+        df.loc[short, "road"] = np.nan
+        df["road"] = df["road"].ffill().fillna(labels[0] if labels else "")
         run = (df["road"] != df["road"].shift()).cumsum()
         out = df.groupby(run, sort=False).agg(
             road=("road", "first"),
@@ -188,6 +199,8 @@ class Route:
             km=("km", "sum"),
             minutes=("minutes", "sum"),
         )
+        out["via"] = [", ".join(_towns_along(self.net, self.edges[(run == k).to_numpy()]))
+                      for k in out.index]
         return out[out["km"] > 0.05].reset_index(drop=True)
 
     @property
@@ -238,7 +251,8 @@ class Route:
         """Readable multi-line description with the roads taken and all assumptions."""
         lines = [self.headline(), "Roads taken:"]
         for r in self.roads().itertuples():
-            lines.append(f"  {r.road}: {r.km:,.0f} km, {r.minutes:,.0f} min")
+            via = f" (near {r.via})" if r.via else ""
+            lines.append(f"  {r.road}{via}: {r.km:,.0f} km, {r.minutes:,.0f} min")
         lines += [f"Assumption: {a}" for a in self.assumptions]
         return "\n".join(lines)
 
@@ -494,6 +508,23 @@ def _checked(loc: Location, text: str) -> Location:
         raise PlaceNotFoundError(f"{text} (latitude must be within +-90 and longitude within "
                                  "+-180; text points are 'lat,lon', tuples are (lon, lat))")
     return loc
+
+
+def _towns_along(net: RoadNetwork, edges: np.ndarray) -> list[str]:
+    """Towns of the network's place layer within a few km of the edges, in travel order."""
+    towns = net.places[net.places["kind"].isin(["city", "town"])]
+    if towns.empty or not len(edges):
+        return []
+    line = shapely.line_merge(shapely.union_all(net.geometries[edges]))
+    pts = np.asarray(shapely.points(towns["x"].to_numpy(), towns["y"].to_numpy()))
+    # Degrees of latitude; close enough at these scales for a descriptive label.
+    near = shapely.distance(pts, line) < _TOWN_NEAR_KM / 111.0
+    if not near.any():
+        return []
+    order = np.argsort(shapely.line_locate_point(line, pts[near]) if
+                       shapely.get_type_id(line) == 1 else np.arange(int(near.sum())))
+    names = towns["name"].to_numpy()[near][order]
+    return list(dict.fromkeys(str(n) for n in names))
 
 
 def format_hours(h: float) -> str:
