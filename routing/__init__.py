@@ -7,6 +7,7 @@ claim about distance or travel time holds, with every figure's assumptions state
 
 from __future__ import annotations
 
+from ._version import __version__
 from .exceptions import (
     AmbiguousPlaceError,
     CacheError,
@@ -20,23 +21,41 @@ from .exceptions import (
     ProfileError,
     RoutingError,
 )
+from .gazetteer import Gazetteer, Place, find_place
+from .matrix import matrix
 from .network import NetworkMeta, RoadNetwork
-
-__version__ = "0.1.0"
+from .profiles import Profile, available_profiles, get_profile
+from .routes import Route, alternatives, route, shortest_and_fastest
+from .scenarios import Scenario
+from .sources import REGIONS, load_network
 
 __all__ = [
+    "REGIONS",
     "AmbiguousPlaceError",
     "CacheError",
     "ClaimFileError",
     "DataNotFoundError",
     "DataOutsideBoundsError",
+    "Gazetteer",
     "NetworkMeta",
     "NoRouteError",
     "OffNetworkError",
     "OverpassUnavailableError",
+    "Place",
     "PlaceNotFoundError",
+    "Profile",
     "ProfileError",
     "RoadNetwork",
+    "Route",
     "RoutingError",
+    "Scenario",
     "__version__",
+    "alternatives",
+    "available_profiles",
+    "find_place",
+    "get_profile",
+    "load_network",
+    "matrix",
+    "route",
+    "shortest_and_fastest",
 ]

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
+from ._version import __version__
 from ._tiles import TileSet
 from ._vectortiles import DRIVE_CLASSES, MAJOR_CLASSES, network_from_tiles
 from .cache import cache_key, cache_path, cached_network
