@@ -53,6 +53,11 @@ _SCALE = {"length": 100.0, "time": 1000.0}
 _ENGINE_ATTR = "_routing_engine"
 
 
+# When choosing among candidate roads for a point, a metre off-road counts as this many metres
+# of road: nearby roads win unless a farther one saves a real detour (a river crossing), and
+# the route cannot shorten itself by jumping across the desert to a road further along.
+ACCESS_LENGTH_FACTOR = 3.0
+
 def get_engine(net: RoadNetwork) -> Engine:
     """The engine of a network, built on first use and cached for the network's lifetime.
 
@@ -197,8 +202,8 @@ class Engine:
         if spec == "length":
             if plain and self._length is not None:
                 return self._length
-            w = Weights("length", self.net.edges["length"].to_numpy(float).copy(), 1.0,
-                        "road length")
+            w = Weights("length", self.net.edges["length"].to_numpy(float).copy(),
+                        ACCESS_LENGTH_FACTOR, "road length")
         else:
             prof = get_profile("car" if spec == "time" else spec)
             key = prof.model_dump_json()
