@@ -58,3 +58,9 @@ __all__ = [
     "parse_quantity",
     "validate_places",
 ]
+
+# Verdicts, uncertainty and reports (issue 4 parts 3, 4, 6).
+from .report import write_report
+from .verdicts import ClaimResult, Figure, Verdict, check_claims
+
+__all__ += ["ClaimResult", "Figure", "Verdict", "check_claims", "write_report"]

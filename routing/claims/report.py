@@ -1,0 +1,103 @@
+"""Claim-check reports: a Markdown page for readers and a JSON file of every number.
+
+:func:`write_report` writes ``report.md`` (verdict table, one section per claim with its
+figures, bands, explanation, what would make it true and assumptions, and the verdict scale)
+and ``report.json`` (the same, machine-readable) into a directory. Maps are not embedded yet:
+``routing.figures`` was not available when this module was written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+from ..exceptions import DataNotFoundError
+from .model import ClaimFile
+from .verdicts import ClaimResult, Verdict
+
+__all__ = ["report_dict", "report_markdown", "write_report"]
+
+_ATTRIBUTION = "Road data (c) OpenStreetMap contributors (ODbL); tiles (c) OpenMapTiles."
+
+
+def report_dict(claim_file: ClaimFile, results: list[ClaimResult]) -> dict[str, Any]:
+    """Everything the check measured and assumed, JSON-ready."""
+    source = claim_file.source.model_dump(mode="json", exclude_none=True) \
+        if claim_file.source else {}
+    return {
+        "generated": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "source": source,
+        "verdict_scale": {v.value: v.meaning for v in Verdict},
+        "claims": [_finite(r.to_dict()) for r in results],
+        "attribution": _ATTRIBUTION,
+    }
+
+
+def report_markdown(claim_file: ClaimFile, results: list[ClaimResult]) -> str:
+    """The report as Markdown."""
+    src = claim_file.source
+    title = src.title if src and src.title else "Claim check"
+    lines = [f"# Claim check: {title}", ""]
+    if src:
+        lines += [", ".join(str(x) for x in (src.publication, src.date, src.url) if x), ""]
+    lines += ["| claim | stated | verdict | measured |", "|---|---|---|---|"]
+    for r in results:
+        measured = "; ".join(f"{f.label}: {f.format()}" for f in r.figures[:2]) or "-"
+        lines.append(f"| {r.claim_id} | {r.stated} | **{r.verdict.value}** | {measured} |")
+    for r in results:
+        lines += ["", f"## {r.claim_id}: {r.verdict.value}", "", f"> {r.claim.quote}", ""]
+        if r.claim.note:
+            lines += [f"*Reading:* {r.claim.note}", ""]
+        lines += [r.explanation, ""]
+        if r.figures:
+            lines += ["| figure | value | band | why the band |", "|---|---|---|---|"]
+            for f in r.figures:
+                band = "exact" if f.low is None else f.format().split(" (", 1)[-1].rstrip(")")
+                lines.append(f"| {f.label} | {f.value:,.2f} {f.unit} | {band} | "
+                             f"{f.band_reason or '-'} |")
+            lines.append("")
+        if r.to_make_true:
+            lines += ["**What would make it true:**", "", *[f"- {t}" for t in r.to_make_true], ""]
+        lines += ["<details><summary>Assumptions</summary>", "",
+                  *[f"- {a}" for a in r.assumptions], "", "</details>"]
+    lines += ["", "## Verdict scale", "", *[f"- **{v.value}**: {v.meaning}" for v in Verdict],
+              "", _ATTRIBUTION, ""]
+    return "\n".join(lines)
+
+
+def write_report(
+    claim_file: ClaimFile, results: list[ClaimResult], directory: str | Path
+) -> list[Path]:
+    """Write ``report.md`` and ``report.json`` into ``directory`` (created if needed).
+
+    Raises
+    ------
+    DataNotFoundError
+        If the directory cannot be created or written.
+    """
+    out = Path(directory)
+    md, js = out / "report.md", out / "report.json"
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        md.write_text(report_markdown(claim_file, results), encoding="utf-8")
+        js.write_text(json.dumps(report_dict(claim_file, results), indent=2,
+                                 ensure_ascii=False), encoding="utf-8")
+    except OSError as exc:
+        raise DataNotFoundError(f"cannot write the report to {out}: {exc.strerror}") from exc
+    return [md, js]
+
+
+def _finite(value: Any) -> Any:
+    # JSON has no infinity: open-ended ranges ("at least 100 km") become null.
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {str(k): _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    if hasattr(value, "item"):  # numpy scalars
+        return _finite(value.item())
+    return value

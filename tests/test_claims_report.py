@@ -1,0 +1,50 @@
+"""Report writer and the ``routing check`` command."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from routing.claims import check_claims, load_claims, write_report
+from routing.cli import main
+from routing.network import RoadNetwork
+
+EXAMPLE = "examples/isis-anbar-2014.yaml"
+
+
+def test_report_holds_every_claim_and_number(western_iraq: RoadNetwork, tmp_path: Path) -> None:
+    claims = load_claims(EXAMPLE)
+    results = check_claims(claims, western_iraq, draws=500)
+    md, js = write_report(claims, results, tmp_path / "out")
+    data = json.loads(js.read_text(encoding="utf-8"))
+    assert [c["id"] for c in data["claims"]] == [c.id for c in claims.claims]
+    for c, r in zip(data["claims"], results, strict=True):
+        assert c["verdict"] == r.verdict.value
+        assert [f["value"] for f in c["figures"]] == [f.value for f in r.figures]
+        assert c["assumptions"]
+    text = md.read_text(encoding="utf-8")
+    assert "OpenStreetMap contributors" in text
+    for r in results:
+        assert f"## {r.claim_id}: {r.verdict.value}" in text
+
+
+def test_cli_check_prints_table_and_writes_report(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    code = main(["check", EXAMPLE, "--report", str(tmp_path), "--draws", "500"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "husaybah" in out and "Assumptions" in out and "OpenStreetMap" in out
+    assert (tmp_path / "report.md").exists() and (tmp_path / "report.json").exists()
+
+
+def test_cli_check_json(capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["check", EXAMPLE, "--json", "--draws", "500"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["claims"][0]["verdict"] == "false"
+
+
+def test_cli_check_bad_file_is_one_line_error(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("claims:\n  - id: x\n    kind: distance\n", encoding="utf-8")
+    code = main(["check", str(bad)])
+    assert code == 2
+    assert "Traceback" not in capsys.readouterr().err
