@@ -251,7 +251,8 @@ class Route:
         """Readable multi-line description with the roads taken and all assumptions."""
         lines = [self.headline(), "Roads taken:"]
         for r in self.roads().itertuples():
-            via = f" (near {r.via})" if r.via else ""
+            towns = str(r.via)
+            via = f" (near {towns})" if towns else ""
             lines.append(f"  {r.road}{via}: {r.km:,.0f} km, {r.minutes:,.0f} min")
         lines += [f"Assumption: {a}" for a in self.assumptions]
         return "\n".join(lines)

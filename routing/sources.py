@@ -20,9 +20,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ._version import __version__
 from ._tiles import TileSet
 from ._vectortiles import DRIVE_CLASSES, MAJOR_CLASSES, network_from_tiles
+from ._version import __version__
 from .cache import cache_key, cache_path, cached_network
 from .exceptions import DataNotFoundError
 from .network import RoadNetwork

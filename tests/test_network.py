@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import networkx as nx
@@ -49,7 +50,7 @@ def test_edge_lengths_match_osmnx_formula(western_iraq: RoadNetwork) -> None:
     i = int(np.argmax(np.diff(western_iraq.offsets)))  # the edge with most vertices
     xy = western_iraq.edge_coords(i)
     expected = sum(ox.distance.great_circle(a[1], a[0], b[1], b[0])
-                   for a, b in zip(xy[:-1], xy[1:], strict=True))
+                   for a, b in itertools.pairwise(xy))
     assert western_iraq.edges["length"].iloc[i] == pytest.approx(expected, abs=1e-6)
 
 
