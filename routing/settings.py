@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .exceptions import DataNotFoundError
 
-__all__ = ["DATA_DIR_ENV", "CACHE_DIR_ENV", "cache_dir", "data_dir"]
+__all__ = ["CACHE_DIR_ENV", "DATA_DIR_ENV", "cache_dir", "data_dir"]
 
 DATA_DIR_ENV = "ROUTING_DATA_DIR"
 CACHE_DIR_ENV = "ROUTING_CACHE_DIR"

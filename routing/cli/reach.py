@@ -1,5 +1,91 @@
-"""CLI commands (reach)."""
+"""``routing reach PLACE`` and ``routing map route A B``: reachability and map figures."""
 
 from __future__ import annotations
 
-from ._app import app  # noqa: F401
+import json
+import math
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from ..profiles import DEFAULT_PROFILE
+from ..reach import ReachError, format_hours, reach
+from ..routes import route
+from ._app import app, console, map_app
+
+__all__ = ["map_route", "reach_command"]
+
+
+@app.command("reach")
+def reach_command(
+    place: Annotated[list[str], typer.Argument(help="Origin place(s): name or 'lat,lon'.")],
+    hours: Annotated[str | None, typer.Option(help="Time bands in hours, e.g. '1,2,3,4'.")]
+    = None,
+    km: Annotated[str | None, typer.Option(help="Road-distance bands in km, e.g. '100,200'.")]
+    = None,
+    profile: Annotated[str, typer.Option(help="Speed profile name or YAML file.")]
+    = DEFAULT_PROFILE,
+    region: Annotated[str, typer.Option(help="Region name or path to data.")] = "western-iraq",
+    out: Annotated[Path | None, typer.Option(help="Write a map (.png, .svg or .pdf).")] = None,
+    geojson: Annotated[Path | None, typer.Option(help="Write bands and places as GeoJSON.")]
+    = None,
+) -> None:
+    """Towns and areas reachable from PLACE within each band (travel time or road km)."""
+    from ..sources import load_network
+
+    if hours is None and km is None:
+        hours = "1,2,3,4"
+    result = reach(place, hours=_numbers(hours, "--hours"), km=_numbers(km, "--km"),
+                   profile=profile, net=load_network(region))
+    metric = "time" if result.unit == "h" else "road km"
+    table = Table(title=f"Reach from {', '.join(map(str, result.origins))} "
+                        f"within {result.band_labels[-1]} ({result.metric})")
+    for col in ("place", metric, "road km", "straight km", "reached"):
+        table.add_column(col, justify="left" if col == "place" else "right")
+    for r in result.places.to_dict("records"):
+        road_km = "-" if math.isnan(r["distance_km"]) else f"{r['distance_km']:,.0f}"
+        figure = road_km if result.unit == "km" or math.isnan(r["time_h"]) \
+            else format_hours(r["time_h"])
+        table.add_row(str(r["name"]), figure, road_km, f"{r['straight_km']:,.0f}",
+                      "yes" if r["reached"] else f"no ({r['note']})")
+    console.print(table)
+    for line in result.assumptions:
+        console.print(f"[dim]assumption: {line}[/]", highlight=False)
+    if geojson is not None:
+        geojson.write_text(json.dumps(result.to_geojson(), ensure_ascii=False), "utf-8")
+        console.print(f"wrote {geojson}")
+    if out is not None:
+        from ..figures import reach_map, save_figure
+
+        console.print(f"wrote {save_figure(reach_map(result), out)}")
+
+
+@map_app.command("route")
+def map_route(
+    origin: Annotated[str, typer.Argument(help="Start: place name or 'lat,lon'.")],
+    destination: Annotated[str, typer.Argument(help="End: place name or 'lat,lon'.")],
+    out: Annotated[Path, typer.Option(help="Map file (.png, .svg or .pdf).")],
+    profile: Annotated[str, typer.Option(help="Speed profile name or YAML file.")]
+    = DEFAULT_PROFILE,
+    fastest: Annotated[bool, typer.Option(help="Fastest instead of shortest route.")] = False,
+    region: Annotated[str, typer.Option(help="Region name or path to data.")] = "western-iraq",
+) -> None:
+    """Draw a route map: roads by class, the route, towns, borders, scale and attribution."""
+    from ..figures import route_map, save_figure
+    from ..sources import load_network
+
+    r = route(origin, destination, net=load_network(region), profile=profile,
+              optimize="time" if fastest else "distance")
+    console.print(r.headline(), highlight=False)
+    console.print(f"wrote {save_figure(route_map(r), out)}")
+
+
+def _numbers(text: str | None, option: str) -> list[float] | None:
+    if text is None:
+        return None
+    try:
+        return [float(p) for p in text.split(",") if p.strip()]
+    except ValueError:
+        raise ReachError(f"{option} must be numbers separated by commas, got {text!r}") from None

@@ -1,0 +1,587 @@
+"""Publication figures: route map, reach map and claim figure (matplotlib, offline).
+
+Every figure carries its assumptions in a footer (data source and date, speed profile, road
+versus straight line) and the attribution "(c) OpenStreetMap contributors". Maps are drawn in
+a local transverse Mercator projection centred on the map, so the scale bar is true to well
+under 1 % across a few hundred kilometres and grid north is true north at the centre.
+Colours are the Okabe-Ito colour-blind-safe palette and the sequential *cividis* map; text
+sizes suit print at column width.
+
+Save with :func:`save_figure` (PNG, SVG or PDF). Artists carry ``gid`` labels (``"route"``,
+``"straight-line"``, ``"scale-bar"``, ``"north-arrow"``, ``"attribution"``, ``"band"``,
+``"place-label"``) so notebooks and tests can find them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import textwrap
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+import shapely
+from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import PathPatch, Rectangle
+from matplotlib.path import Path as MplPath
+from pyproj import CRS, Transformer
+
+from .exceptions import RoutingError
+from .network import RoadNetwork, haversine_m
+from .reach import format_hours
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from .reach import Reach
+    from .routes import Route
+
+__all__ = [
+    "OKABE_ITO",
+    "ClaimRow",
+    "FigureError",
+    "claim_figure",
+    "local_crs",
+    "reach_map",
+    "route_map",
+    "save_figure",
+]
+
+OKABE_ITO: dict[str, str] = {
+    "black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "green": "#009E73",
+    "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7",
+}
+OSM_ATTRIBUTION = "(c) OpenStreetMap contributors"
+_SAVE_FORMATS = (".png", ".svg", ".pdf")
+# Road styling: (colour, line width in points, legend label), most important first.
+_ROAD_STYLE: dict[str, tuple[str, float, str]] = {
+    "motorway": ("#4d4d4d", 1.6, "motorway"),
+    "trunk": ("#7a7a7a", 1.2, "trunk road"),
+    "primary": ("#a6a6a6", 0.8, "primary road"),
+}
+_MINOR_ROAD = ("#c8c8c8", 0.5, "other road")
+_FONT = {"title": 13, "label": 9, "small": 8, "footer": 7}
+_FIG_WIDTH_IN = 8.0
+_MARGIN = 0.08  # share of the data extent added around a map
+_NEAR_M = 5_000.0  # towns this close to a labelled origin/end are left unlabelled
+
+
+class FigureError(RoutingError):
+    """A figure cannot be drawn or saved as asked (bad format, missing optional package)."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    """One claim as drawn by :func:`claim_figure`: the stated value against measured ones.
+
+    Attributes
+    ----------
+    label
+        Row label, e.g. ``"Husaybah -> Baghdad, by road"``.
+    stated
+        The value the source states.
+    stated_low, stated_high
+        Range the statement allows ("about 100 km" -> 90..110); default: ``stated``.
+    measured
+        Measured values by kind, e.g. ``{"road": 408.0, "straight line": 336.0}``.
+    measured_low, measured_high
+        Uncertainty band of the first measured value (e.g. speed-profile range).
+    unit
+        Unit of every value in the row, e.g. ``"km"`` or ``"h"``.
+    verdict
+        Short verdict text shown at the row's right, e.g. ``"understated"``.
+    """
+
+    label: str
+    stated: float
+    measured: Mapping[str, float]
+    unit: str
+    stated_low: float | None = None
+    stated_high: float | None = None
+    measured_low: float | None = None
+    measured_high: float | None = None
+    verdict: str = ""
+    notes: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        if not self.measured:
+            raise FigureError(f"claim row {self.label!r} has no measured value")
+        values = [self.stated, *self.measured.values(),
+                  *(v for v in (self.stated_low, self.stated_high, self.measured_low,
+                                self.measured_high) if v is not None)]
+        if not all(math.isfinite(v) for v in values):
+            raise FigureError(f"claim row {self.label!r} has a non-finite value")
+        for lo, hi, what in ((self.stated_low, self.stated_high, "stated"),
+                             (self.measured_low, self.measured_high, "measured")):
+            if lo is not None and hi is not None and lo > hi:
+                raise FigureError(f"claim row {self.label!r}: {what} low {lo} > high {hi}")
+
+
+def local_crs(lon: float, lat: float) -> CRS:
+    """Transverse Mercator on WGS84 centred at ``(lon, lat)``: metres, true scale there."""
+    return CRS.from_proj4(f"+proj=tmerc +lat_0={lat:.6f} +lon_0={lon:.6f} +k=1 "
+                          "+datum=WGS84 +units=m +no_defs")
+
+
+def save_figure(fig: Figure, path: str | Path, *, dpi: int = 200) -> Path:
+    """Save a figure as PNG, SVG or PDF (by the file's extension); returns the path.
+
+    Raises
+    ------
+    FigureError
+        Unsupported extension, or the directory does not exist.
+    """
+    out = Path(path)
+    if out.suffix.lower() not in _SAVE_FORMATS:
+        raise FigureError(f"cannot save a figure as {out.name!r}: use one of "
+                          + ", ".join(_SAVE_FORMATS))
+    if not out.parent.exists():
+        raise FigureError(f"directory {str(out.parent)!r} does not exist")
+    fig.savefig(out, dpi=dpi, bbox_inches="tight")
+    return out
+
+
+# ------------------------------------------------------------------------------ maps
+def route_map(route: Route, *, arabic: bool = False, straight_line: bool = True) -> Figure:
+    """Map of one route: roads by class, the route highlighted, towns, borders, cartography.
+
+    Parameters
+    ----------
+    route
+        A route from :func:`routing.routes.route`.
+    arabic
+        Add Arabic names under the English labels (needs ``arabic-reshaper`` and
+        ``python-bidi``).
+    straight_line
+        Also draw the straight line between the endpoints (dashed).
+    """
+    geom = route.geometry
+    ends = [(route.origin.lon, route.origin.lat), (route.destination.lon, route.destination.lat)]
+    canvas = _Canvas.around(route.net, shapely.union_all([geom, shapely.MultiPoint(ends)]))
+    canvas.roads()
+    canvas.borders()
+    canvas.places(arabic=arabic, skip=ends)
+    ax = canvas.ax
+    line = canvas.project(geom)
+    ax.plot(*line.T, color="white", lw=5.5, solid_capstyle="round", zorder=5)
+    ax.plot(*line.T, color=OKABE_ITO["vermillion"], lw=3.2, solid_capstyle="round", zorder=6,
+            gid="route", label=f"route: {route.length_km:,.0f} km by road")
+    if straight_line:
+        xy = canvas.project(shapely.LineString(ends))
+        ax.plot(*xy.T, color=OKABE_ITO["blue"], lw=1.6, ls=(0, (5, 3)), zorder=6,
+                gid="straight-line", label=f"straight line: {route.straight_km:,.0f} km")
+    for loc, marker in ((route.origin, "o"), (route.destination, "s")):
+        x, y = canvas.project_xy(loc.lon, loc.lat)
+        ax.plot(x, y, marker=marker, ms=9, mfc=OKABE_ITO["vermillion"], mec="black", mew=1.2,
+                zorder=8, ls="none")
+        canvas.label(x, y, str(loc), priority=-1, size=_FONT["label"] + 1, weight="bold")
+    kind = ("shortest route by road length" if route.optimize == "distance"
+            else f"fastest route, profile {route.profile.name!r}")
+    ax.set_title(f"{route.origin} to {route.destination}: {route.length_km:,.0f} km by road, "
+                 f"{format_hours(route.time_h)} (profile {route.profile.name!r})",
+                 fontsize=_FONT["title"], loc="left")
+    canvas.finish([
+        f"Route: {kind}, along OSM roads between the points where each end joins the road; "
+        f"time: {route.profile.describe()}.",
+        "Straight line: geodesic distance between the given points.",
+    ])
+    return canvas.fig
+
+
+def reach_map(result: Reach, *, arabic: bool = False, label_limit: int = 14) -> Figure:
+    """Map of a reachability result: nested band polygons with a legend, origins, places.
+
+    Parameters
+    ----------
+    result
+        From :func:`routing.reach.reach`.
+    arabic
+        Add Arabic names under the English labels (needs optional packages, see
+        :func:`route_map`).
+    label_limit
+        Label at most this many places (the nearest), reached ones with their times.
+    """
+    bands = result.bands
+    extent = shapely.union_all([*bands.geometry, *[shapely.Point(o.lon, o.lat)
+                                                   for o in result.origins]])
+    canvas = _Canvas.around(result.net, extent)
+    ax = canvas.ax
+    # Dark (near) to light (far): the order reads without the legend, also in greyscale.
+    colours = plt.get_cmap("cividis")(np.linspace(0.1, 0.9, len(bands)))
+    # Rings between consecutive limits, so no two bands stack their transparency and each
+    # colour on the map matches its legend swatch.
+    for k in reversed(range(len(bands))):
+        row = bands.iloc[k]
+        ring = row.geometry if k == 0 else shapely.difference(row.geometry,
+                                                               bands.geometry.iloc[k - 1])
+        if ring.is_empty:
+            continue
+        patch = _patch(canvas.project_geometry(ring), colours[k])
+        patch.set_gid("band")
+        patch.set_label(f"reached within {row.band.removeprefix('<= ')}")
+        ax.add_patch(patch)
+    canvas.roads()
+    canvas.borders()
+    for o in result.origins:
+        x, y = canvas.project_xy(o.lon, o.lat)
+        ax.plot(x, y, marker="*", ms=15, mfc=OKABE_ITO["orange"], mec="black", mew=1.0,
+                ls="none", zorder=8)
+    ax.plot([], [], marker="*", ms=12, mfc=OKABE_ITO["orange"], mec="black", ls="none",
+            label="origin" if len(result.origins) == 1 else f"origins ({len(result.origins)})")
+    if len(result.origins) == 1:
+        x, y = canvas.project_xy(result.origins[0].lon, result.origins[0].lat)
+        canvas.label(x, y, str(result.origins[0]), priority=-1, size=_FONT["label"] + 1,
+                     weight="bold")
+    shown = result.places[np.isfinite(result.places["time_h"].fillna(
+        result.places["distance_km"]))].head(label_limit)
+    for rank, r in enumerate(shown.itertuples()):
+        x, y = canvas.project_xy(r.lon, r.lat)
+        if not canvas.contains(x, y) or any(
+                haversine_m(o.lon, o.lat, r.lon, r.lat) < _NEAR_M for o in result.origins):
+            continue
+        figure = (format_hours(r.time_h) if result.unit == "h" else f"{r.distance_km:,.0f} km")
+        ax.plot(x, y, marker="o", ms=5, mfc="black" if r.reached else "white", mec="black",
+                ls="none", zorder=7)
+        canvas.label(x, y, f"{r.name}\n{figure}" + _arabic_suffix(r.name_ar, arabic),
+                     priority=rank, size=_FONT["label"],
+                     color="black" if r.reached else "#555555")
+    ax.plot([], [], marker="o", ms=5, mfc="black", mec="black", ls="none",
+            label="town reached (time)")
+    ax.plot([], [], marker="o", ms=5, mfc="white", mec="black", ls="none",
+            label="town not reached (time)")
+    origin = str(result.origins[0]) if len(result.origins) == 1 else \
+        f"{len(result.origins)} origins"
+    limit = result.band_labels[-1].removeprefix("<= ")
+    what = (f"by car, profile {result.profile.name!r}" if result.unit == "h"
+            else "by road distance")
+    ax.set_title(f"Reachable from {origin} within {limit} ({what})",
+                 fontsize=_FONT["title"], loc="left")
+    canvas.finish([a for a in result.assumptions if not a.startswith("data:")],
+                  legend_title=result.metric)
+    return canvas.fig
+
+
+# ---------------------------------------------------------------------- claim figure
+def claim_figure(rows: Sequence[ClaimRow], *, title: str = "Stated against measured"
+                 ) -> Figure:
+    """One panel per claim: the stated value and range against the measured values.
+
+    Each row has its own axis (claims mix kilometres and hours). The stated value is a black
+    diamond with its allowed range as a grey bar; measured values are coloured markers, the
+    first with its uncertainty band; the verdict is written at the right.
+
+    Raises
+    ------
+    FigureError
+        No rows.
+    """
+    if not rows:
+        raise FigureError("no claims to draw")
+    kinds = list(dict.fromkeys(k for r in rows for k in r.measured))
+    palette = [OKABE_ITO[c] for c in ("vermillion", "blue", "green", "purple", "orange")]
+    colour = {k: palette[i % len(palette)] for i, k in enumerate(kinds)}
+    markers = dict(zip(kinds, "os^vP", strict=False))
+    fig, axes = plt.subplots(len(rows), 1, figsize=(_FIG_WIDTH_IN, 1.25 * len(rows) + 1.6),
+                             squeeze=False)
+    for ax, row in zip(axes[:, 0], rows, strict=True):
+        _claim_row(ax, row, colour, markers)
+    handles = [
+        Line2D([], [], marker="D", color="black", ls="none", ms=8, label="stated"),
+        Rectangle((0, 0), 1, 1, fc="#bbbbbb", label="stated range"),
+        *[Line2D([], [], marker=markers[k], color=colour[k], ls="none", ms=8,
+                 label=f"measured: {k}") for k in kinds],
+        Rectangle((0, 0), 1, 1, fc=colour[kinds[0]], alpha=0.25,
+                  label=f"uncertainty of {kinds[0]}"),
+    ]
+    fig.suptitle(title, fontsize=_FONT["title"], x=0.02, y=0.99, ha="left", va="top")
+    height = fig.get_figheight()
+    fig.legend(handles=handles, loc="upper left", ncol=3, fontsize=_FONT["small"],
+               frameon=False, bbox_to_anchor=(0.01, 1 - 0.4 / height))
+    footer_in = _footer(fig, [
+        "Measured: road distance or travel time along OSM roads (first marker, with its "
+        "uncertainty band); straight line: geodesic distance between the places.",
+    ])
+    fig.tight_layout(rect=(0, footer_in / height, 0.86, 1 - 0.8 / height))
+    return fig
+
+
+def _claim_row(ax: Axes, row: ClaimRow, colour: Mapping[str, str],
+               markers: Mapping[str, str]) -> None:
+    lo = row.stated_low if row.stated_low is not None else row.stated
+    hi = row.stated_high if row.stated_high is not None else row.stated
+    ax.axvspan(lo, hi, ymin=0.3, ymax=0.7, color="#bbbbbb", zorder=1)
+    ax.plot(row.stated, 0, marker="D", color="black", ms=8, zorder=4)
+    first = next(iter(row.measured))
+    if row.measured_low is not None and row.measured_high is not None:
+        ax.axvspan(row.measured_low, row.measured_high, ymin=0.2, ymax=0.8,
+                   color=colour[first], alpha=0.25, zorder=2)
+    for k, v in row.measured.items():
+        ax.plot(v, 0, marker=markers[k], color=colour[k], ms=8, ls="none", zorder=5)
+    values = [lo, hi, *row.measured.values(),
+              *(v for v in (row.measured_low, row.measured_high) if v is not None)]
+    span = max(values) - min(values) or abs(max(values)) or 1.0
+    ax.set_xlim(min(0.0, min(values) - 0.1 * span), max(values) + 0.1 * span)
+    ax.set_ylim(-1, 1)
+    ax.set_yticks([])
+    ax.set_xlabel(row.unit, fontsize=_FONT["small"], labelpad=1)
+    ax.tick_params(labelsize=_FONT["small"])
+    ax.set_title(row.label, fontsize=_FONT["label"] + 1, loc="left", pad=3)
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    ax.text(1.02, 0.5, row.verdict, transform=ax.transAxes, fontsize=_FONT["label"] + 1,
+            weight="bold", va="center", ha="left", gid="verdict")
+
+
+# ------------------------------------------------------------------------ cartography
+@dataclass
+class _Canvas:
+    """A map axes in a local projection with the network's roads, places and borders."""
+
+    net: RoadNetwork
+    fig: Figure
+    ax: Axes
+    fwd: Transformer
+    bounds: tuple[float, float, float, float]  # projected x0, y0, x1, y1
+    map_height_in: float
+    labels: list[_Label] = field(default_factory=list)
+
+    @classmethod
+    def around(cls, net: RoadNetwork, geom: shapely.Geometry) -> _Canvas:
+        lon0, lat0 = (float(c) for c in shapely.centroid(shapely.envelope(geom)).coords[0])
+        fwd = Transformer.from_crs("EPSG:4326", local_crs(lon0, lat0), always_xy=True)
+        xy = np.column_stack(fwd.transform(*shapely.get_coordinates(geom).T))
+        (x0, y0), (x1, y1) = xy.min(axis=0), xy.max(axis=0)
+        pad = _MARGIN * max(x1 - x0, y1 - y0, 50_000.0)
+        x0, x1, y0, y1 = x0 - pad, x1 + pad, y0 - pad, y1 + pad
+        # Leave room at the top for the north arrow and legend in wide, flat extents.
+        height = max(y1 - y0, 0.55 * (x1 - x0))
+        y0 -= (height - (y1 - y0)) / 2
+        y1 = y0 + height
+        aspect = height / (x1 - x0)
+        map_height = _FIG_WIDTH_IN * aspect + 0.5  # plus the title
+        fig, ax = plt.subplots(figsize=(_FIG_WIDTH_IN, map_height))
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(y0, y1)
+        ax.set_aspect("equal")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_facecolor("#fbfbf8")
+        return cls(net, fig, ax, fwd, (x0, y0, x1, y1), map_height)
+
+    def project(self, geom: shapely.Geometry) -> np.ndarray:
+        """Projected ``(n, 2)`` coordinates of a line."""
+        return np.column_stack(self.fwd.transform(*shapely.get_coordinates(geom).T))
+
+    def project_geometry(self, geom: shapely.Geometry) -> shapely.Geometry:
+        """A geometry in the map's projection."""
+        out: shapely.Geometry = shapely.transform(
+            geom, lambda c: np.column_stack(self.fwd.transform(*c.T)))
+        return out
+
+    def project_xy(self, lon: float, lat: float) -> tuple[float, float]:
+        x, y = self.fwd.transform(lon, lat)
+        return float(x), float(y)
+
+    def contains(self, x: float, y: float) -> bool:
+        x0, y0, x1, y1 = self.bounds
+        return x0 <= x <= x1 and y0 <= y <= y1
+
+    def _lonlat_box(self) -> shapely.Polygon:
+        x0, y0, x1, y1 = self.bounds
+        back = Transformer.from_crs(self.fwd.target_crs, "EPSG:4326", always_xy=True)
+        xs, ys = np.meshgrid(np.linspace(x0, x1, 9), np.linspace(y0, y1, 9))
+        lon, lat = back.transform(xs.ravel(), ys.ravel())
+        return shapely.box(min(lon), min(lat), max(lon), max(lat))
+
+    def roads(self) -> None:
+        """Network roads inside the map, styled by class (legend entries per class drawn)."""
+        hits = self.net.edge_tree.query(self._lonlat_box(), predicate="intersects")
+        classes = self.net.edges["highway"].astype(str).to_numpy()[hits]
+        for cls in [*_ROAD_STYLE, None]:
+            sel = hits[~np.isin(classes, list(_ROAD_STYLE))] if cls is None \
+                else hits[classes == cls]
+            if not len(sel):
+                continue
+            colour, width, label = _ROAD_STYLE.get(cls or "", _MINOR_ROAD)
+            segs = [self.project(g) for g in self.net.geometries[sel]]
+            self.ax.add_collection(LineCollection(segs, colors=colour, linewidths=width,
+                                                  zorder=3, label=label, gid="roads"))
+
+    def borders(self) -> None:
+        """International borders from the data's boundary layer (if it has one)."""
+        if self.net.borders is None:
+            return
+        coords, offsets = self.net.borders
+        segs = [self.project(shapely.LineString(coords[a:b]))
+                for a, b in itertools.pairwise(offsets) if b - a > 1]
+        self.ax.add_collection(LineCollection(segs, colors="#333333", linewidths=1.1,
+                                              linestyles=(0, (6, 2, 1, 2)), zorder=4,
+                                              label="international border", gid="borders"))
+
+    def label(self, x: float, y: float, text: str, *, priority: float, size: float,
+              color: str = "black", weight: str = "normal", zorder: float = 9) -> None:
+        """Queue a label; :meth:`finish` places labels without overlaps, best first."""
+        self.labels.append(_Label(x, y, text, priority, zorder, size, color, weight))
+
+    def places(self, *, arabic: bool, skip: Sequence[tuple[float, float]] = (),
+               max_rank: float = 13.0) -> None:
+        """Mark and label the data's towns inside the map (English, optionally Arabic).
+
+        Towns within 5 km of a ``skip`` point (lon, lat), e.g. a labelled route end, are
+        left out.
+        """
+        p = self.net.places
+        p = p[p["rank"] <= max_rank]
+        for r in p.to_dict("records"):
+            if any(haversine_m(lon, lat, r["x"], r["y"]) < _NEAR_M for lon, lat in skip):
+                continue
+            x, y = self.project_xy(r["x"], r["y"])
+            if not self.contains(x, y):
+                continue
+            self.ax.plot(x, y, marker="o", ms=3.5, color="#333333", ls="none", zorder=7)
+            name = str(r["name_en"] or r["name"]) + _arabic_suffix(r["name_ar"], arabic)
+            self.label(x, y, name, priority=r["rank"], size=_FONT["small"], color="#333333",
+                       zorder=4.5)  # under the route line: a halo must not cut it
+
+    def finish(self, assumptions: list[str], *, legend_title: str | None = None) -> None:
+        """Scale bar, north arrow, legend and the data/attribution footer."""
+        _scale_bar(self.ax, self.bounds)
+        _north_arrow(self.ax)
+        handles, names = self.ax.get_legend_handles_labels()
+        # Bands are drawn largest first; list them smallest first.
+        bands = [i for i, h in enumerate(handles) if h.get_gid() == "band"][::-1]
+        order = bands + [i for i in range(len(handles)) if i not in bands]
+        leg = self.ax.legend([handles[i] for i in order], [names[i] for i in order],
+                             loc="lower left", fontsize=_FONT["small"], framealpha=0.9,
+                             title=legend_title, title_fontsize=_FONT["small"])
+        leg.set_zorder(20)
+        meta = self.net.meta
+        footer_in = _footer(self.fig, [
+            f"Data: {meta.describe()}. Map: local transverse Mercator projection.",
+            *assumptions,
+        ], attribution=meta.attribution)
+        self.fig.set_figheight(self.map_height_in + footer_in)
+        self.fig.tight_layout(rect=(0, footer_in / (self.map_height_in + footer_in), 1, 1))
+        _place_labels(self.ax, self.labels, avoid=[leg])
+
+
+def _footer(fig: Figure, lines: list[str], *, attribution: str = OSM_ATTRIBUTION) -> float:
+    """Assumptions and attribution under the figure, wrapped; returns its height in inches.
+
+    Placed in inches from the bottom-left corner, so they stay put when the figure is resized.
+    """
+    if OSM_ATTRIBUTION not in attribution:
+        attribution = f"{attribution} {OSM_ATTRIBUTION}"
+    width = int(fig.get_figwidth() * 17)
+    text = "\n".join(textwrap.fill(line, width, subsequent_indent="  ") for line in lines)
+    line_in = _FONT["footer"] * 1.3 / 72
+    fig.text(0.1, 0.08, attribution, fontsize=_FONT["footer"] + 1, weight="bold",
+             va="bottom", ha="left", transform=fig.dpi_scale_trans, gid="attribution")
+    fig.text(0.1, 0.08 + 1.2 * line_in, text, fontsize=_FONT["footer"], va="bottom",
+             ha="left", color="#333333", transform=fig.dpi_scale_trans, gid="assumptions")
+    return (text.count("\n") + 2.5) * line_in + 0.08
+
+
+def _scale_bar(ax: Axes, bounds: tuple[float, float, float, float]) -> None:
+    """Two-segment black/white bar of a round length, about a fifth of the map width."""
+    x0, y0, x1, y1 = bounds
+    target = (x1 - x0) / 5 / 1000
+    km = max(n for n in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000) if n <= target) \
+        if target >= 1 else 1
+    length = km * 1000.0
+    height = (y1 - y0) * 0.012
+    bx, by = x1 - (x1 - x0) * 0.04 - length, y0 + (y1 - y0) * 0.05
+    pad = 0.08 * length
+    ax.add_patch(Rectangle((bx - pad, by - pad), length + 2 * pad, 5.5 * height + pad,
+                           fc="white", ec="none", alpha=0.85, zorder=9.5, gid="scale-bar"))
+    for i, fc in enumerate(("black", "white")):
+        ax.add_patch(Rectangle((bx + i * length / 2, by), length / 2, height, fc=fc, ec="black",
+                               lw=0.8, zorder=10, gid="scale-bar"))
+    for frac, text in ((0, "0"), (0.5, f"{km / 2:g}"), (1, f"{km:g} km")):
+        ax.text(bx + frac * length, by + 1.8 * height, text, ha="center", va="bottom",
+                fontsize=_FONT["small"], zorder=10, gid="scale-bar")
+
+
+def _north_arrow(ax: Axes) -> None:
+    ax.annotate("N", xy=(0.95, 0.95), xytext=(0.95, 0.85), xycoords="axes fraction",
+                ha="center", va="center", fontsize=_FONT["label"] + 2, weight="bold",
+                arrowprops={"arrowstyle": "-|>", "color": "black", "lw": 1.5},
+                zorder=10, gid="north-arrow")
+
+
+@dataclass(frozen=True)
+class _Label:
+    x: float
+    y: float
+    text: str
+    priority: float  # lower is placed first
+    zorder: float
+    size: float
+    color: str
+    weight: str
+
+
+# Label positions tried in turn (offset points, horizontal and vertical alignment).
+_LABEL_SPOTS = (((4, 3), "left", "bottom"), ((4, -3), "left", "top"),
+                ((-4, 3), "right", "bottom"), ((-4, -3), "right", "top"),
+                ((0, 6), "center", "bottom"), ((0, -6), "center", "top"))
+
+
+def _place_labels(ax: Axes, labels: list[_Label], avoid: Sequence[Any] = ()) -> None:
+    """Draw labels best first at the first spot that overlaps nothing drawn and stays inside
+    the map; a label with no free spot is dropped (its marker stays)."""
+    import matplotlib.patheffects as pe
+
+    renderer = ax.figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    frame = ax.get_window_extent(renderer)
+    taken = [a.get_window_extent(renderer) for a in avoid]
+    for lab in sorted(labels, key=lambda lab: lab.priority):
+        for offset, ha, va in _LABEL_SPOTS:
+            ann = ax.annotate(lab.text, (lab.x, lab.y), xytext=offset,
+                              textcoords="offset points", ha=ha, va=va, fontsize=lab.size,
+                              color=lab.color, weight=lab.weight, zorder=lab.zorder,
+                              gid="place-label",
+                              path_effects=[pe.withStroke(linewidth=2.5, foreground="white")])
+            box = ann.get_window_extent(renderer)
+            inside = (box.x0 >= frame.x0 and box.x1 <= frame.x1 and box.y0 >= frame.y0
+                      and box.y1 <= frame.y1)
+            if inside and not any(box.overlaps(t) for t in taken):
+                taken.append(box)
+                break
+            ann.remove()
+
+
+def _arabic_suffix(name_ar: Any, arabic: bool) -> str:
+    if not arabic or not isinstance(name_ar, str) or not name_ar:
+        return ""
+    try:
+        import arabic_reshaper
+        from bidi.algorithm import get_display
+    except ImportError as exc:
+        raise FigureError("Arabic labels need the optional packages 'arabic-reshaper' and "
+                          "'python-bidi' (matplotlib cannot join Arabic letters by itself); "
+                          "install them or draw without arabic=True") from exc
+    return "\n" + str(get_display(arabic_reshaper.reshape(name_ar)))
+
+
+def _patch(geom: shapely.Geometry, colour: Any) -> PathPatch:
+    """A filled matplotlib patch of a (multi)polygon with holes."""
+    verts: list[np.ndarray] = []
+    codes: list[np.ndarray] = []
+    for poly in shapely.get_parts(geom):
+        for ring in [poly.exterior, *poly.interiors]:
+            xy = np.asarray(ring.coords)
+            c = np.full(len(xy), MplPath.LINETO)
+            c[0], c[-1] = MplPath.MOVETO, MplPath.CLOSEPOLY
+            verts.append(xy)
+            codes.append(c)
+    path = MplPath(np.concatenate(verts), np.concatenate(codes))
+    return PathPatch(path, fc=colour, ec="none", alpha=0.55, zorder=2)

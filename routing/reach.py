@@ -1,0 +1,627 @@
+"""Reachability: which places and roads can be reached from one or more origins within limits.
+
+:func:`reach` answers "which towns can be reached from the border within 4 hours under profile
+X". It runs one multi-source Dijkstra search (the nearest origin wins) on the road network
+and reports, for each limit (*band*, e.g. 1, 2, 3 and 4 hours or 100, 200 km):
+
+* ``bands``: a polygon of the area served by the roads reached within the limit. Polygons are
+  built from the reached network, never as circles: each reached road piece (including the
+  reachable fraction of edges cut by the limit, so bands grow smoothly) is buffered by
+  ``buffer_km`` in a local azimuthal equidistant projection and the buffers are merged. Bands
+  are nested (the 4 h polygon contains the 3 h one).
+* ``places``: the network's own place points plus the towns named in the article (via the
+  gazetteer), each with its travel time and road distance from the nearest origin and whether
+  it lies within each band. A place's time is the time to the point where it joins the road
+  (see :mod:`routing.snapping`); the off-road gap is reported separately, not added.
+* ``edges``: the reached edges with the cost at which the search first enters them.
+
+Times run along OSM roads from each origin's snap point on its nearest road of the main
+network (isolated fragments are skipped); the origin's off-road gap is likewise reported,
+not added.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal, cast
+
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS, Geod, Transformer
+
+from .engine import Weights, get_engine
+from .exceptions import AmbiguousPlaceError, OffNetworkError, PlaceNotFoundError, RoutingError
+from .network import RoadNetwork, haversine_m
+from .profiles import DEFAULT_PROFILE, Profile, get_profile
+from .routes import Location, PlaceLike, resolve_location, resolve_network
+from .snapping import DEFAULT_MAX_SNAP_M, Snap, snap_candidates
+
+__all__ = [
+    "ARTICLE_TOWNS",
+    "DEFAULT_BUFFER_KM",
+    "Reach",
+    "ReachError",
+    "border_crossings",
+    "format_hours",
+    "reach",
+]
+
+Unit = Literal["h", "km"]
+
+# Towns of the June 2014 Anbar article and the road to Baghdad, west to east.
+ARTICLE_TOWNS: tuple[str, ...] = tuple(f"{t}, Iraq" for t in (
+    "Husaybah", "Al-Qa'im", "Rawa", "Ana", "Haditha", "Hit", "Ramadi", "Fallujah",
+    "Abu Ghraib", "Baghdad",
+))
+# Zoom-7 data holds only major roads; 5 km covers the towns strung along them without
+# filling the desert between parallel roads.
+DEFAULT_BUFFER_KM = 5.0
+# Buffered polygons are simplified to this tolerance (m): far below the buffer width.
+_SIMPLIFY_M = 250.0
+# A gazetteer town this close to a network place point is the same place.
+_SAME_PLACE_KM = 10.0
+_GEOD = Geod(ellps="WGS84")
+
+
+class ReachError(RoutingError):
+    """Reachability limits are malformed: none, zero, negative, or both hours and km."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True, eq=False)
+class Reach:
+    """The result of :func:`reach`.
+
+    Attributes
+    ----------
+    origins
+        The resolved origins.
+    snaps
+        Where each origin joins the road (same order as ``origins``).
+    limits
+        Band upper bounds, ascending, in ``unit``.
+    unit
+        ``"h"`` (travel time under ``profile``) or ``"km"`` (road distance).
+    profile
+        Speed profile behind the times.
+    bands
+        GeoDataFrame (EPSG:4326), one row per band: ``band`` (label), ``limit``, ``unit``,
+        ``area_km2`` (geodesic), ``geometry`` (nested polygons).
+    places
+        One row per place, nearest first: ``name``, ``name_ar``, ``time_h`` (NaN for km
+        limits), ``distance_km`` (road length along the path found), ``straight_km`` and
+        ``origin`` (nearest origin), ``access_km`` (off-road gap, not included), ``band``
+        (smallest band reaching it, NaN if none), ``reached`` (within the largest band), one
+        boolean column per band (``"<= 2 h"``), ``note`` (e.g. beyond the bands, off the
+        network), ``lon``, ``lat``, ``source``. Places beyond the bands keep their times.
+    edges
+        Reached edges: ``edge`` (index in ``net.edges``), ``highway``, ``ref``, ``name``,
+        ``enter`` (cost in ``unit`` when the search first reaches the edge), ``fraction``
+        (share of the edge within the largest band), ``band``.
+    buffer_km
+        Buffer half-width of the band polygons.
+    net
+        The network searched.
+    """
+
+    origins: tuple[Location, ...]
+    snaps: tuple[Snap, ...]
+    limits: tuple[float, ...]
+    unit: Unit
+    profile: Profile
+    bands: Any
+    places: pd.DataFrame
+    edges: pd.DataFrame
+    buffer_km: float
+    net: RoadNetwork = field(repr=False)
+
+    @property
+    def band_labels(self) -> list[str]:
+        """Labels of the bands, e.g. ``["<= 1 h", "<= 2 h"]``."""
+        return [_band_label(x, self.unit) for x in self.limits]
+
+    @property
+    def metric(self) -> str:
+        """What the limits measure, e.g. ``"travel time (profile 'car')"``."""
+        if self.unit == "h":
+            return f"travel time (profile {self.profile.name!r})"
+        return "road distance"
+
+    @property
+    def assumptions(self) -> list[str]:
+        """Every assumption behind the result, one line each."""
+        snapped = "; ".join(f"{o} {s.distance_m / 1000:.1f} km off-road from {s.road}"
+                            for o, s in zip(self.origins, self.snaps, strict=True))
+        out = [
+            f"data: {self.net.meta.describe()}; {self.net.meta.attribution}",
+            f"{self.metric} along OSM roads from the origins' snap points (nearest origin "
+            "wins); off-road gaps of origins and places are reported, not added",
+            f"origins snapped to the nearest road of the main network: {snapped}",
+            f"polygons: reached road pieces (partial edges at each limit included) buffered "
+            f"by {self.buffer_km:g} km, not straight-line circles",
+        ]
+        if self.unit == "h":
+            out.append(f"time: {self.profile.describe()}")
+        if self.net.meta.generalized:
+            out.append("generalized lines cut bends: true distances and times are longer")
+        return out
+
+    def reached_places(self) -> pd.DataFrame:
+        """The places reached within the largest band, nearest first."""
+        key = "time_h" if self.unit == "h" else "distance_km"
+        return self.places[self.places["reached"]].sort_values(key).reset_index(drop=True)
+
+    def summary(self) -> str:
+        """Readable text: origins, places reached and not reached with times, assumptions."""
+        names = ", ".join(map(str, self.origins))
+        lines = [f"Reach from {names} within {self.band_labels[-1]} ({self.metric}):"]
+        for r in self.places.to_dict("records"):
+            mark = "reached    " if r["reached"] else "not reached"
+            lines.append(f"  {mark} {r['name']}: {_figures(r['time_h'], r['distance_km'])}"
+                         + (f" ({r['note']})" if r["note"] else ""))
+        lines += [f"Assumption: {a}" for a in self.assumptions]
+        return "\n".join(lines)
+
+    def to_geojson(self) -> dict[str, Any]:
+        """A GeoJSON FeatureCollection: band polygons, origins and places, with assumptions.
+
+        Every feature has a ``kind`` property (``"band"``, ``"origin"``, ``"place"``); the
+        collection's ``properties`` hold the metric, profile, data date and assumptions.
+        """
+        features: list[dict[str, Any]] = []
+        for row in self.bands.itertuples():
+            features.append(_feature(row.geometry, {
+                "kind": "band", "band": row.band, "limit": row.limit, "unit": row.unit,
+                "area_km2": round(float(row.area_km2), 1)}))
+        for o, s in zip(self.origins, self.snaps, strict=True):
+            features.append(_feature(shapely.Point(o.lon, o.lat), {
+                "kind": "origin", "name": o.name, "road": s.road,
+                "access_km": round(s.distance_m / 1000, 2)}))
+        cols = ["name", "name_ar", "time_h", "distance_km", "straight_km", "access_km",
+                "origin", "band", "reached", "note"]
+        for rec in self.places.to_dict("records"):
+            props = {k: _jsonable(rec[k]) for k in cols}
+            # One type per property across features: band features carry the label.
+            props["band_limit"] = props.pop("band")
+            features.append(_feature(shapely.Point(rec["lon"], rec["lat"]),
+                                     {"kind": "place", **props}))
+        return {
+            "type": "FeatureCollection",
+            "features": features,
+            "properties": {
+                "metric": self.metric, "unit": self.unit, "limits": list(self.limits),
+                "profile": self.profile.name, "source": self.net.meta.source,
+                "osm_date": self.net.meta.osm_date, "attribution": self.net.meta.attribution,
+                "assumptions": self.assumptions,
+            },
+        }
+
+
+def reach(
+    origins: PlaceLike | Sequence[PlaceLike],
+    *,
+    hours: float | Sequence[float] | None = None,
+    km: float | Sequence[float] | None = None,
+    profile: Profile | str = DEFAULT_PROFILE,
+    net: RoadNetwork | str | None = None,
+    places: Sequence[PlaceLike] | None = None,
+    buffer_km: float = DEFAULT_BUFFER_KM,
+    max_snap_m: float = DEFAULT_MAX_SNAP_M,
+) -> Reach:
+    """Areas, places and roads reachable from one or several origins within each limit.
+
+    Parameters
+    ----------
+    origins
+        One origin (place name, ``"lat,lon"``, ``(lon, lat)``, gazetteer Place) or a list of
+        them (e.g. every border crossing); each place is reached from its nearest origin.
+    hours
+        Travel-time limits (bands) in hours, e.g. ``[1, 2, 3, 4]``.
+    km
+        Road-distance limits in km (instead of ``hours``).
+    profile
+        Speed profile (name, YAML file or object) for ``hours``.
+    net
+        Network, or region name/path to load (default ``western-iraq``).
+    places
+        Extra places to report besides the network's place points; default: the article's
+        towns (:data:`ARTICLE_TOWNS`). Names the gazetteer cannot resolve are skipped.
+    buffer_km
+        Half-width of the buffer around reached roads that makes the band polygons.
+    max_snap_m
+        Farthest an origin or place may lie from a road.
+
+    Raises
+    ------
+    ReachError
+        No limits, a zero, negative or non-finite limit, both ``hours`` and ``km``, or a
+        non-positive ``buffer_km``.
+    ProfileError
+        Unknown profile.
+    OffNetworkError
+        An origin lies farther than ``max_snap_m`` from every road.
+    PlaceNotFoundError, AmbiguousPlaceError
+        An origin name cannot be resolved.
+    """
+    limits, unit = _limits(hours, km)
+    if not (math.isfinite(buffer_km) and buffer_km > 0):
+        raise ReachError(f"buffer_km must be a positive number of km, got {buffer_km!r}")
+    network = resolve_network(net)
+    prof = get_profile(profile)
+    locs = [resolve_location(o, network) for o in _as_list(origins)]
+    labels, main = _main_component(network)
+    snaps = [_origin_snap(network, o, max_snap_m, labels, main) for o in locs]
+    engine = get_engine(network)
+    w = engine.weights(prof if unit == "h" else "length")
+    scale = 3600.0 if unit == "h" else 1000.0
+    search = _Search.run(network, w, snaps)
+    projected = _project(network, locs)
+    band_geoms = [_band_polygon(network, search, limit * scale, buffer_km, projected)
+                  for limit in limits]
+    bands = _bands_frame(band_geoms, limits, unit)
+    place_frame = _places(network, search, locs, limits, unit, places, max_snap_m)
+    return Reach(tuple(locs), tuple(snaps), limits, unit, prof, bands, place_frame,
+                 _edges_frame(network, search, limits, scale), buffer_km, network)
+
+
+def border_crossings(
+    net: RoadNetwork, bbox: tuple[float, float, float, float] | None = None
+) -> list[Location]:
+    """Points where roads cross an international border of the network's boundary layer.
+
+    Parameters
+    ----------
+    net
+        Network with ``borders`` (vector-tile sources carry them).
+    bbox
+        Keep only crossings inside ``(west, south, east, north)``, e.g. one border stretch.
+
+    Raises
+    ------
+    ReachError
+        The network has no border lines, or none of its roads crosses one inside ``bbox``.
+    """
+    if net.borders is None:
+        raise ReachError(f"the network has no international border lines ({net.meta.source})")
+    coords, offsets = net.borders
+    index = np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))
+    border = shapely.union_all(shapely.linestrings(coords, indices=index))
+    hits = net.edge_tree.query(border, predicate="intersects")
+    points = shapely.get_parts(shapely.intersection(net.geometries[hits], border))
+    xy = shapely.get_coordinates(points)
+    if bbox is not None:
+        w, s, e, n = bbox
+        xy = xy[(xy[:, 0] >= w) & (xy[:, 0] <= e) & (xy[:, 1] >= s) & (xy[:, 1] <= n)]
+    if len(xy) == 0:
+        raise ReachError("no road crosses an international border"
+                         + (f" inside bbox {bbox}" if bbox else ""))
+    # Carriageways of one road cross a few hundred metres apart: one crossing per 5 km cell.
+    _, first = np.unique(np.round(xy / 0.05), axis=0, return_index=True)
+    xy = xy[np.sort(first)]
+    return [Location(f"border crossing ({lat:.3f}, {lon:.3f})", float(lon), float(lat),
+                     "road x border intersection") for lon, lat in xy]
+
+
+# ---------------------------------------------------------------------------- search
+@dataclass(frozen=True)
+class _Search:
+    """Node costs of one multi-source search, and how to price any point on an edge."""
+
+    cost: np.ndarray  # per node, inf if unreachable
+    tree_m: np.ndarray  # road length along the search tree, per node
+    owner: np.ndarray  # index of the origin of each node's tree, -1 if unreached
+    edge_cost: np.ndarray
+    u: np.ndarray
+    v: np.ndarray
+    twoway: np.ndarray
+    snaps: tuple[Snap, ...]
+    access_per_m: float  # the weighting's price of one metre off-road
+
+    @classmethod
+    def run(cls, net: RoadNetwork, w: Weights, snaps: Sequence[Snap]) -> _Search:
+        # Zero off-road gap: costs start at the snap point (the gap is reported separately).
+        seeds = [replace(s, distance_m=0.0) for s in snaps]
+        # No cutoff: places beyond the largest band get their times too (a full search of a
+        # regional network takes milliseconds).
+        result = get_engine(net).one_to_all(seeds, w)
+        length = net.edges["length"].to_numpy(float)
+        tree_m = np.full(net.n_nodes, np.inf)
+        u = net.edges["u"].to_numpy(np.int64)
+        v = net.edges["v"].to_numpy(np.int64)
+        # Settle nodes in cost order, so each predecessor's length is known first.
+        for node in np.argsort(result.cost)[: int(np.isfinite(result.cost).sum())]:
+            e, p = int(result.pred_edge[node]), int(result.pred_node[node])
+            if p >= 0:
+                tree_m[node] = tree_m[p] + length[e]
+            else:  # first hop from a snap point along its own edge
+                s = seeds[int(result.origin[node])]
+                frac = 1.0 - s.fraction if node == v[s.edge] else s.fraction
+                tree_m[node] = frac * length[s.edge]
+        return cls(result.cost, tree_m, result.origin, w.edge, u, v,
+                   ~net.edges["oneway"].to_numpy(bool), tuple(seeds), w.access_per_m)
+
+    def at(self, edges: np.ndarray, fractions: np.ndarray, length: np.ndarray
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Cost, tree length and origin of points on edges (fraction 0 at ``u``)."""
+        c = self.edge_cost[edges]
+        cu, cv = self.cost[self.u[edges]], self.cost[self.v[edges]]
+        options = [cu + fractions * c,
+                   np.where(self.twoway[edges], cv + (1 - fractions) * c, np.inf)]
+        lengths = [self.tree_m[self.u[edges]] + fractions * length,
+                   self.tree_m[self.v[edges]] + (1 - fractions) * length]
+        owners = [self.owner[self.u[edges]], self.owner[self.v[edges]]]
+        for k, s in enumerate(self.snaps):  # driving along an origin's own edge
+            same = edges == s.edge
+            ahead = fractions >= s.fraction
+            ok = same & (ahead | self.twoway[edges])
+            span = np.abs(fractions - s.fraction)
+            options.append(np.where(ok, span * c, np.inf))
+            lengths.append(span * length)
+            owners.append(np.full(len(edges), k))
+        best = np.argmin(np.vstack(options), axis=0)
+        pick = np.arange(len(edges))
+        return (np.vstack(options)[best, pick], np.vstack(lengths)[best, pick],
+                np.vstack(owners)[best, pick])
+
+    def pieces(self, limit: float) -> list[tuple[int, float, float]]:
+        """Reached stretches ``(edge, from, to)`` (fractions from ``u``) within ``limit``."""
+        c = self.edge_cost
+        cu, cv = self.cost[self.u], self.cost[self.v]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            fwd = np.clip(np.where(c > 0, (limit - cu) / c, np.where(cu <= limit, 1.0, 0.0)),
+                          0.0, 1.0)
+            back = np.clip(np.where(c > 0, (limit - cv) / c, np.where(cv <= limit, 1.0, 0.0)),
+                           0.0, 1.0)
+        fwd = np.nan_to_num(fwd)
+        back = np.where(self.twoway, np.nan_to_num(back), 0.0)
+        out: list[tuple[int, float, float]] = []
+        for e in np.flatnonzero((fwd > 0) | (back > 0)):
+            if fwd[e] + back[e] >= 1.0:
+                out.append((int(e), 0.0, 1.0))
+                continue
+            if fwd[e] > 0:
+                out.append((int(e), 0.0, float(fwd[e])))
+            if back[e] > 0:
+                out.append((int(e), 1.0 - float(back[e]), 1.0))
+        for s in self.snaps:
+            reach_f = limit / c[s.edge] if c[s.edge] > 0 else 1.0
+            lo = max(0.0, s.fraction - reach_f) if self.twoway[s.edge] else s.fraction
+            out.append((s.edge, lo, min(1.0, s.fraction + reach_f)))
+        return out
+
+
+def _edges_frame(net: RoadNetwork, search: _Search, limits: tuple[float, ...], scale: float
+                 ) -> pd.DataFrame:
+    pieces = search.pieces(limits[-1] * scale)
+    frac = pd.DataFrame(pieces, columns=["edge", "lo", "hi"]).assign(
+        share=lambda d: d["hi"] - d["lo"]).groupby("edge")["share"].sum().clip(upper=1.0)
+    edges = frac.index.to_numpy(np.int64)
+    cu, cv = search.cost[search.u[edges]], search.cost[search.v[edges]]
+    enter = np.minimum(cu, np.where(search.twoway[edges], cv, np.inf))
+    for s in search.snaps:  # an origin's own edge is entered at cost 0
+        enter[edges == s.edge] = 0.0
+    e = net.edges.iloc[edges]
+    out = pd.DataFrame({
+        "edge": edges,
+        "highway": e["highway"].astype(str).to_numpy(),
+        "ref": e["ref"].to_numpy(),
+        "name": e["name"].to_numpy(),
+        "enter": enter / scale,
+        "fraction": frac.to_numpy(),
+    })
+    out["band"] = _band_of(out["enter"].to_numpy(), limits)
+    return out.sort_values("enter").reset_index(drop=True)
+
+
+# -------------------------------------------------------------------------- polygons
+@dataclass(frozen=True)
+class _Projected:
+    to_local: Transformer
+    to_lonlat: Transformer
+    lines: np.ndarray  # edge geometries in the local frame (metres)
+
+
+def _project(net: RoadNetwork, origins: Sequence[Location]) -> _Projected:
+    """Edge geometries in an azimuthal equidistant frame centred on the origins."""
+    lon = float(np.mean([o.lon for o in origins]))
+    lat = float(np.mean([o.lat for o in origins]))
+    crs = CRS.from_proj4(f"+proj=aeqd +lat_0={lat} +lon_0={lon} +datum=WGS84 +units=m")
+    fwd = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    back = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+    lines = shapely.transform(net.geometries, lambda xy: np.column_stack(
+        fwd.transform(xy[:, 0], xy[:, 1])))
+    return _Projected(fwd, back, np.asarray(lines))
+
+
+def _band_polygon(net: RoadNetwork, search: _Search, limit: float, buffer_km: float,
+                  proj: _Projected) -> shapely.Geometry:
+    pieces = search.pieces(limit)
+    full = [e for e, lo, hi in pieces if lo == 0.0 and hi == 1.0]
+    partial = [shapely.ops.substring(proj.lines[e], lo, hi, normalized=True)
+               for e, lo, hi in pieces if not (lo == 0.0 and hi == 1.0)]
+    lines = shapely.multilinestrings([*proj.lines[full], *partial])
+    area = shapely.simplify(shapely.buffer(lines, buffer_km * 1000.0, quad_segs=4),
+                            _SIMPLIFY_M)
+    return cast(shapely.Geometry, shapely.transform(area, lambda xy: np.column_stack(
+        proj.to_lonlat.transform(xy[:, 0], xy[:, 1]))))
+
+
+def _bands_frame(geoms: list[shapely.Geometry], limits: tuple[float, ...], unit: Unit) -> Any:
+    import geopandas as gpd
+
+    area = [abs(_GEOD.geometry_area_perimeter(g)[0]) / 1e6 for g in geoms]
+    return gpd.GeoDataFrame(
+        {"band": [_band_label(x, unit) for x in limits], "limit": list(limits),
+         "unit": unit, "area_km2": area},
+        geometry=geoms, crs="EPSG:4326",
+    )
+
+
+# ---------------------------------------------------------------------------- places
+def _places(net: RoadNetwork, search: _Search, origins: list[Location],
+            limits: tuple[float, ...], unit: Unit, extra: Sequence[PlaceLike] | None,
+            max_snap_m: float) -> pd.DataFrame:
+    rows = _candidate_places(net, ARTICLE_TOWNS if extra is None else extra,
+                             strict=extra is not None)
+    length = net.edges["length"].to_numpy(float)
+    records = []
+    for name, name_ar, source, lon, lat in rows:
+        rec: dict[str, Any] = {"name": name, "name_ar": name_ar, "source": source,
+                               "lon": lon, "lat": lat, "cost": np.inf, "distance_km": np.nan,
+                               "access_km": np.nan, "origin": "", "note": ""}
+        try:
+            cands = snap_candidates(net, lon, lat, max_snap_m=max_snap_m)
+        except OffNetworkError:
+            rec["note"] = f"more than {max_snap_m / 1000:g} km from any road"
+            records.append(rec)
+            continue
+        edges = np.array([c.edge for c in cands])
+        fr = np.array([c.fraction for c in cands])
+        cost, tree, owner = search.at(edges, fr, length[edges])
+        # Like the router, pick the candidate road by road cost plus the off-road gap.
+        gap = np.array([c.distance_m for c in cands])
+        k = int(np.argmin(cost + gap * search.access_per_m))
+        if np.isfinite(cost[k]):
+            rec.update(cost=cost[k], distance_km=tree[k] / 1000.0,
+                       origin=origins[int(owner[k])].name)
+        rec["access_km"] = cands[k].distance_m / 1000.0
+        records.append(rec)
+    df = pd.DataFrame.from_records(records)
+    scale = 3600.0 if unit == "h" else 1000.0
+    cost = df["cost"].to_numpy()
+    within = cost[:, None] <= np.asarray(limits)[None, :] * scale
+    df["time_h"] = np.where(np.isfinite(cost), cost / 3600.0, np.nan) if unit == "h" else np.nan
+    straight = np.array([[haversine_m(o.lon, o.lat, x, y) for o in origins]
+                         for x, y in zip(df["lon"], df["lat"], strict=True)])
+    df["straight_km"] = straight.reshape(len(df), -1).min(axis=1) / 1000.0
+    df["band"] = _band_of(cost / scale, limits)
+    df["reached"] = within[:, -1]
+    for j, x in enumerate(limits):
+        df[_band_label(x, unit)] = within[:, j]
+    beyond = ~df["reached"] & (df["note"] == "") & np.isfinite(cost)
+    df.loc[beyond, "note"] = f"beyond {_band_label(limits[-1], unit).removeprefix('<= ')}"
+    df.loc[~np.isfinite(cost) & (df["note"] == ""), "note"] = "no road connection"
+    columns = ["name", "name_ar", "time_h", "distance_km", "straight_km", "access_km",
+               "origin", "band", "reached", *[_band_label(x, unit) for x in limits], "note",
+               "lon", "lat", "source"]
+    return df.sort_values("cost", kind="stable")[columns].reset_index(drop=True)
+
+
+def _candidate_places(net: RoadNetwork, extra: Sequence[PlaceLike], *, strict: bool
+                      ) -> list[tuple[str, str, str, float, float]]:
+    """Network place points inside its bbox, plus ``extra`` places not among them.
+
+    With ``strict`` a name the gazetteer cannot resolve raises; otherwise (the default article
+    towns, on a network of another region) it is skipped.
+    """
+    p = net.places
+    if net.meta.bbox is not None:
+        w, s, e, n = net.meta.bbox
+        p = p[p["x"].between(w, e) & p["y"].between(s, n)]
+    rows = [(str(r["name_en"] or r["name"]), str(r["name_ar"]),
+             f"{net.meta.source}, place layer", float(r["x"]), float(r["y"]))
+            for r in p.to_dict("records")]
+    for spec in extra:
+        try:
+            loc = resolve_location(spec, net)
+        except (PlaceNotFoundError, AmbiguousPlaceError):
+            if strict:
+                raise
+            continue
+        known = [r for r in rows
+                 if haversine_m(r[3], r[4], loc.lon, loc.lat) < _SAME_PLACE_KM * 1000]
+        if not known:
+            rows.append((loc.name, "", loc.source, loc.lon, loc.lat))
+    return rows
+
+
+# ----------------------------------------------------------------------------- helpers
+def _limits(hours: float | Sequence[float] | None, km: float | Sequence[float] | None
+            ) -> tuple[tuple[float, ...], Unit]:
+    if (hours is None) == (km is None):
+        raise ReachError("give exactly one of hours= or km= (the band limits)")
+    unit: Unit = "h" if hours is not None else "km"
+    raw = hours if hours is not None else km
+    values = list(raw) if isinstance(raw, Sequence) else [raw]
+    if not values:
+        raise ReachError(f"no band limits given in {unit}")
+    checked: set[float] = set()
+    for x in values:
+        if not isinstance(x, int | float) or not math.isfinite(x) or x <= 0:
+            raise ReachError(f"band limits must be positive numbers of {unit}, got {x!r}")
+        checked.add(float(x))
+    return tuple(sorted(checked)), unit
+
+
+def _as_list(origins: PlaceLike | Sequence[PlaceLike]) -> list[PlaceLike]:
+    if isinstance(origins, list):
+        if not origins:
+            raise ReachError("no origins given")
+        return origins
+    return [origins]
+
+
+def _origin_snap(net: RoadNetwork, origin: Location, max_snap_m: float,
+                 labels: np.ndarray, main: int) -> Snap:
+    """The nearest candidate road of the network's main component.
+
+    Tile data holds isolated fragments (a lone bridge piece): a search started there reaches
+    nothing, so they are skipped unless no candidate joins the main network.
+    """
+    try:
+        cands = snap_candidates(net, origin.lon, origin.lat, max_snap_m=max_snap_m)
+    except OffNetworkError as exc:
+        raise OffNetworkError(f"origin {origin}: {exc}") from exc
+    u = net.edges["u"].to_numpy()
+    return next((c for c in cands if labels[u[c.edge]] == main), cands[0])
+
+
+def _main_component(net: RoadNetwork) -> tuple[np.ndarray, int]:
+    """Component label of each node, and the label holding the most road length."""
+    labels = net.component_labels()
+    km = np.bincount(labels[net.edges["u"].to_numpy()], weights=net.edges["length"].to_numpy())
+    return labels, int(np.argmax(km))
+
+
+def _band_label(limit: float, unit: Unit) -> str:
+    return f"<= {limit:g} {unit}"
+
+
+def _band_of(values: np.ndarray, limits: tuple[float, ...]) -> np.ndarray:
+    """Smallest limit each value falls within, NaN beyond the largest."""
+    edges = np.asarray(limits)
+    idx = np.searchsorted(edges, values, side="left")
+    return np.where(idx < len(edges), edges[np.minimum(idx, len(edges) - 1)], np.nan)
+
+
+def _figures(time_h: float, distance_km: float) -> str:
+    if np.isnan(distance_km):
+        return "-"
+    text = f"{distance_km:,.0f} km by road"
+    if not np.isnan(time_h):
+        text = f"{format_hours(time_h)}, " + text
+    return text
+
+
+def format_hours(time_h: float) -> str:
+    """``3.99`` -> ``'3 h 59 min'``."""
+    minutes = round(time_h * 60)
+    return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+def _feature(geom: shapely.Geometry, props: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "Feature", "geometry": json.loads(shapely.to_geojson(geom)),
+            "properties": props}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, np.bool_ | bool):
+        return bool(value)
+    if isinstance(value, float | np.floating):
+        return None if np.isnan(value) else round(float(value), 3)
+    return value

@@ -1,0 +1,150 @@
+"""Figures checked through their matplotlib artists (not pixels), on real data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import pytest
+from matplotlib.figure import Figure
+
+from routing.figures import (
+    ClaimRow,
+    FigureError,
+    claim_figure,
+    reach_map,
+    route_map,
+    save_figure,
+)
+from routing.network import RoadNetwork
+from routing.reach import reach
+from routing.routes import Route, route
+
+
+@pytest.fixture(autouse=True)
+def _close_figures() -> Iterator[None]:
+    yield
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def husaybah_baghdad(western_iraq: RoadNetwork) -> Route:
+    return route("Husaybah", "Baghdad", net=western_iraq, optimize="time")
+
+
+def _texts(fig: Figure) -> list[str]:
+    return [t.get_text() for t in fig.findobj(matplotlib.text.Text)]
+
+
+def _by_gid(fig: Figure, gid: str) -> list[Any]:
+    return [a for a in fig.findobj() if a.get_gid() == gid]
+
+
+def _legend(fig: Figure) -> list[str]:
+    legend = fig.axes[0].get_legend()
+    assert legend is not None
+    return [t.get_text() for t in legend.get_texts()]
+
+
+def _common_cartography(fig: Figure, net: RoadNetwork) -> None:
+    texts = "\n".join(_texts(fig))
+    assert "(c) OpenStreetMap contributors" in texts
+    assert net.meta.osm_date in texts
+    assert _by_gid(fig, "north-arrow")
+    assert any(t.endswith(" km") for t in _texts(fig) if t) and _by_gid(fig, "scale-bar")
+    legend = _legend(fig)
+    assert {"motorway", "trunk road", "primary road", "international border"} <= set(legend)
+
+
+def test_route_map(husaybah_baghdad: Route, western_iraq: RoadNetwork) -> None:
+    fig = route_map(husaybah_baghdad)
+    title = fig.axes[0].get_title(loc="left")
+    assert "Husaybah" in title and "Baghdad" in title
+    assert f"{husaybah_baghdad.length_km:,.0f} km" in title
+    (line,) = _by_gid(fig, "route")
+    assert len(line.get_xydata()) == len(husaybah_baghdad.geometry.coords)
+    assert _by_gid(fig, "straight-line")
+    assert any(t.startswith("straight line:") for t in _legend(fig))
+    labels = {a.get_text() for a in _by_gid(fig, "place-label")}
+    assert {"Husaybah", "Baghdad"} <= labels and "Haditha" in labels
+    assert "profile 'car'" in "\n".join(_texts(fig))
+    _common_cartography(fig, western_iraq)
+
+
+def test_route_map_arabic_needs_optional_packages(husaybah_baghdad: Route) -> None:
+    try:
+        import arabic_reshaper  # noqa: F401
+    except ImportError:
+        with pytest.raises(FigureError, match="arabic-reshaper"):
+            route_map(husaybah_baghdad, arabic=True)
+    else:
+        fig = route_map(husaybah_baghdad, arabic=True)
+        assert any("\n" in a.get_text() for a in _by_gid(fig, "place-label"))
+
+
+def test_reach_map(western_iraq: RoadNetwork) -> None:
+    result = reach("Husaybah", hours=[1, 2, 4], net=western_iraq)
+    fig = reach_map(result)
+    title = fig.axes[0].get_title(loc="left")
+    assert "Husaybah" in title and "4 h" in title
+    legend = _legend(fig)
+    bands = [t for t in legend if t.startswith("reached within")]
+    assert bands == ["reached within 1 h", "reached within 2 h", "reached within 4 h"]
+    assert len(_by_gid(fig, "band")) == 3
+    labels = "\n".join(a.get_text() for a in _by_gid(fig, "place-label"))
+    assert "Haditha\n1 h" in labels  # a reached town with its time
+    assert "buffered by 5 km" in "\n".join(_texts(fig))
+    _common_cartography(fig, western_iraq)
+
+
+def _rows() -> list[ClaimRow]:
+    return [
+        ClaimRow("Husaybah to Baghdad", 100.0, {"road": 408.0, "straight line": 336.0}, "km",
+                 stated_low=90.0, stated_high=110.0, measured_low=400.0,
+                 measured_high=440.0, verdict="false"),
+        ClaimRow("Syria to Baghdad outskirts", 4.0, {"road": 4.6}, "h", stated_low=0.0,
+                 stated_high=4.0, measured_low=3.8, measured_high=6.4, verdict="plausible"),
+    ]
+
+
+def test_claim_figure() -> None:
+    fig = claim_figure(_rows())
+    titles = [ax.get_title(loc="left") for ax in fig.axes]
+    assert titles == ["Husaybah to Baghdad", "Syria to Baghdad outskirts"]
+    assert [ax.get_xlabel() for ax in fig.axes] == ["km", "h"]
+    assert [a.get_text() for a in _by_gid(fig, "verdict")] == ["false", "plausible"]
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert {"stated", "measured: road", "measured: straight line"} <= set(legend)
+    # The measured value lies inside its row's x range.
+    lo, hi = fig.axes[0].get_xlim()
+    assert lo <= 408.0 <= hi
+    assert "(c) OpenStreetMap contributors" in _texts(fig)
+
+
+def test_claim_rows_validated() -> None:
+    with pytest.raises(FigureError, match="no claims"):
+        claim_figure([])
+    with pytest.raises(FigureError, match="no measured"):
+        ClaimRow("x", 1.0, {}, "km")
+    with pytest.raises(FigureError, match="low"):
+        ClaimRow("x", 1.0, {"road": 2.0}, "km", stated_low=3.0, stated_high=1.0)
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg", ".pdf"])
+def test_save_formats(tmp_path: Path, suffix: str) -> None:
+    out = save_figure(claim_figure(_rows()), tmp_path / f"claims{suffix}", dpi=60)
+    assert out.stat().st_size > 1000
+
+
+def test_save_rejects_bad_paths(tmp_path: Path) -> None:
+    fig = claim_figure(_rows())
+    with pytest.raises(FigureError, match="use one of"):
+        save_figure(fig, tmp_path / "claims.jpg")
+    with pytest.raises(FigureError, match="does not exist"):
+        save_figure(fig, tmp_path / "missing" / "claims.png")
