@@ -15,7 +15,7 @@ EXAMPLE = "examples/isis-anbar-2014.yaml"
 def test_report_holds_every_claim_and_number(western_iraq: RoadNetwork, tmp_path: Path) -> None:
     claims = load_claims(EXAMPLE)
     results = check_claims(claims, western_iraq, draws=500)
-    md, js = write_report(claims, results, tmp_path / "out")
+    md, js, *images = write_report(claims, results, tmp_path / "out")
     data = json.loads(js.read_text(encoding="utf-8"))
     assert [c["id"] for c in data["claims"]] == [c.id for c in claims.claims]
     for c, r in zip(data["claims"], results, strict=True):
@@ -26,6 +26,11 @@ def test_report_holds_every_claim_and_number(western_iraq: RoadNetwork, tmp_path
     assert "OpenStreetMap contributors" in text
     for r in results:
         assert f"## {r.claim_id}: {r.verdict.value}" in text
+    # The claim figure and one map per claim that measured a route, embedded in the Markdown.
+    names = {p.name for p in images}
+    assert "claims.png" in names
+    assert {f"route-{r.claim_id}.png" for r in results if r.routes} <= names
+    assert all(p.stat().st_size > 10_000 and f"]({p.name})" in text for p in images)
 
 
 def test_cli_check_prints_table_and_writes_report(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..exceptions import DataNotFoundError
-from .model import ClaimFile
+from .model import ClaimFile, DistanceClaim, TravelTimeClaim
 from .verdicts import ClaimResult, Verdict
 
 __all__ = ["report_dict", "report_markdown", "write_report"]
@@ -82,12 +82,54 @@ def write_report(
     md, js = out / "report.md", out / "report.json"
     try:
         out.mkdir(parents=True, exist_ok=True)
-        md.write_text(report_markdown(claim_file, results), encoding="utf-8")
+        images = _write_figures(claim_file, results, out)
+        text = report_markdown(claim_file, results)
+        if images:
+            text += "\n## Figures\n\n" + "\n\n".join(
+                f"![{p.stem}]({p.name})" for p in images) + "\n"
+        md.write_text(text, encoding="utf-8")
         js.write_text(json.dumps(report_dict(claim_file, results), indent=2,
                                  ensure_ascii=False), encoding="utf-8")
     except OSError as exc:
         raise DataNotFoundError(f"cannot write the report to {out}: {exc.strerror}") from exc
-    return [md, js]
+    return [md, js, *images]
+
+
+def _write_figures(claim_file: ClaimFile, results: list[ClaimResult], out: Path) -> list[Path]:
+    """The claim figure (stated against measured) and a map of each claim's first route."""
+    import matplotlib.pyplot as plt
+
+    from ..figures import ClaimRow, claim_figure, route_map, save_figure
+
+    rows = []
+    for res in results:
+        claim = res.claim
+        if not isinstance(claim, DistanceClaim | TravelTimeClaim):
+            continue
+        low, high = claim_file.accepted_range(claim)
+        unit = "h" if isinstance(claim, TravelTimeClaim) else "km"
+        measured = [f for f in res.figures if f.unit == unit][:3]
+        if not measured:
+            continue
+        rows.append(ClaimRow(
+            label=claim.id, stated=claim.quantity.base_value, unit=unit,
+            stated_low=low if math.isfinite(low) else None,
+            stated_high=high if math.isfinite(high) else None,
+            measured={f.label: f.value for f in measured},
+            measured_low=measured[0].low, measured_high=measured[0].high,
+            verdict=res.verdict.value,
+        ))
+    images = []
+    if rows:
+        fig = claim_figure(rows)
+        images.append(save_figure(fig, out / "claims.png"))
+        plt.close(fig)
+    for res in results:
+        if res.routes:
+            fig = route_map(res.routes[0])
+            images.append(save_figure(fig, out / f"route-{res.claim_id}.png"))
+            plt.close(fig)
+    return images
 
 
 def _finite(value: Any) -> Any:
