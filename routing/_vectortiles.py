@@ -86,6 +86,7 @@ class _Collector:
         self.name_xy: list[np.ndarray] = []
         self.name_props: list[tuple[str, str, str]] = []
         self.border_xy: list[np.ndarray] = []
+        self.border_countries: list[str] = []
         self.places: list[dict[str, Any]] = []
 
     def _edge_flag(self, t: DecodedTile, p: np.ndarray) -> bool:
@@ -105,7 +106,7 @@ class _Collector:
     def add(self, t: DecodedTile, tile_id: int) -> None:
         e = t.extent
         offset = np.array([t.x * e, t.y * e], dtype=float)
-        roads, road_meta, borders = [], [], []
+        roads, road_meta, borders, border_meta = [], [], [], []
         for layer, props, xy in t.lines:
             if layer.startswith("transportation_name"):
                 cls = str(props.get("class", ""))
@@ -129,6 +130,9 @@ class _Collector:
                 "maritime"
             ):
                 borders.append(shapely.linestrings(xy))
+                # OpenMapTiles names the countries on each side (ISO 3166-1 alpha-3).
+                sides = sorted(str(props[k]) for k in ("adm0_l", "adm0_r") if props.get(k))
+                border_meta.append("|".join(sides))
         for kind, geoms in (("road", roads), ("border", borders)):
             if not geoms:
                 continue
@@ -140,6 +144,7 @@ class _Collector:
                     continue
                 if kind == "border":
                     self.border_xy.append(xy + offset)
+                    self.border_countries.append(border_meta[k])
                     continue
                 self.road_xy.append(xy + offset)
                 highway, oneway, bridge, tunnel = road_meta[k]
@@ -308,6 +313,7 @@ def network_from_tiles(
         pd.DataFrame({"x": node_ll[:, 0], "y": node_ll[:, 1],
                       "osmid": np.arange(len(node_ll), dtype=np.int64)}),
         rows, parts, meta, places=places, borders=borders,
+        border_countries=np.asarray(col.border_countries, dtype=str) if col.border_xy else None,
     )
     net.build_report = {
         "tiles": len(tiles),

@@ -88,6 +88,8 @@ def _arrays(net: RoadNetwork) -> dict[str, np.ndarray]:
         arrays[f"place_{col}"] = net.places[col].to_numpy(float)
     if net.borders is not None:
         arrays["border_coords"], arrays["border_offsets"] = net.borders
+    if net.border_countries is not None:
+        arrays["border_countries"] = net.border_countries
     arrays["meta"] = np.asarray(json.dumps(net.meta.to_dict()))
     arrays["build_report"] = np.asarray(json.dumps(net.build_report))
     return arrays
@@ -155,6 +157,7 @@ def load_cached(path: Path) -> RoadNetwork:
             meta=NetworkMeta.from_dict(json.loads(str(arrays["meta"]))),
             places=places,
             borders=borders,
+            border_countries=arrays.get("border_countries"),
             build_report=json.loads(str(arrays["build_report"])),
         )
     except (KeyError, TypeError, ValueError) as exc:

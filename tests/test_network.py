@@ -72,3 +72,23 @@ def test_clip_keeps_edges_touching_bbox(western_iraq: RoadNetwork) -> None:
 def test_parse_maxspeed(tag: object, kph: float) -> None:
     got = parse_maxspeed(tag)
     assert (math.isnan(got) and math.isnan(kph)) or got == pytest.approx(kph, abs=1e-3)
+
+
+def test_border_lines_by_country(western_iraq: RoadNetwork) -> None:
+    import shapely
+
+    qaim = shapely.Point(40.99, 34.39)
+    syria = western_iraq.border_lines("Syria")
+    assert len(syria) and set(western_iraq.border_lines("SY")) == set(syria)
+    everything = western_iraq.border_lines()
+    assert len(everything) > len(syria)
+    # Al-Qaim is on the Iraq-Syria line, and far from Iran's.
+    assert min(shapely.distance(qaim, syria)) < 0.05
+    assert min(shapely.distance(qaim, western_iraq.border_lines("IRN"))) > 3.0
+
+
+def test_unknown_border_country(western_iraq: RoadNetwork) -> None:
+    from routing.exceptions import PlaceQueryError
+
+    with pytest.raises(PlaceQueryError, match="unknown country"):
+        western_iraq.border_lines("Atlantis")
