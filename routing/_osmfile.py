@@ -45,7 +45,7 @@ from osmnx import _overpass as ox_overpass
 from osmnx._errors import InsufficientResponseError
 from tqdm import tqdm
 
-from .exceptions import DataFormatError, DataNotFoundError
+from .exceptions import DataFormatError, DataNotFoundError, InvalidArgumentError
 from .network import ROAD_CLASSES, NetworkMeta, RoadNetwork, _truthy, parse_maxspeed
 
 __all__ = [
@@ -111,7 +111,7 @@ class WayFilter:
 def way_filter(network_type: str) -> WayFilter:
     """Parse osmnx's Overpass filter for ``network_type`` into a :class:`WayFilter`."""
     if network_type not in NETWORK_TYPES:
-        raise ValueError(
+        raise InvalidArgumentError(
             f"unsupported network_type {network_type!r}; choose one of {', '.join(NETWORK_TYPES)}"
         )
     query = ox_overpass._get_network_filter(network_type)

@@ -13,6 +13,7 @@ __all__ = [
     "DataFormatError",
     "DataNotFoundError",
     "DataOutsideBoundsError",
+    "InvalidArgumentError",
     "NoRouteError",
     "OffNetworkError",
     "OverpassUnavailableError",
@@ -129,5 +130,11 @@ class ClaimFileError(RoutingError):
 
 class ScenarioError(RoutingError):
     """A scenario rule (road closure, avoided area, checkpoint) is malformed or matches nothing."""
+
+    exit_code = 2
+
+
+class InvalidArgumentError(RoutingError, ValueError):
+    """An argument is out of its allowed values (a ValueError too, for plain-Python callers)."""
 
     exit_code = 2

@@ -27,6 +27,7 @@ from ._osmfile import network_from_graph, osmnx_settings, osmnx_way_tags, way_fi
 from .exceptions import (
     DataNotFoundError,
     DataOutsideBoundsError,
+    InvalidArgumentError,
     OverpassUnavailableError,
     PlaceNotFoundError,
 )
@@ -86,7 +87,7 @@ def network_from_overpass(
         ``bbox`` is not a valid ``(west, south, east, north)`` box.
     """
     if (bbox is None) == (place is None):
-        raise ValueError("give exactly one of bbox or place")
+        raise InvalidArgumentError("give exactly one of bbox or place")
     keep = way_filter(network_type)
     if bbox is not None:
         bbox = _checked_bbox(bbox)

@@ -18,26 +18,17 @@ __all__ = ["app", "main"]
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the process exit code."""
     try:
-        app(args=argv, standalone_mode=False)
+        # Standalone mode: Typer/Click print usage errors themselves and exit with 2.
+        app(args=argv, standalone_mode=True)
     except RoutingError as exc:
         err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
         return exc.exit_code
-    except SystemExit as exc:  # typer/click exits (help, usage errors)
-        return int(exc.code or 0)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except KeyboardInterrupt:
         err_console.print("interrupted")
         return 130
-    except Exception as exc:  # click usage errors when standalone_mode is off
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            return exc.exit_code
-        if isinstance(exc, click.exceptions.Abort):
-            return 1
-        raise
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())
