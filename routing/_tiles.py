@@ -116,13 +116,6 @@ class TileSet:
                 return [r[0] for r in con.execute("SELECT DISTINCT zoom_level FROM tiles")]
         return sorted(int(p.name) for p in self.path.iterdir() if p.is_dir() and p.name.isdigit())
 
-    def tile_range(self, z: int) -> tuple[int, int, int, int]:
-        """``(xmin, ymin, xmax, ymax)`` of tiles present at zoom ``z`` (XYZ rows)."""
-        xs, ys = zip(*self.tiles(z), strict=True) if self.tiles(z) else ((), ())
-        if not xs:
-            raise DataNotFoundError(f"{self.path} holds no tiles at zoom {z}")
-        return min(xs), min(ys), max(xs), max(ys)
-
     def tiles(
         self, z: int, bbox: tuple[float, float, float, float] | None = None
     ) -> list[tuple[int, int]]:

@@ -14,6 +14,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 import tempfile
 import warnings
 import zipfile
@@ -182,13 +183,31 @@ def cached_network(name: str, key: str, build: Callable[[], RoadNetwork],
         net = build()
         try:
             save_cached(net, path)
+            _prune_stale(name)
         except OSError as exc:
             warnings.warn(f"could not write network cache {path}: {exc}", CacheWarning,
                           stacklevel=2)
         return net
 
 
+def _safe(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
+
+
 def cache_path(name: str, key: str) -> Path:
-    """Where the network ``name`` with build key ``key`` is cached."""
-    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
-    return cache_dir() / f"network-{safe}-{key}.npz"
+    """Where the network ``name`` with build key ``key`` is cached.
+
+    The builder code version is part of the file name, so files left by older code can be
+    recognised (and pruned) without opening them.
+    """
+    return cache_dir() / f"network-{_safe(name)}-{code_version()[:8]}-{key}.npz"
+
+
+def _prune_stale(name: str) -> None:
+    """Delete caches of ``name`` written by other versions of the builder code."""
+    pattern = re.compile(rf"network-{re.escape(_safe(name))}-([0-9a-f]{{8}})-[^-]+\.npz")
+    for file in cache_dir().glob(f"network-{_safe(name)}-*.npz"):
+        found = pattern.fullmatch(file.name)
+        if found and found.group(1) != code_version()[:8]:
+            file.unlink(missing_ok=True)
+            Path(f"{file}.lock").unlink(missing_ok=True)

@@ -156,9 +156,9 @@ def _cache_name(name: str, bbox: BBox | None) -> str:
 
 
 def cache_files(region_or_path: str | Path = "western-iraq") -> list[Path]:
-    """Cache files present for a region or path (any bbox or options)."""
+    """Cache files present for a region or path (whole extent and any bbox cuts)."""
     path, region = resolve_source(region_or_path)
     name = region.name if region else path.name
-    return sorted(cache_path(name, "*").parent.glob(cache_path(name, "*").name)) + sorted(
-        cache_path(_cache_name(name, (0, 0, 0, 0)), "*").parent.glob(
-            cache_path(_cache_name(name, (0, 0, 0, 0)), "*").name))
+    pattern = cache_path(name, "*")
+    cut = cache_path(_cache_name(name, (0, 0, 0, 0)), "*")
+    return sorted({*pattern.parent.glob(pattern.name), *cut.parent.glob(cut.name)})

@@ -9,7 +9,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from routing.cache import CacheWarning, cache_key, cached_network, load_cached, save_cached
+from routing.cache import (
+    CacheWarning,
+    cache_key,
+    cache_path,
+    cached_network,
+    load_cached,
+    save_cached,
+)
 from routing.exceptions import CacheError
 from routing.network import RoadNetwork
 from routing.sources import load_network
@@ -60,7 +67,7 @@ def test_corrupt_cache_is_rebuilt_with_warning(
         return western_iraq
 
     cached_network("t", "k", build)
-    (path,) = tmp_cache.glob("network-t-k.npz")
+    path = cache_path("t", "k")
     data = path.read_bytes()
     if damage == "truncate":
         path.write_bytes(data[: len(data) // 2])
@@ -85,3 +92,16 @@ def test_no_temp_files_left(western_iraq: RoadNetwork, tmp_cache: Path) -> None:
 def test_cache_key_depends_on_options() -> None:
     assert cache_key(path="a", bbox=None) != cache_key(path="a", bbox=(1, 2, 3, 4))
     assert cache_key(path="a", zoom=7) == cache_key(path="a", zoom=7)
+
+
+def test_caches_of_older_builder_code_are_pruned(
+    western_iraq: RoadNetwork, tmp_cache: Path
+) -> None:
+    stale = tmp_cache / "network-t-00000000-k.npz"
+    other_region = tmp_cache / "network-t-bbox-00000000-k.npz"
+    stale.write_bytes(b"old")
+    other_region.write_bytes(b"old")
+    cached_network("t", "k", lambda: western_iraq)
+    assert not stale.exists()
+    assert other_region.exists()  # a different cache name is not ours to prune
+    assert cache_path("t", "k").exists()
