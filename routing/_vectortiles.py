@@ -236,12 +236,17 @@ def network_from_tiles(
         If no tile of the source lies within ``bbox``.
     """
     classes = tuple(classes)
-    z = zoom if zoom is not None else max(ts.zooms())
+    zooms = ts.zooms()
+    if not zooms:
+        raise DataNotFoundError(f"{ts.path} holds no vector tiles ({{z}}/{{x}}/{{y}}.pbf)")
+    z = zoom if zoom is not None else max(zooms)
+    if z not in zooms:
+        raise DataNotFoundError(f"{ts.path} has no zoom {z}; it has zooms {sorted(zooms)}")
     tiles = ts.tiles(z, bbox)
     if not tiles:
-        bounds = ts.metadata.get("bounds", "unknown bounds")
         raise DataOutsideBoundsError(
-            f"no tiles of {ts.path} at zoom {z} within bbox {bbox} (data covers {bounds})"
+            f"no tiles of {ts.path} at zoom {z} within bbox {bbox} (the tiles cover "
+            + ", ".join(f"{c:.2f}" for c in _tiles_bounds(ts.tiles(z), z)) + " W,S,E,N)"
         )
     present = set(tiles)
     col = _Collector(classes, present)
@@ -324,6 +329,16 @@ def network_from_tiles(
         "crossings_noded": topo.crossings_noded,
     }
     return net
+
+
+def _tiles_bounds(tiles: list[tuple[int, int]], z: int) -> tuple[float, float, float, float]:
+    """Lon/lat ``(west, south, east, north)`` covered by XYZ tiles."""
+    xs = np.array([t[0] for t in tiles], dtype=float)
+    ys = np.array([t[1] for t in tiles], dtype=float)
+    # XYZ rows count from the top: the south edge is below the largest row.
+    lon, lat = tile_to_lonlat(np.array([xs.min(), xs.max() + 1]),
+                              np.array([ys.max() + 1, ys.min()]), z)
+    return float(lon[0]), float(lat[0]), float(lon[1]), float(lat[1])
 
 
 def _fold_duplicates(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import networkx as nx
 import numpy as np
 import pytest
@@ -148,3 +150,13 @@ def test_towns_attach_to_one_component_without_absurd_detours(
         # Haditha, Rawah and Anah sit beside the Euphrates near roads on both banks: whichever
         # road they attach to, the route must stay a plausible detour of the straight line.
         assert 1.0 <= r.detour_factor < 1.35
+
+
+def test_directory_without_tiles(tmp_path: Path) -> None:
+    with pytest.raises(DataNotFoundError, match="holds no vector tiles"):
+        load_network(tmp_path, use_cache=False)
+
+
+def test_missing_zoom_lists_the_zooms() -> None:
+    with pytest.raises(DataNotFoundError, match=r"no zoom 9; it has zooms \[7\]"):
+        load_network("western-iraq", zoom=9, use_cache=False)
