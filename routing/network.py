@@ -23,7 +23,7 @@ import shapely
 from scipy.sparse import coo_array
 from scipy.sparse.csgraph import connected_components
 
-from .exceptions import PlaceQueryError
+from .exceptions import DataOutsideBoundsError, PlaceQueryError
 
 __all__ = [
     "EARTH_RADIUS_M",
@@ -31,6 +31,7 @@ __all__ = [
     "NetworkMeta",
     "NetworkSummary",
     "RoadNetwork",
+    "check_bbox",
     "empty_places",
     "haversine_m",
     "iso3",
@@ -462,6 +463,29 @@ class RoadNetwork:
         mask = np.zeros(self.n_edges, dtype=bool)
         mask[hits] = True
         return self.subset_edges(mask, replace(self.meta, bbox=tuple(bbox)))  # type: ignore[arg-type]
+
+
+def check_bbox(bbox: Any) -> tuple[float, float, float, float]:
+    """Validate a ``(west, south, east, north)`` box in degrees and return it as floats.
+
+    Raises
+    ------
+    DataOutsideBoundsError
+        Not four numbers, or not west < east and south < north within the globe.
+    """
+    try:
+        west, south, east, north = (float(c) for c in bbox)
+    except (TypeError, ValueError):
+        raise DataOutsideBoundsError(
+            f"bbox must be four numbers (west, south, east, north), got {bbox!r}"
+        ) from None
+    if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+        raise DataOutsideBoundsError(
+            f"bbox ({west:g}, {south:g}, {east:g}, {north:g}) is not (west, south, east, north) "
+            "in degrees with west < east "
+            "and south < north"
+        )
+    return west, south, east, north
 
 
 def iso3(country: str) -> str:

@@ -26,12 +26,11 @@ from osmnx._errors import InsufficientResponseError, ResponseStatusCodeError
 from ._osmfile import network_from_graph, osmnx_settings, osmnx_way_tags, way_filter
 from .exceptions import (
     DataNotFoundError,
-    DataOutsideBoundsError,
     InvalidArgumentError,
     OverpassUnavailableError,
     PlaceNotFoundError,
 )
-from .network import NetworkMeta, RoadNetwork
+from .network import NetworkMeta, RoadNetwork, check_bbox
 from .settings import cache_dir
 
 __all__ = ["DEFAULT_TIMEOUT_S", "network_from_overpass"]
@@ -90,7 +89,7 @@ def network_from_overpass(
         raise InvalidArgumentError("give exactly one of bbox or place")
     keep = way_filter(network_type)
     if bbox is not None:
-        bbox = _checked_bbox(bbox)
+        bbox = check_bbox(bbox)
     url = ox.settings.overpass_url
     capture = _OsmBaseCapture()
     overrides: dict[str, Any] = {
@@ -143,16 +142,6 @@ def _graph_from_place(place: str, network_type: str) -> nx.MultiDiGraph:
         if "Nominatim" not in str(exc):
             raise
         raise PlaceNotFoundError(place) from exc
-
-
-def _checked_bbox(bbox: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
-    west, south, east, north = (float(c) for c in bbox)
-    if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
-        raise DataOutsideBoundsError(
-            f"bbox {bbox} is not (west, south, east, north) in degrees with west < east "
-            "and south < north"
-        )
-    return west, south, east, north
 
 
 def _accepts_connections(url: str) -> bool:

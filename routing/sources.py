@@ -25,7 +25,7 @@ from ._vectortiles import DRIVE_CLASSES, MAJOR_CLASSES, network_from_tiles
 from ._version import __version__
 from .cache import cache_key, cache_path, cached_network
 from .exceptions import DataNotFoundError
-from .network import RoadNetwork
+from .network import RoadNetwork, check_bbox
 from .settings import data_dir
 
 __all__ = ["REGIONS", "Region", "cache_files", "load_network", "resolve_source"]
@@ -123,6 +123,7 @@ def load_network(
     """
     path, region = resolve_source(region_or_path)
     name = region.name if region else path.name
+    bbox = check_bbox(bbox) if bbox is not None else None
     extent = bbox if bbox is not None else (region.bbox if region else None)
     stat = path.stat()
 

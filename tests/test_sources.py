@@ -160,3 +160,9 @@ def test_directory_without_tiles(tmp_path: Path) -> None:
 def test_missing_zoom_lists_the_zooms() -> None:
     with pytest.raises(DataNotFoundError, match=r"no zoom 9; it has zooms \[7\]"):
         load_network("western-iraq", zoom=9, use_cache=False)
+
+
+@pytest.mark.parametrize("bbox", [(45.0, 31.0, 38.0, 36.0), (38.0, 31.0, 45.0), ("a", 1, 2, 3)])
+def test_malformed_bbox(bbox: tuple[float, ...]) -> None:
+    with pytest.raises(DataOutsideBoundsError, match="bbox"):
+        load_network("western-iraq", bbox=bbox, use_cache=False)  # type: ignore[arg-type]
