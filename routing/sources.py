@@ -17,6 +17,7 @@ or an OSM ``.osm``/``.osm.bz2``/``.osm.pbf`` file. Every built network is cached
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +32,11 @@ from .settings import data_dir
 __all__ = ["REGIONS", "Region", "cache_files", "load_network", "resolve_source"]
 
 BBox = tuple[float, float, float, float]
+
+# Networks loaded in this process, most recently used last; a full Syria network takes
+# ~0.5 GB, so only a few are kept.
+_LOADED: OrderedDict[str, RoadNetwork] = OrderedDict()
+_MAX_LOADED = 3
 
 
 @dataclass(frozen=True)
@@ -111,6 +117,8 @@ def load_network(
         osmnx-style network type for OSM files (``"drive"``).
     use_cache, refresh
         Read/write the cache under ``data/osm_cache``; ``refresh`` forces a rebuild.
+        With the cache on, a network already loaded in this process is returned as the same
+        object (treat it as read-only).
     progress
         Show progress bars while building.
 
@@ -149,7 +157,16 @@ def load_network(
         return build()
     key = cache_key(path=str(path.resolve()), size=stat.st_size, mtime=int(stat.st_mtime),
                     bbox=extent, version=__version__, **options)
-    return cached_network(_cache_name(name, bbox), key, build, refresh=refresh)
+    # Networks already loaded in this process are shared, so the routing engine built on one
+    # (cached on the network object) is reused by every call that names the same data.
+    if not refresh and key in _LOADED:
+        _LOADED.move_to_end(key)
+        return _LOADED[key]
+    net = cached_network(_cache_name(name, bbox), key, build, refresh=refresh)
+    _LOADED[key] = net
+    while len(_LOADED) > _MAX_LOADED:
+        _LOADED.popitem(last=False)
+    return net
 
 
 def _cache_name(name: str, bbox: BBox | None) -> str:

@@ -166,3 +166,8 @@ def test_missing_zoom_lists_the_zooms() -> None:
 def test_malformed_bbox(bbox: tuple[float, ...]) -> None:
     with pytest.raises(DataOutsideBoundsError, match="bbox"):
         load_network("western-iraq", bbox=bbox, use_cache=False)  # type: ignore[arg-type]
+
+
+def test_loaded_networks_are_shared_in_process(western_iraq: RoadNetwork) -> None:
+    assert load_network("western-iraq", progress=False) is load_network("western-iraq",
+                                                                        progress=False)
