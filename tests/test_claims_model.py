@@ -15,6 +15,7 @@ from routing.claims.model import (
     DestinationRule,
     Direction,
     DistanceClaim,
+    Measure,
     TravelTimeClaim,
     claim_file_schema,
 )
@@ -131,3 +132,33 @@ def test_json_schema_lists_kinds_units_and_yaml_keys() -> None:
     assert "from_" not in defs["DistanceClaim"]["properties"]
     assert set(defs["Unit"]["enum"]) == {"km", "mi", "m", "h", "min"}
     assert "value" in defs["DistanceClaim"]["required"]
+
+
+@pytest.mark.parametrize(
+    ("wording", "expected"),
+    [
+        ("straight line", Measure.STRAIGHT_LINE),
+        ("straight-line", Measure.STRAIGHT_LINE),
+        ("Straight_Line", Measure.STRAIGHT_LINE),
+        ("as the crow flies", Measure.STRAIGHT_LINE),
+        ("road", Measure.ROAD),
+        ("by road", Measure.ROAD),
+        ("unspecified", Measure.UNSPECIFIED),
+        ("either", Measure.UNSPECIFIED),
+    ],
+)
+def test_measure_accepts_natural_wordings(wording: str, expected: Measure) -> None:
+    assert DistanceClaim.model_validate(distance(measure=wording)).measure is expected
+
+
+def test_unknown_wordings_name_the_field_and_the_choices() -> None:
+    with pytest.raises(ValidationError, match="unknown measure 'by boat'; expected one of road"):
+        DistanceClaim.model_validate(distance(measure="by boat"))
+    with pytest.raises(ValidationError, match="unknown direction 'up'"):
+        DistanceClaim.model_validate(distance(direction="up"))
+    assert DistanceClaim.model_validate(distance(direction="NW")).direction is Direction.NORTHWEST
+
+
+def test_canonical_spellings_are_written_back() -> None:
+    claim = DistanceClaim.model_validate(distance(measure="as the crow flies"))
+    assert claim.model_dump(mode="json")["measure"] == "straight_line"

@@ -53,3 +53,19 @@ def test_cli_check_bad_file_is_one_line_error(tmp_path: Path, capsys) -> None:  
     code = main(["check", str(bad)])
     assert code == 2
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_cli_check_fits_80_columns_and_names_assumptions(
+    tmp_path: Path, capsys, monkeypatch  # type: ignore[no-untyped-def]
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main(["check", EXAMPLE, "--draws", "200", "--report", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert max(len(line.rstrip()) for line in out.splitlines()) <= 80
+    # Each verdict comes with the closest figure, its band and why, once per claim.
+    assert "qaim-baghdad-distance: misleading" in out
+    assert "comes closest" in out and "band:" in out
+    assert out.count("OSM data of") == 1  # shared assumptions are printed once
+    text = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "## Data and method" in text and text.count("OSM data of") == 1
+    assert "](route-qaim-baghdad-distance.png)" in text

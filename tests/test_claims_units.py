@@ -14,12 +14,14 @@ from routing.claims.units import (
     Bound,
     Qualifier,
     Unit,
+    Wordings,
     accepted_range,
     find_quantities,
     parse_number,
     parse_qualifier,
     parse_quantity,
     parse_unit,
+    word_key,
 )
 
 ONES = [
@@ -164,3 +166,14 @@ def test_parsers_never_crash_on_arbitrary_text(text: str) -> None:
     for parse in (parse_number, parse_unit, parse_qualifier, parse_quantity):
         with contextlib.suppress(ValueError):
             parse(text)
+
+
+def test_wordings_ignore_case_spacing_hyphens_and_underscores() -> None:
+    assert parse_qualifier("Less-Than") is Qualifier.UNDER
+    assert parse_qualifier("at_least") is Qualifier.OVER
+    assert parse_unit(" KiloMetres ") is Unit.KM
+    assert word_key("North-West") == word_key("north west") == "northwest"
+    table = Wordings("colour", Qualifier, {"roughly": Qualifier.ABOUT})
+    assert table.parse("ABOUT") is Qualifier.ABOUT  # canonical values are always accepted
+    with pytest.raises(ValueError, match="unknown colour 'red'; expected one of none, about"):
+        table.parse("red")

@@ -10,7 +10,7 @@ import pytest
 from pyproj import Geod
 
 from routing.claims import Verdict, check_claims, load_claims, loads_claims
-from routing.claims.verdicts import ClaimResult
+from routing.claims.verdicts import ClaimResult, grade_measurement
 from routing.exceptions import ClaimFileError
 from routing.gazetteer import find_place
 from routing.network import RoadNetwork
@@ -157,3 +157,73 @@ claims:
 """
     (r,) = check_claims(loads_claims(text), western_iraq)
     assert r.verdict is Verdict.ACCURATE
+
+
+@pytest.mark.parametrize(
+    ("measured", "expected"),
+    [
+        (440.0, Verdict.ACCURATE),  # inside 425-575
+        (575.0, Verdict.ACCURATE),
+        (420.0, Verdict.ROUGHLY_ACCURATE),  # 500 is x1.19 of it: within 15 % + 5 %
+        (600.0, Verdict.ROUGHLY_ACCURATE),  # x1.20
+        (405.0, Verdict.MISLEADING),  # x1.23: the stated figure is 23 % too high
+        (336.0, Verdict.MISLEADING),  # x1.49
+        (300.0, Verdict.FALSE),  # x1.67
+        (1000.0, Verdict.FALSE),
+    ],
+)
+def test_grade_rests_on_the_central_figure(measured: float, expected: Verdict) -> None:
+    # "about 500 km": ±15 %, accepted 425-575 km.
+    assert grade_measurement(measured, 500.0, 425.0, 575.0, 0.15) is expected
+
+
+def test_upper_bound_grades_only_the_excess() -> None:
+    # "under 100 km" (5 % slack): anything up to 105 is accurate, however short.
+    assert grade_measurement(10.0, 100.0, 0.0, 105.0, 0.05) is Verdict.ACCURATE
+    assert grade_measurement(109.0, 100.0, 0.0, 105.0, 0.05) is Verdict.ROUGHLY_ACCURATE
+    assert grade_measurement(160.0, 100.0, 0.0, 105.0, 0.05) is Verdict.FALSE
+
+
+def test_qaim_500km_is_misleading_and_says_by_how_much(results: dict[str, ClaimResult]) -> None:
+    # Road ~405 km and straight line ~336 km: "about 500" overstates both by over 20 %
+    # (factors 1.23 and 1.49), so the claim is misleading, not roughly accurate, even though
+    # the top of the road band (z7 generalization) reaches the accepted range.
+    r = results["qaim-baghdad-distance"]
+    road = next(f for f in r.figures if f.label.startswith("road distance"))
+    assert 500 / road.value > 1 + 0.15 + 0.05
+    assert r.verdict is Verdict.MISLEADING
+    assert r.details["band_verdicts"]["central"] == Verdict.MISLEADING.value
+    assert "comes closest" in r.explanation and "% more than the road distance" in r.explanation
+    assert "less certain" in r.explanation  # the band reaches another verdict
+    assert any(f"{road.value:.0f} km by road" in t for t in r.to_make_true)
+
+
+def test_border_is_measured_to_the_named_country(western_iraq: RoadNetwork) -> None:
+    if western_iraq.border_countries is None:
+        pytest.skip("this network does not record the countries of its border lines")
+    text = """
+claims:
+  - id: husaybah-jordan
+    kind: border
+    quote: Husaybah, on the border with Jordan.
+    place: Husaybah
+    border_with: Jordan
+"""
+    (r,) = check_claims(loads_claims(text), western_iraq)
+    # The Syrian border is ~1 km away, Jordan's far to the south-west.
+    assert r.details["border_km"] > 150
+    assert r.verdict is Verdict.FALSE
+    assert any("IRQ-SYR" in t for t in r.to_make_true)
+
+
+def test_unknown_border_country_is_a_located_claim_file_error(western_iraq: RoadNetwork) -> None:
+    text = """
+claims:
+  - id: narnia
+    kind: border
+    quote: Qaim, on the border with Narnia.
+    place: Qaim
+    border_with: Narnia
+"""
+    with pytest.raises(ClaimFileError, match=r"<string>:7: claim 'narnia': border_with: unknown"):
+        check_claims(loads_claims(text), western_iraq)

@@ -6,13 +6,15 @@ import gzip
 import json
 import math
 import sqlite3
+from pathlib import Path
 
 import mapbox_vector_tile
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from routing._transliterate import arabic_key, latin_key
+from routing import gazetteer
+from routing._transliterate import arabic_key, latin_key, name_key
 from routing.cli import main
 from routing.exceptions import AmbiguousPlaceError, PlaceNotFoundError
 from routing.gazetteer import (
@@ -280,3 +282,19 @@ def test_cli_misspelling_lists_fuzzy_candidates(capsys: pytest.CaptureFixture[st
 def test_cli_errors_exit_2(capsys: pytest.CaptureFixture[str], query: str, text: str) -> None:
     assert main(["places", query]) == 2
     assert text in capsys.readouterr().err
+
+
+def test_geonames_table_is_cached_and_rebuilt_when_damaged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ROUTING_CACHE_DIR", str(tmp_path))
+    parse = gazetteer._geonames_records.__wrapped__  # bypass the in-process cache
+    first = parse(("IQ",))
+    (cached,) = tmp_path.glob("geonames-*.json")
+    assert parse(("IQ",)) == first  # read back from the file
+    assert all(r.keys == tuple(map(name_key, r.names)) for r in first[:50])
+    cached.write_bytes(cached.read_bytes()[:-100])  # truncated: checksum fails
+    assert parse(("IQ",)) == first
+    assert len(list(tmp_path.glob("geonames-*.json"))) == 1
+    assert parse(("SY",)) != first  # other countries, other file
+    assert len(list(tmp_path.glob("geonames-*.json"))) == 2

@@ -1,66 +1,32 @@
-"""Claims about distances and travel times: file format, units, loading and extraction.
+"""Claims about distances and travel times: file format, checking and reports.
 
 Modules: :mod:`~routing.claims.model` (the format, as pydantic models and JSON Schema),
 :mod:`~routing.claims.units` (quantities, units, qualifiers), :mod:`~routing.claims.io`
-(YAML with line numbers) and :mod:`~routing.claims.extract` (claims proposed from text).
+(YAML with line numbers), :mod:`~routing.claims.extract` (claims proposed from text),
+:mod:`~routing.claims.verdicts` (measuring and grading), :mod:`~routing.claims.uncertainty`
+(Monte Carlo times, generalization band) and :mod:`~routing.claims.report` (Markdown and JSON).
+
+The package re-exports every module's public names (each module's ``__all__``), so that
+``from routing.claims import check_claims, load_claims`` works without knowing the layout.
 """
 
 from __future__ import annotations
 
-from .extract import Extraction, extract_claims
-from .io import dump_claims, load_claims, loads_claims, validate_places
-from .model import (
-    CLAIM_TYPES,
-    AlongRouteClaim,
-    BorderClaim,
-    Claim,
-    ClaimFile,
-    Defaults,
-    DestinationRule,
-    Direction,
-    DistanceClaim,
-    Measure,
-    MeasuredClaim,
-    Origin,
-    RouteChoice,
-    Source,
-    TravelTimeClaim,
-    claim_file_schema,
-)
-from .units import DEFAULT_TOLERANCE, Qualifier, Quantity, Unit, parse_quantity
+from . import extract, io, model, report, uncertainty, units, verdicts
+from .extract import *  # noqa: F403
+from .io import *  # noqa: F403
+from .model import *  # noqa: F403
+from .report import *  # noqa: F403
+from .uncertainty import *  # noqa: F403
+from .units import *  # noqa: F403
+from .verdicts import *  # noqa: F403
 
 __all__ = [
-    "CLAIM_TYPES",
-    "DEFAULT_TOLERANCE",
-    "AlongRouteClaim",
-    "BorderClaim",
-    "Claim",
-    "ClaimFile",
-    "Defaults",
-    "DestinationRule",
-    "Direction",
-    "DistanceClaim",
-    "Extraction",
-    "Measure",
-    "MeasuredClaim",
-    "Origin",
-    "Qualifier",
-    "Quantity",
-    "RouteChoice",
-    "Source",
-    "TravelTimeClaim",
-    "Unit",
-    "claim_file_schema",
-    "dump_claims",
-    "extract_claims",
-    "load_claims",
-    "loads_claims",
-    "parse_quantity",
-    "validate_places",
+    *extract.__all__,
+    *io.__all__,
+    *model.__all__,
+    *report.__all__,
+    *uncertainty.__all__,
+    *units.__all__,
+    *verdicts.__all__,
 ]
-
-# Verdicts, uncertainty and reports (issue 4 parts 3, 4, 6).
-from .report import write_report
-from .verdicts import ClaimResult, Figure, Verdict, check_claims
-
-__all__ += ["ClaimResult", "Figure", "Verdict", "check_claims", "write_report"]

@@ -22,6 +22,7 @@ out of a claim come from the file's ``defaults`` and then from
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Literal
@@ -38,9 +39,17 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .units import DEFAULT_TOLERANCE, Dimension, Qualifier, Quantity, Unit, accepted_range
-from .units import parse_qualifier as _parse_qualifier
-from .units import parse_unit as _parse_unit
+from .units import (
+    DEFAULT_TOLERANCE,
+    Dimension,
+    Qualifier,
+    Quantity,
+    Unit,
+    Wordings,
+    accepted_range,
+    parse_qualifier,
+    parse_unit,
+)
 
 __all__ = [
     "CLAIM_TYPES",
@@ -109,24 +118,44 @@ class RouteChoice(StrEnum):
     SHORTEST = "shortest"
 
 
-def _normalise_word(value: Any) -> Any:
-    # "North-West", "north west" -> "northwest"; "center" -> "centre"; "straight line" -> ...
-    if not isinstance(value, str):
-        return value
-    word = value.strip().lower()
-    if word in ("center", "city centre", "city center"):
-        return "centre"
-    if word in ("straight line", "straight-line", "as the crow flies", "crow"):
-        return "straight_line"
-    return word.replace("-", "").replace(" ", "")
+# Natural wordings accepted in claim files, like the qualifiers' (files store the canonical).
+_MEASURES = Wordings(
+    "measure", Measure,
+    {
+        **dict.fromkeys(["by road", "road distance", "driving distance", "by car"], Measure.ROAD),
+        **dict.fromkeys(
+            ["straight line", "in a straight line", "as the crow flies", "crow flies",
+             "geodesic", "great circle"],
+            Measure.STRAIGHT_LINE,
+        ),
+        **dict.fromkeys(["either", "both", "not stated"], Measure.UNSPECIFIED),
+    },
+    "'by road', 'straight line', 'as the crow flies'",
+)
+_DIRECTIONS = Wordings(
+    "direction", Direction,
+    dict(zip(["n", "ne", "e", "se", "s", "sw", "w", "nw"], Direction, strict=True)),
+    "'north-west', 'NW'",
+)
+_DESTINATION_RULES = Wordings(
+    "destination_rule", DestinationRule,
+    {"center": DestinationRule.CENTRE, "city centre": DestinationRule.CENTRE,
+     "city center": DestinationRule.CENTRE, "edge": DestinationRule.OUTSKIRTS},
+    "'center', 'city centre'",
+)
+_ROUTE_CHOICES = Wordings(
+    "route", RouteChoice, {"quickest": RouteChoice.FASTEST}, "'quickest'"
+)
 
 
-def _unit(value: Any) -> Any:
-    return _parse_unit(value) if isinstance(value, str) else value
+def _parsed_by(parse: Callable[[str], Any]) -> BeforeValidator:
+    """Validator mapping a string through ``parse``; other values go to pydantic as is."""
+    return BeforeValidator(lambda v: parse(v) if isinstance(v, str) else v)
 
 
 def _qualifier(value: Any) -> Any:
-    return _parse_qualifier(value) if value is None or isinstance(value, str) else value
+    # A YAML ``qualifier:`` left empty (null) means no qualifier, like the empty string.
+    return parse_qualifier(value) if value is None or isinstance(value, str) else value
 
 
 def _as_list(value: Any) -> Any:
@@ -147,7 +176,7 @@ ClaimId = Annotated[
 ]
 PositiveNumber = Annotated[float, Field(strict=True, gt=0, allow_inf_nan=False)]
 Fraction = Annotated[float, Field(strict=True, ge=0, lt=1, allow_inf_nan=False)]
-UnitField = Annotated[Unit, BeforeValidator(_unit)]
+UnitField = Annotated[Unit, _parsed_by(parse_unit)]
 QualifierField = Annotated[Qualifier, BeforeValidator(_qualifier)]
 
 
@@ -288,10 +317,12 @@ class DistanceClaim(_MeasuredClaim):
     kind: Literal["distance"] = "distance"
     from_: PlaceRef = Field(validation_alias="from", serialization_alias="from")
     to: PlaceRef
-    measure: Measure = Field(
-        default=Measure.UNSPECIFIED, description="road, straight_line or unspecified."
+    measure: Annotated[Measure, _parsed_by(_MEASURES.parse)] = Field(
+        default=Measure.UNSPECIFIED,
+        description="road, straight_line or unspecified (check both); also 'by road', "
+        "'straight line', 'as the crow flies'.",
     )
-    direction: Annotated[Direction | None, BeforeValidator(_normalise_word)] = Field(
+    direction: Annotated[Direction | None, _parsed_by(_DIRECTIONS.parse)] = Field(
         default=None, description="Direction of `from` from `to` ('west of Baghdad')."
     )
     alt_value: PositiveNumber | None = Field(
@@ -328,7 +359,7 @@ class TravelTimeClaim(_MeasuredClaim):
         description="Origin, or several: the claim is judged from the most favourable one.",
     )
     to: PlaceRef
-    destination_rule: Annotated[DestinationRule, BeforeValidator(_normalise_word)] = Field(
+    destination_rule: Annotated[DestinationRule, _parsed_by(_DESTINATION_RULES.parse)] = Field(
         default=DestinationRule.CENTRE,
         description="centre: the place's point; outskirts: a ring of outskirts_radius_km.",
     )
@@ -364,7 +395,7 @@ class AlongRouteClaim(_Claim):
     tolerance_km: PositiveNumber | None = Field(
         default=None, description="How far from the route a place may lie."
     )
-    route: RouteChoice = RouteChoice.FASTEST
+    route: Annotated[RouteChoice, _parsed_by(_ROUTE_CHOICES.parse)] = RouteChoice.FASTEST
 
     _place_fields = ("places", "from", "to")
 

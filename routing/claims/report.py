@@ -2,8 +2,10 @@
 
 :func:`write_report` writes ``report.md`` (verdict table, one section per claim with its
 figures, bands, explanation, what would make it true and assumptions, and the verdict scale)
-and ``report.json`` (the same, machine-readable) into a directory. Maps are not embedded yet:
-``routing.figures`` was not available when this module was written.
+and ``report.json`` (the same, machine-readable) into a directory, with the claim figure
+(stated against measured) and a map of each claim's route embedded in the Markdown. Assumptions
+shared by every claim (data, method) are listed once at the top of the Markdown; the JSON
+repeats them in every claim so that each stands alone.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from ..exceptions import DataNotFoundError
 from .model import ClaimFile, DistanceClaim, TravelTimeClaim
 from .verdicts import ClaimResult, Verdict
 
-__all__ = ["report_dict", "report_markdown", "write_report"]
+__all__ = ["ATTRIBUTION", "report_dict", "report_markdown", "shared_assumptions", "write_report"]
 
-_ATTRIBUTION = "Road data (c) OpenStreetMap contributors (ODbL); tiles (c) OpenMapTiles."
+# The data source's own credit line is in each result's "data:" assumption.
+ATTRIBUTION = "Road data (c) OpenStreetMap contributors, ODbL 1.0."
 
 
 def report_dict(claim_file: ClaimFile, results: list[ClaimResult]) -> dict[str, Any]:
@@ -32,39 +35,66 @@ def report_dict(claim_file: ClaimFile, results: list[ClaimResult]) -> dict[str, 
         "source": source,
         "verdict_scale": {v.value: v.meaning for v in Verdict},
         "claims": [_finite(r.to_dict()) for r in results],
-        "attribution": _ATTRIBUTION,
+        "attribution": ATTRIBUTION,
     }
 
 
-def report_markdown(claim_file: ClaimFile, results: list[ClaimResult]) -> str:
-    """The report as Markdown."""
+def shared_assumptions(results: list[ClaimResult]) -> list[str]:
+    """Assumptions every result makes (data source, method), in their first order."""
+    if not results:
+        return []
+    rest = [set(r.assumptions) for r in results[1:]]
+    return [a for a in results[0].assumptions if all(a in s for s in rest)]
+
+
+def report_markdown(
+    claim_file: ClaimFile, results: list[ClaimResult], images: dict[str, str] | None = None
+) -> str:
+    """The report as Markdown.
+
+    Parameters
+    ----------
+    claim_file, results
+        The claims and their check.
+    images
+        Image file name per claim id (its route map), and under ``""`` the claim figure.
+    """
+    images = images or {}
     src = claim_file.source
     title = src.title if src and src.title else "Claim check"
     lines = [f"# Claim check: {title}", ""]
     if src:
         lines += [", ".join(str(x) for x in (src.publication, src.date, src.url) if x), ""]
-    lines += ["| claim | stated | verdict | measured |", "|---|---|---|---|"]
+    lines += ["| claim | stated | verdict | measured (band) |", "|---|---|---|---|"]
     for r in results:
         measured = "; ".join(f"{f.label}: {f.format()}" for f in r.figures[:2]) or "-"
-        lines.append(f"| {r.claim_id} | {r.stated} | **{r.verdict.value}** | {measured} |")
+        lines.append(f"| [{r.claim_id}](#{r.claim_id}) | {r.stated} | **{r.verdict.value}** "
+                     f"| {measured} |")
+    if "" in images:
+        lines += ["", f"![stated against measured figures]({images['']})"]
+    shared = shared_assumptions(results)
+    lines += ["", "## Data and method", "", *[f"- {a}" for a in shared]]
     for r in results:
-        lines += ["", f"## {r.claim_id}: {r.verdict.value}", "", f"> {r.claim.quote}", ""]
+        lines += ["", f'<a id="{r.claim_id}"></a>', "",
+                  f"## {r.claim_id}: {r.verdict.value}", "", f"> {r.claim.quote}", ""]
         if r.claim.note:
             lines += [f"*Reading:* {r.claim.note}", ""]
         lines += [r.explanation, ""]
         if r.figures:
             lines += ["| figure | value | band | why the band |", "|---|---|---|---|"]
             for f in r.figures:
-                band = "exact" if f.low is None else f.format().split(" (", 1)[-1].rstrip(")")
-                lines.append(f"| {f.label} | {f.value:,.2f} {f.unit} | {band} | "
+                lines.append(f"| {f.label} | {f.value_text()} | {f.band_text() or 'exact'} | "
                              f"{f.band_reason or '-'} |")
             lines.append("")
         if r.to_make_true:
             lines += ["**What would make it true:**", "", *[f"- {t}" for t in r.to_make_true], ""]
-        lines += ["<details><summary>Assumptions</summary>", "",
-                  *[f"- {a}" for a in r.assumptions], "", "</details>"]
+        if r.claim_id in images:
+            lines += [f"![route of {r.claim_id}]({images[r.claim_id]})", ""]
+        own = [a for a in r.assumptions if a not in shared]
+        if own:
+            lines += ["**Assumptions of this claim:**", "", *[f"- {a}" for a in own]]
     lines += ["", "## Verdict scale", "", *[f"- **{v.value}**: {v.meaning}" for v in Verdict],
-              "", _ATTRIBUTION, ""]
+              "", ATTRIBUTION, ""]
     return "\n".join(lines)
 
 
@@ -83,20 +113,20 @@ def write_report(
     try:
         out.mkdir(parents=True, exist_ok=True)
         images = _write_figures(claim_file, results, out)
-        text = report_markdown(claim_file, results)
-        if images:
-            text += "\n## Figures\n\n" + "\n\n".join(
-                f"![{p.stem}]({p.name})" for p in images) + "\n"
-        md.write_text(text, encoding="utf-8")
+        md.write_text(report_markdown(claim_file, results,
+                                      {key: p.name for key, p in images.items()}),
+                      encoding="utf-8")
         js.write_text(json.dumps(report_dict(claim_file, results), indent=2,
                                  ensure_ascii=False), encoding="utf-8")
     except OSError as exc:
         raise DataNotFoundError(f"cannot write the report to {out}: {exc.strerror}") from exc
-    return [md, js, *images]
+    return [md, js, *images.values()]
 
 
-def _write_figures(claim_file: ClaimFile, results: list[ClaimResult], out: Path) -> list[Path]:
-    """The claim figure (stated against measured) and a map of each claim's first route."""
+def _write_figures(
+    claim_file: ClaimFile, results: list[ClaimResult], out: Path
+) -> dict[str, Path]:
+    """The claim figure (key ``""``) and a map of each claim's first route (key: claim id)."""
     import matplotlib.pyplot as plt
 
     from ..figures import ClaimRow, claim_figure, route_map, save_figure
@@ -119,15 +149,15 @@ def _write_figures(claim_file: ClaimFile, results: list[ClaimResult], out: Path)
             measured_low=measured[0].low, measured_high=measured[0].high,
             verdict=res.verdict.value,
         ))
-    images = []
+    images = {}
     if rows:
         fig = claim_figure(rows)
-        images.append(save_figure(fig, out / "claims.png"))
+        images[""] = save_figure(fig, out / "claims.png")
         plt.close(fig)
     for res in results:
         if res.routes:
             fig = route_map(res.routes[0])
-            images.append(save_figure(fig, out / f"route-{res.claim_id}.png"))
+            images[res.claim_id] = save_figure(fig, out / f"route-{res.claim_id}.png")
             plt.close(fig)
     return images
 

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from types import MappingProxyType
+from typing import Generic, TypeVar
 
 __all__ = [
     "DEFAULT_TOLERANCE",
@@ -26,13 +27,17 @@ __all__ = [
     "Qualifier",
     "Quantity",
     "Unit",
+    "Wordings",
     "accepted_range",
     "find_quantities",
     "parse_number",
     "parse_qualifier",
     "parse_quantity",
     "parse_unit",
+    "word_key",
 ]
+
+E = TypeVar("E", bound=StrEnum)
 
 
 class Dimension(StrEnum):
@@ -110,6 +115,60 @@ DEFAULT_TOLERANCE: MappingProxyType[Qualifier, float] = MappingProxyType(
     }
 )
 
+_SEPARATORS = re.compile(r"[\s_-]+")
+
+
+def word_key(text: str) -> str:
+    """Lookup key of a wording: case, spaces, hyphens and underscores do not count.
+
+    ``"North-West"``, ``"north west"`` and ``"northwest"`` share a key, as do
+    ``"straight line"``, ``"straight-line"`` and ``"straight_line"``.
+    """
+    return _SEPARATORS.sub("", text.casefold())
+
+
+class Wordings(Generic[E]):
+    """The natural wordings of a canonical :class:`~enum.StrEnum`, for claim files and text.
+
+    Every canonical value is accepted as well as the wordings given; lookups go through
+    :func:`word_key`, so spacing, case, hyphens and underscores do not matter.
+
+    Parameters
+    ----------
+    what
+        What the values are, for error messages ("unit", "measure").
+    enum
+        The canonical values.
+    words
+        Further wordings of each value.
+    example
+        Example wordings for the error message, if the canonical values are not enough.
+    """
+
+    def __init__(
+        self, what: str, enum: type[E], words: Mapping[str, E], example: str = ""
+    ) -> None:
+        self.what, self.enum, self.example = what, enum, example
+        self._table = {word_key(w): v for w, v in words.items()}
+        self._table.update({word_key(v.value): v for v in enum})
+
+    def parse(self, text: str) -> E:
+        """The canonical value a wording names.
+
+        Raises
+        ------
+        ValueError
+            For a wording that names none.
+        """
+        found = self._table.get(word_key(text))
+        if found is None:
+            hint = f" (or a wording such as {self.example})" if self.example else ""
+            raise ValueError(
+                f"unknown {self.what} {text!r}; expected one of {', '.join(self.enum)}{hint}"
+            )
+        return found
+
+
 # Wordings of each qualifier, as they appear before a number. "nearly"/"almost" imply a little
 # less than the figure but are judged as approximate; "at least" is a (non-strict) lower bound
 # like "over", a distinction no measurement can resolve.
@@ -145,6 +204,10 @@ _UNIT_WORDS: dict[str, Unit] = {
     **dict.fromkeys(["h", "hr", "hrs", "hour", "hours"], Unit.H),
     **dict.fromkeys(["min", "mins", "minute", "minutes"], Unit.MIN),
 }
+_UNITS = Wordings("unit", Unit, _UNIT_WORDS)
+_QUALIFIERS = Wordings(
+    "qualifier", Qualifier, _QUALIFIER_WORDS, "'less than', 'at least', 'approximately'"
+)
 
 _ONES = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -254,10 +317,7 @@ def parse_unit(text: str) -> Unit:
     ValueError
         For anything that is not a known length or time unit.
     """
-    unit = _UNIT_WORDS.get(text.strip().lower())
-    if unit is None:
-        raise ValueError(f"unknown unit {text!r}; expected one of {', '.join(Unit)}")
-    return unit
+    return _UNITS.parse(text)
 
 
 def parse_qualifier(text: str | None) -> Qualifier:
@@ -270,14 +330,7 @@ def parse_qualifier(text: str | None) -> Qualifier:
     ValueError
         For a wording that is not a known qualifier.
     """
-    key = " ".join((text or "").lower().replace("_", " ").split())
-    qualifier = _QUALIFIER_WORDS.get(key)
-    if qualifier is None:
-        raise ValueError(
-            f"unknown qualifier {text!r}; expected one of {', '.join(Qualifier)} "
-            "(or a wording such as 'less than', 'at least', 'approximately')"
-        )
-    return qualifier
+    return _QUALIFIERS.parse(text or "")
 
 
 def parse_number(text: str) -> float:

@@ -9,10 +9,15 @@ Distances
     closer. Each figure has a band: road lengths are widened by the measured z7-vs-z14
     generalization range (:mod:`~routing.claims.uncertainty`) plus the off-road gaps at both
     ends; straight lines by :data:`TOWN_POINT_KM` at each end (a town is an area, not a point).
-Grading a measured figure against the stated one (accepted range from the qualifier)
-    *accurate*: the measured figure lies in the accepted range. *roughly accurate*: its band
-    reaches the accepted range, or it misses by at most the tolerance again. *misleading*:
-    it misses by at most :data:`MISLEADING_GAP` of the stated value. *false*: beyond.
+Grading a measured figure against the stated one
+    The verdict rests on the central figure; the band only says how sure it is. *accurate*:
+    the central figure lies in the claim's accepted range (stated value ± tolerance, or the
+    bound plus its slack). Otherwise the stated and measured figures are compared as a
+    factor, the larger over the smaller (stated 500 km against 405 km measured: x1.23, "23 %
+    more"). *roughly accurate*: a factor of at most 1 + tolerance + :data:`ROUGH_MARGIN`
+    (x1.20 for "about"); *misleading*: at most :data:`FALSE_FACTOR`; *false*: beyond. The
+    explanation names the measure that comes closest and by how much, and whether the band
+    of that figure reaches another verdict (then the verdict is uncertain).
 Travel times ("less than four hours")
     The fastest route under every profile, from the most favourable origin to the destination
     (or the nearest road point on its outskirts ring), and a Monte Carlo probability of making
@@ -23,13 +28,14 @@ Along a route
     Each town's distance from the route; *accurate* if all lie within the tolerance,
     *roughly accurate* if all within three times it, *misleading* if some do, *false* if none.
 Borders
-    The place's distance to the nearest international border line (graded like towns along a
-    route) and, for "across the border from", whether the border lies between the two places.
+    The place's distance to the border lines with the named country (``net.border_lines``;
+    every international line where the data do not record the countries), graded like towns
+    along a route, and, for "across the border from", whether that border lies between the
+    two places.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,10 +48,18 @@ import shapely
 from pyproj import Geod, Transformer
 
 from ..engine import get_engine
-from ..exceptions import NoRouteError, OffNetworkError
-from ..network import RoadNetwork
+from ..exceptions import ClaimFileError, NoRouteError, OffNetworkError, PlaceQueryError
+from ..network import RoadNetwork, iso3
 from ..profiles import DEFAULT_PROFILE, available_profiles
-from ..routes import Location, Optimize, Route, resolve_location, resolve_network, route
+from ..routes import (
+    Location,
+    Optimize,
+    Route,
+    format_hours,
+    resolve_location,
+    resolve_network,
+    route,
+)
 from ..snapping import snap_candidates
 from .model import (
     AlongRouteClaim,
@@ -63,27 +77,35 @@ from .uncertainty import (
     generalization_factor,
     travel_time_samples,
 )
-from .units import Bound
+from .units import Bound, Qualifier
 
 __all__ = [
-    "MISLEADING_GAP",
+    "FALSE_FACTOR",
+    "ROUGH_MARGIN",
     "TOWN_POINT_KM",
     "ClaimResult",
     "Figure",
     "Verdict",
     "check_claims",
+    "grade_measurement",
     "results_table",
 ]
 
-# A measured figure missing the accepted range by more than this share of the stated value
-# is "false" rather than "misleading".
-MISLEADING_GAP = 0.5
+# Stated and measured figures further apart than this factor (either way) make a claim
+# "false": 500 km stated for 336 km measured (x1.49) is misleading, for 300 km (x1.67) false.
+FALSE_FACTOR = 1.5
+# A figure outside its tolerance by at most this much more is "roughly accurate": "about
+# 500 km" (±15 %) for 420 km measured (x1.19). Published figures are rounded; beyond this
+# margin the figure is off by more than rounding explains.
+ROUGH_MARGIN = 0.05
 # How far a town's centre point may sit from where a writer measures from: a town is a few
 # kilometres across, and gazetteers place its point 2-3 km apart (e.g. Husaybah/Al-Qa'im).
 TOWN_POINT_KM = 2.0
 # Profile that models flat-out driving: what decides "borderline" time claims.
 _FAST_PROFILE = "fast"
 _GEOD = Geod(ellps="WGS84")
+_MEASURE_NAMES = {Measure.ROAD: "road distance", Measure.STRAIGHT_LINE: "straight line"}
+_MEASURE_HOW = {Measure.ROAD: "by road", Measure.STRAIGHT_LINE: "in a straight line"}
 _COMPASS = ("north", "northeast", "east", "southeast", "south", "southwest", "west",
             "northwest")
 
@@ -107,12 +129,16 @@ class Verdict(StrEnum):
 
 
 _MEANINGS = {
-    Verdict.ACCURATE: "the measured figure is within the claim's tolerance",
-    Verdict.ROUGHLY_ACCURATE: "the measured figure's uncertainty band reaches the tolerance, "
-                              "or misses it by at most the tolerance again",
-    Verdict.MISLEADING: f"off by more than that, but by at most {MISLEADING_GAP:.0%} of the "
-                        "stated figure (or only partly true)",
-    Verdict.FALSE: f"off by more than {MISLEADING_GAP:.0%} of the stated figure, or untrue",
+    Verdict.ACCURATE: "the central measured figure is within the claim's tolerance (e.g. "
+                      "±15 % for 'about')",
+    Verdict.ROUGHLY_ACCURATE: "stated and measured figures differ by at most the tolerance "
+                              f"plus {ROUGH_MARGIN:.0%} (x1.20 for 'about'); for places along "
+                              "a route or on a border: within three times the distance "
+                              "tolerance",
+    Verdict.MISLEADING: f"stated and measured figures differ by at most x{FALSE_FACTOR:g} "
+                        "(50 % more, or a third less), or the claim is only partly true",
+    Verdict.FALSE: f"stated and measured figures differ by more than x{FALSE_FACTOR:g}, "
+                   "or the claim is untrue",
     Verdict.PLAUSIBLE: "a time bound met at typical speeds",
     Verdict.BORDERLINE: "a time bound met only by flat-out driving (profile 'fast')",
     Verdict.IMPLAUSIBLE: "a time bound missed even by flat-out driving",
@@ -147,12 +173,22 @@ class Figure:
     high: float | None = None
     band_reason: str = ""
 
+    def value_text(self) -> str:
+        """The central figure with its unit, e.g. ``'397 km'`` or ``'4 h 40 min'``."""
+        return _with_unit(self.value, self.unit)
+
+    def band_text(self) -> str | None:
+        """The band, e.g. ``'392-464 km'``; ``None`` for exact figures."""
+        if self.low is None or self.high is None:
+            return None
+        if self.unit == "h":
+            return f"{_with_unit(self.low, 'h')} - {_with_unit(self.high, 'h')}"
+        return f"{_num(self.low, self.unit)}-{_with_unit(self.high, self.unit)}"
+
     def format(self) -> str:
-        """E.g. ``'397 km (392-464 km)'``."""
-        text = f"{_num(self.value, self.unit)} {self.unit}"
-        if self.low is not None and self.high is not None:
-            text += f" ({_num(self.low, self.unit)}-{_num(self.high, self.unit)} {self.unit})"
-        return text
+        """E.g. ``'397 km (392-464 km)'``, ``'4 h 40 min (4 h 15 min - 6 h 23 min)'``."""
+        band = self.band_text()
+        return self.value_text() + (f" ({band})" if band else "")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-dict form."""
@@ -246,7 +282,8 @@ def check_claims(
     Raises
     ------
     ClaimFileError
-        A place the file names is unknown or ambiguous (every one listed with its line).
+        A place the file names is unknown or ambiguous, or a ``border_with`` country is
+        unknown (every one listed with its line).
 
     Notes
     -----
@@ -258,6 +295,7 @@ def check_claims(
 
     network = resolve_network(net)
     places = validate_places(claim_file, lambda name: find_place(name, network))
+    _validate_countries(claim_file)
     if generalization is None and network.meta.generalized:
         generalization = generalization_factor(network)
     ctx = _Context(claim_file, network, {k: resolve_location(v) for k, v in places.items()},
@@ -278,6 +316,21 @@ def check_claims(
         result.assumptions = [*ctx.base_assumptions(), *result.assumptions]
         results.append(result)
     return results
+
+
+def _validate_countries(claim_file: ClaimFile) -> None:
+    """Fail on any unknown ``border_with`` country, naming each claim and line."""
+    problems = []
+    for claim in claim_file.claims:
+        if isinstance(claim, BorderClaim):
+            try:
+                iso3(claim.border_with)
+            except PlaceQueryError as exc:
+                origin = claim.origin
+                where = f"{origin.path}:{origin.line_of('border_with')}: " if origin else ""
+                problems.append(f"{where}claim {claim.id!r}: border_with: {exc}")
+    if problems:
+        raise ClaimFileError("\n".join(problems))
 
 
 # ------------------------------------------------------------------ context
@@ -307,9 +360,10 @@ class _Context:
 
     def road_reason(self, r: Route) -> str:
         gaps = sum(s.distance_m for s in (r.snaps[0], r.snaps[-1])) / 1000.0
-        gen = (f"z7 generalization x{min(self.gen.low, 1):.3f}-x{max(self.gen.high, 1):.3f} "
-               "(measured on z14)" if self.gen else "full-detail data")
-        return f"{gen}; +{gaps:.1f} km off-road at the ends"
+        gen = (f"z7 lines cut bends: the same roads measure x{min(self.gen.low, 1):.3f}-"
+               f"x{max(self.gen.high, 1):.3f} on full-detail z14 data" if self.gen
+               else "full-detail data")
+        return gen + (f"; +{gaps:.1f} km off-road at the ends" if gaps >= 0.05 else "")
 
 
 # ------------------------------------------------------------------ distance
@@ -323,17 +377,30 @@ def _check_distance(claim: DistanceClaim, ctx: _Context) -> ClaimResult:
                   *ctx.road_band(shortest), band_reason=ctx.road_reason(shortest))
     straight = _straight_figure(a, b)
     measures = {Measure.ROAD: road, Measure.STRAIGHT_LINE: straight}
-    judged = ([measures[claim.measure]] if claim.measure is not Measure.UNSPECIFIED
-              else list(measures.values()))
-    grades = [(_grade(f, lo, hi, stated, tol), f) for f in judged]
-    verdict, best = min(grades, key=lambda g: (_RANK.index(g[0]), abs(g[1].value - stated)))
-    range_text = _range(lo, hi, "km")
+    judged = ([claim.measure] if claim.measure is not Measure.UNSPECIFIED else list(measures))
+
+    def grade(value: float) -> Verdict:
+        return grade_measurement(value, stated, lo, hi, tol)
+
+    # Best verdict first; between equals, the figure nearest the stated one (as a factor).
+    verdict, closest = min(((grade(measures[m].value), m) for m in judged),
+                           key=lambda g: (_RANK.index(g[0]),
+                                          _factor(stated, measures[g[1]].value)))
+    best = measures[closest]
     sentences = [f"{a} is {road.format()} from {b} by road and {straight.format()} in a "
-                 f"straight line; the claim allows {range_text}."]
-    if len(judged) > 1:
-        sentences.append(f"The {best.label} comes closest.")
-    details: dict[str, Any] = {"accepted_km": [lo, hi], "tolerance": tol,
-                               "closest_measure": best.label}
+                 f"straight line; '{_stated(claim)}' allows {_range(lo, hi, 'km')}."]
+    comparisons = [f"{_compare(stated, measures[m].value)} the {_MEASURE_NAMES[m]} "
+                   f"({_num(measures[m].value, 'km')} km)"
+                   for m in sorted(judged, key=lambda m: m != closest)]
+    lead = f"The {best.label} comes closest: the" if len(judged) > 1 else "The"
+    sentences.append(f"{lead} stated {stated:g} km is " + "; it is ".join(comparisons) + ".")
+    sentences.append(_band_sentence(best, grade, verdict))
+    details: dict[str, Any] = {
+        "accepted_km": [lo, hi], "tolerance": tol, "closest_measure": best.label,
+        "verdict_by_measure": {m.value: grade(measures[m].value).value for m in judged},
+        "stated_over_measured": {m.value: stated / measures[m].value for m in judged},
+        "band_verdicts": _band_verdicts(best, grade),
+    }
     if claim.direction is not None:
         bearing = _GEOD.inv(b.lon, b.lat, a.lon, a.lat)[0] % 360
         off = _angle_off(bearing, claim.direction.value)
@@ -350,8 +417,12 @@ def _check_distance(claim: DistanceClaim, ctx: _Context) -> ClaimResult:
         if abs(alt - stated) > tol * stated:
             sentences.append(f"The conversion given ({claim.alt_value:g} {claim.alt_unit}) is "
                              f"{alt:.0f} km, which does not match {stated:g} km.")
-    near = _places_at(ctx, b, lo, hi, stated, exclude={a.name, b.name})
-    to_make_true = [] if verdict is Verdict.ACCURATE else near
+    to_make_true = []
+    if verdict is not Verdict.ACCURATE:
+        fits = " or ".join(f"{measures[m].value:.0f} km {_MEASURE_HOW[m]}" for m in judged)
+        to_make_true = [f"The claim would be accurate if it stated {fits} "
+                        f"({_tolerance_text(claim.quantity.qualifier, tol)}).",
+                        *_places_at(ctx, b, lo, hi, stated, exclude={a.name, b.name})]
     return ClaimResult(claim, verdict, _stated(claim), [road, straight], " ".join(sentences),
                        to_make_true, details, shortest.assumptions[1:2], [shortest])
 
@@ -363,14 +434,69 @@ def _straight_figure(a: Location, b: Location) -> Figure:
                   band_reason=f"±{TOWN_POINT_KM:g} km per end: a town's extent around its point")
 
 
-def _grade(f: Figure, lo: float, hi: float, stated: float, tol: float) -> Verdict:
-    if lo <= f.value <= hi:
+def _factor(stated: float, measured: float) -> float:
+    """How far apart two figures are, either way: the larger over the smaller (>= 1)."""
+    if measured <= 0:
+        return math.inf
+    return max(stated / measured, measured / stated)
+
+
+def grade_measurement(measured: float, stated: float, lo: float, hi: float, tol: float) -> Verdict:
+    """Verdict of a measured figure against a stated one (rules in the module docstring).
+
+    Parameters
+    ----------
+    measured
+        The central measured figure.
+    stated
+        The stated figure, in the same unit.
+    lo, hi
+        The claim's accepted range (:meth:`~routing.claims.model.ClaimFile.accepted_range`).
+    tol
+        The claim's relative tolerance.
+    """
+    if lo <= measured <= hi:
         return Verdict.ACCURATE
-    gap = max(lo - f.value, f.value - hi)
-    band_meets = f.low is not None and f.high is not None and f.low <= hi and f.high >= lo
-    if band_meets or gap <= tol * stated:
+    factor = _factor(stated, measured)
+    if factor <= 1 + tol + ROUGH_MARGIN:
         return Verdict.ROUGHLY_ACCURATE
-    return Verdict.MISLEADING if gap <= MISLEADING_GAP * stated else Verdict.FALSE
+    return Verdict.MISLEADING if factor <= FALSE_FACTOR else Verdict.FALSE
+
+
+def _compare(stated: float, measured: float) -> str:
+    """``'23 % more than'``, ``'75 % less than'`` or ``'the same as'`` (stated vs measured)."""
+    share = stated / measured - 1 if measured > 0 else math.inf
+    if round(share * 100) == 0:
+        return "the same as"
+    return f"{abs(share):.0%} {'more' if share > 0 else 'less'} than"
+
+
+def _band_verdicts(f: Figure, grade: Callable[[float], Verdict]) -> dict[str, str]:
+    """Verdicts at the band's low end, the central figure and the high end."""
+    ends = {"low": f.low, "central": f.value, "high": f.high}
+    return {k: grade(v).value for k, v in ends.items() if v is not None}
+
+
+def _band_sentence(f: Figure, grade: Callable[[float], Verdict], verdict: Verdict) -> str:
+    """How sure the verdict is: whether the figure's band reaches another verdict."""
+    if f.low is None or f.high is None:
+        return ""
+    other = {end: grade(v) for end, v in (("low", f.low), ("high", f.high))}
+    band = f.band_text()
+    differ = [f"'{v.value}' at its {end} end" for end, v in other.items() if v is not verdict]
+    if not differ:
+        return f"Its whole uncertainty band ({band}) gives the same verdict."
+    return (f"The verdict rests on the central figure; its uncertainty band ({band}: "
+            f"{f.band_reason}) would give {' and '.join(differ)}, so it is less certain.")
+
+
+def _tolerance_text(qualifier: Qualifier, tol: float) -> str:
+    if qualifier.bound is Bound.UPPER:
+        return f"'{qualifier.value}' allows {tol:.0%} over the stated figure"
+    if qualifier.bound is Bound.LOWER:
+        return f"'{qualifier.value}' allows {tol:.0%} under the stated figure"
+    return f"'{qualifier.value}' allows ±{tol:.0%}" if qualifier is not Qualifier.NONE \
+        else f"a bare figure allows ±{tol:.0%}"
 
 
 def _places_at(ctx: _Context, centre: Location, lo: float, hi: float, stated: float,
@@ -415,42 +541,48 @@ def _compass(bearing: float) -> str:
 # ------------------------------------------------------------------ travel time
 def _check_travel_time(claim: TravelTimeClaim, ctx: _Context) -> ClaimResult:
     lo, hi = ctx.claims.accepted_range(claim)
+    tol = ctx.claims.tolerance(claim)
     stated_h = claim.quantity.base_value
     dest = ctx.loc[claim.to]
     radius = ctx.claims.outskirts_radius_km(claim)
     profiles = claim.profiles or available_profiles()
+    base = DEFAULT_PROFILE if DEFAULT_PROFILE in profiles else profiles[0]
+    grow = max(ctx.gen.high, 1.0) if ctx.gen else 1.0
     per_profile: dict[str, dict[str, Any]] = {}
-    figures: list[Figure] = []
-    routes: list[Route] = []
+    times: dict[str, Figure] = {}
+    routes: dict[str, Route] = {}
     for name in profiles:
         candidates = [_route_to(ctx, ctx.loc[o], dest, radius, name) for o in claim.from_]
-        best = min(candidates, key=lambda r: r.time_s)
+        best = routes[name] = min(candidates, key=lambda r: r.time_s)
         dist = travel_time_samples(best, ctx.draws, seed=ctx.seed)
         q05, q50, q95 = dist.quantiles()
-        grow = max(ctx.gen.high, 1.0) if ctx.gen else 1.0
         per_profile[name] = {
             "origin": best.origin.name, "road_km": best.length_km, "time_h": best.time_h,
             "p05_h": q05, "median_h": q50, "p95_h": q95,
             "probability_within": dist.probability_within(stated_h),
             "km_by_class": dist.km_by_class, "monte_carlo": list(dist.assumptions),
         }
-        figures.append(Figure(f"fastest time, profile {name!r} (from {best.origin})",
-                              best.time_h, "h", q05, q95 * grow,
-                              band_reason=f"5-95 % of {ctx.draws:,} speed draws"
-                              + (f"; high end x{grow:.3f} for z7 generalization"
-                                 if grow > 1 else "")))
-        routes.append(best)
-    base = per_profile.get(DEFAULT_PROFILE) or next(iter(per_profile.values()))
-    road_km = base["road_km"]
+        # The high end also allows for roads the z7 data cut short.
+        times[name] = Figure(f"fastest time, profile {name!r} (from {best.origin})",
+                             best.time_h, "h", q05, q95 * grow,
+                             band_reason=f"5-95 % of {ctx.draws:,} speed draws"
+                             + (f"; high end x{grow:.3f} for z7 generalization"
+                                if grow > 1 else ""))
+    road_km = routes[base].length_km
     needed = road_km / stated_h
-    figures.insert(0, Figure(f"road distance (fastest route, {DEFAULT_PROFILE})", road_km,
-                             "km", *ctx.road_band(routes[list(per_profile).index(
-                                 DEFAULT_PROFILE if DEFAULT_PROFILE in per_profile
-                                 else next(iter(per_profile)))]),
-                             band_reason="z7 generalization and off-road gaps"))
-    figures.append(Figure(f"average speed needed over {road_km:.0f} km", needed, "km/h"))
-    probs = "; ".join(f"{n} {v['probability_within']:.0%}" for n, v in per_profile.items())
+    figures = [Figure(f"road distance (fastest route, {base}, from {routes[base].origin})",
+                      road_km, "km", *ctx.road_band(routes[base]),
+                      band_reason=ctx.road_reason(routes[base])),
+               *times.values(),
+               Figure(f"average speed needed over {road_km:.0f} km", needed, "km/h")]
     where = f"within {radius:g} km of {dest}'s centre" if radius else f"{dest}"
+    fastest = min(per_profile, key=lambda n: per_profile[n]["time_h"])
+    probs = "; ".join(f"{n} {v['probability_within']:.0%}" for n, v in per_profile.items())
+    sentences = [f"The fastest road trip from {routes[base].origin} to {where} is "
+                 f"{road_km:.0f} km; it takes {format_hours(routes[base].time_h)} at the "
+                 f"modal speeds of profile {base!r} and {format_hours(routes[fastest].time_h)}"
+                 f" at best (profile {fastest!r}). Chance of making it within "
+                 f"{format_hours(stated_h)} over the speed draws: {probs}."]
     if claim.qualifier.bound is Bound.UPPER:
         typical = [n for n in per_profile if n != _FAST_PROFILE]
         if any(per_profile[n]["time_h"] <= hi for n in typical):
@@ -460,28 +592,27 @@ def _check_travel_time(claim: TravelTimeClaim, ctx: _Context) -> ClaimResult:
         else:
             verdict = Verdict.IMPLAUSIBLE
     else:
-        base_fig = figures[1 + list(per_profile).index(
-            DEFAULT_PROFILE if DEFAULT_PROFILE in per_profile else next(iter(per_profile)))]
-        verdict = _grade(base_fig, lo, hi, stated_h, ctx.claims.tolerance(claim))
-    fastest = min(per_profile.items(), key=lambda kv: kv[1]["time_h"])
-    explanation = (f"The fastest road trip to {where} is {road_km:.0f} km; it takes "
-                   f"{_hm(base['time_h'])} at typical car speeds and {_hm(fastest[1]['time_h'])}"
-                   f" at best (profile {fastest[0]!r}). Chance of making it within "
-                   f"{_hm(stated_h)}: {probs}.")
+        def grade(value: float) -> Verdict:
+            return grade_measurement(value, stated_h, lo, hi, tol)
+
+        verdict = grade(times[base].value)
+        sentences += [f"The stated {format_hours(stated_h)} is "
+                      f"{_compare(stated_h, times[base].value)} the time of profile {base!r}.",
+                      _band_sentence(times[base], grade, verdict)]
     to_make_true = [f"An average of {needed:.0f} km/h over {road_km:.0f} km of road, without "
-                    "stopping, would be needed to make it in " + _hm(stated_h) + "."]
+                    f"stopping, would be needed to make it in {format_hours(stated_h)}."]
     details = {"accepted_h": [lo, hi], "destination_radius_km": radius,
                "needed_speed_kmh": needed, "profiles": per_profile}
     assumptions = [
         f"destination: the first road point {where}" if radius else "destination: the centre",
         "origins: " + ", ".join(claim.from_) + " (the fastest of them per profile)",
-        *[f"time: {r.profile.describe()}" for r in routes],
-        *next(iter(per_profile.values()))["monte_carlo"][1:2],
+        *[f"time: {r.profile.describe()}" for r in routes.values()],
+        *per_profile[base]["monte_carlo"][1:2],
         f"Monte Carlo: {ctx.draws:,} draws per profile, seed {ctx.seed}; speeds triangular "
         "(low, mode, high) per road class",
     ]
-    return ClaimResult(claim, verdict, _stated(claim), figures, explanation, to_make_true,
-                       details, assumptions, routes)
+    return ClaimResult(claim, verdict, _stated(claim), figures, " ".join(sentences),
+                       to_make_true, details, assumptions, list(routes.values()))
 
 
 def _route_to(ctx: _Context, origin: Location, dest: Location, radius_km: float,
@@ -542,7 +673,8 @@ def _check_along_route(claim: AlongRouteClaim, ctx: _Context) -> ClaimResult:
     if outside:
         to_make_true.append(f"With a tolerance of {math.ceil(max(off)):.0f} km instead of "
                             f"{tol:g} km every town would count as along the route; "
-                            f"{', '.join(outside)} lie(s) off it.")
+                            f"{', '.join(outside)} {'lies' if len(outside) == 1 else 'lie'} "
+                            "off it.")
         via = sorted(outside, key=lambda p: _GEOD.inv(
             main.origin.lon, main.origin.lat, ctx.loc[p].lon, ctx.loc[p].lat)[2])
         try:
@@ -552,9 +684,10 @@ def _check_along_route(claim: AlongRouteClaim, ctx: _Context) -> ClaimResult:
             detour = None
         # A via point joins its nearest road; only a longer route means another road.
         if detour is not None and detour.length_km > main.length_km + 1.0:
-            to_make_true.append(f"A route through {', '.join(via)}: {detour.length_km:.0f} km, "
-                                f"{_hm(detour.time_h)} by car (fastest: {main.length_km:.0f} "
-                                f"km, {_hm(main.time_h)}).")
+            to_make_true.append(
+                f"A route through {', '.join(via)}: {detour.length_km:.0f} km, "
+                f"{format_hours(detour.time_h)} by car (fastest: {main.length_km:.0f} km, "
+                f"{format_hours(main.time_h)}).")
     details = {"tolerance_km": tol, "towns": towns,
                "roads_km": {str(k): float(v) for k, v in roads.items()},
                "route_km": main.length_km, "other_route_km": other.length_km}
@@ -578,22 +711,25 @@ def _distance_km(p: Location, line: shapely.Geometry) -> float:
 
 # ------------------------------------------------------------------ border
 def _check_border(claim: BorderClaim, ctx: _Context) -> ClaimResult:
-    if ctx.net.borders is None or len(ctx.net.borders[1]) < 2:
+    # Lines with the named country on one side; where the source does not record the
+    # countries of its lines (``border_countries``), every international line.
+    lines = ctx.net.border_lines(claim.border_with)
+    if not len(lines):
         return ClaimResult(claim, Verdict.NOT_CHECKABLE, _stated(claim), [],
-                           "The road data holds no international border lines.")
+                           f"The road data holds no border line of {claim.border_with}.")
+    known = ctx.net.border_countries is not None
+    which = (f"the border with {claim.border_with}" if known
+             else "the nearest international border")
     tol = ctx.claims.tolerance_km(claim)
-    coords, offsets = ctx.net.borders
-    border = shapely.multilinestrings(
-        [shapely.LineString(coords[a:b]) for a, b in itertools.pairwise(offsets) if b - a >= 2])
+    border = shapely.MultiLineString(list(lines))
     place = ctx.loc[claim.place]
     d = _distance_km(place, border)
-    figures = [Figure(f"{place}: distance to the international border", d, "km",
+    figures = [Figure(f"{place}: distance to {which}", d, "km",
                       max(d - TOWN_POINT_KM, 0.0), d + TOWN_POINT_KM,
                       band_reason=f"±{TOWN_POINT_KM:g} km town extent; border line generalized "
                                   f"to the ~{ctx.net.meta.resolution_m or 0:.0f} m grid")]
     verdict = _near(d, tol)
-    sentences = [f"{place} lies {d:.1f} km from the international border line "
-                 f"(tolerance {tol:g} km)."]
+    sentences = [f"{place} lies {d:.1f} km from {which} (tolerance {tol:g} km)."]
     details: dict[str, Any] = {"border_km": d, "tolerance_km": tol}
     country = getattr(ctx.places[claim.place], "country_name", None)
     if country and country.lower() == claim.border_with.lower():
@@ -612,12 +748,32 @@ def _check_border(claim: BorderClaim, ctx: _Context) -> ClaimResult:
         verdict = max(verdict, _near(d_other, tol), key=_RANK.index)
         if not crosses:
             verdict = Verdict.FALSE
-        sentences.append(f"{other} is {apart:.1f} km away and {d_other:.1f} km from the border, "
-                         f"which {'runs' if crosses else 'does not run'} between them.")
-    return ClaimResult(claim, verdict, _stated(claim), figures, " ".join(sentences), [],
-                       details, ["border: international boundary lines of the tile data "
-                                 "(which countries a line separates is not recorded: the "
-                                 "nearest line is used)"])
+        sentences.append(f"{other} is {apart:.1f} km away and {d_other:.1f} km from that "
+                         f"border, which {'runs' if crosses else 'does not run'} between them.")
+    to_make_true = []
+    if tol < d <= 3 * tol:
+        to_make_true.append(f"With a tolerance of {math.ceil(d):.0f} km instead of {tol:g} km, "
+                            f"{place} would count as on the border.")
+    elif d > 3 * tol and known:
+        near_km, sides = _nearest_border(ctx.net, place)
+        to_make_true.append(f"The international border nearest {place} is {sides}, "
+                            f"{near_km:.1f} km away.")
+    source = ("boundary lines of the tile data, by the countries on their two sides (adm0_l/"
+              "adm0_r)" if known else "international boundary lines of the data (which "
+              "countries a line separates is not recorded: the nearest line is used)")
+    assumptions = [f"border: {source}",
+                   f"a place is on the border when its point lies within {tol:g} km of the line"]
+    return ClaimResult(claim, verdict, _stated(claim), figures, " ".join(sentences),
+                       to_make_true, details, assumptions)
+
+
+def _nearest_border(net: RoadNetwork, place: Location) -> tuple[float, str]:
+    """Distance (km) to the nearest international line and its countries ("IRQ-SYR")."""
+    lines = net.border_lines()
+    km = [_distance_km(place, line) for line in lines]
+    i = int(np.argmin(km))
+    sides = str(net.border_countries[i]) if net.border_countries is not None else ""
+    return km[i], sides.replace("|", "-") or "of unrecorded countries"
 
 
 def _near(d: float, tol: float) -> Verdict:
@@ -647,12 +803,14 @@ def _range(lo: float, hi: float, unit: str) -> str:
 
 
 def _num(x: float, unit: str) -> str:
-    return f"{x:.2f}" if unit == "h" else f"{x:,.1f}" if x < 20 else f"{x:,.0f}"
+    # Times as "4 h 40 min": decimal hours (4.66 h) are easy to misread as 4 h 66 min.
+    if unit == "h":
+        return format_hours(x)
+    return f"{x:,.1f}" if x < 20 else f"{x:,.0f}"
 
 
-def _hm(hours: float) -> str:
-    minutes = round(hours * 60)
-    return f"{minutes // 60} h {minutes % 60:02d} min"
+def _with_unit(x: float, unit: str) -> str:
+    return _num(x, unit) if unit == "h" else f"{_num(x, unit)} {unit}"
 
 
 def results_table(results: list[ClaimResult]) -> pd.DataFrame:

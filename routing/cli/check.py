@@ -1,4 +1,9 @@
-"""CLI command ``routing check``: verdicts for a claim file."""
+"""CLI command ``routing check``: verdicts for a claim file.
+
+The output fits an 80-column terminal: a short verdict table, then one block per claim with
+its quote, figures and their bands, the explanation and what would make it true, then the
+assumptions behind every figure, each printed once.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.table import Table
+from rich.text import Text
 
 from ..claims.io import load_claims
-from ..claims.report import report_dict, write_report
+from ..claims.report import ATTRIBUTION, report_dict, shared_assumptions, write_report
 from ..claims.verdicts import ClaimResult, Verdict, check_claims
 from ._app import app, console, err_console
 
@@ -30,7 +38,7 @@ def check(
         Path | None, typer.Option("--report", help="Write report.md and report.json here.")
     ] = None,
     as_json: Annotated[
-        bool, typer.Option("--json", help="Print the full results as JSON instead of a table.")
+        bool, typer.Option("--json", help="Print the full results as JSON instead of text.")
     ] = False,
     region: Annotated[
         str, typer.Option(help="Region name or data path to measure on.")
@@ -45,30 +53,55 @@ def check(
         console.print_json(json.dumps(report_dict(claim_file, results), ensure_ascii=False))
     else:
         console.print(_table(results))
-        for line in _footer(results):
-            console.print(line, style="dim", highlight=False)
+        for r in results:
+            console.print(_block(r))
+        console.print(_footer(results))
     if report is not None:
         paths = write_report(claim_file, results, report)
         err_console.print("report: " + ", ".join(str(p) for p in paths), highlight=False)
 
 
+def _verdict(r: ClaimResult) -> Text:
+    return Text(r.verdict.value, style=_STYLE[r.verdict])
+
+
 def _table(results: list[ClaimResult]) -> Table:
-    table = Table(title="Claim check", show_lines=True)
-    for name in ("claim", "stated", "verdict", "measured (band)", "why"):
-        table.add_column(name, overflow="fold")
+    table = Table(title="Claim check (details below)", title_justify="left")
+    table.add_column("claim", overflow="fold")
+    table.add_column("stated", overflow="fold")
+    table.add_column("verdict", no_wrap=True)
     for r in results:
-        measured = "\n".join(f"{f.label}: {f.format()}" for f in r.figures)
-        why = " ".join([r.explanation, *r.to_make_true])
-        table.add_row(r.claim_id, r.stated,
-                      f"[{_STYLE[r.verdict]}]{r.verdict.value}[/]", measured or "-", why)
+        table.add_row(r.claim_id, r.stated, _verdict(r))
     return table
 
 
-def _footer(results: list[ClaimResult]) -> list[str]:
-    """Assumptions shared by every claim once, then each claim's own."""
-    seen: list[str] = []
+def _block(r: ClaimResult) -> RenderableType:
+    """One claim: quote, reading, explanation, figures with bands, what would make it true."""
+    head = Text.assemble("\n", (r.claim_id, "bold"), ": ", _verdict(r))
+    parts: list[RenderableType] = [Text(f"\u201c{r.claim.quote}\u201d", style="italic")]
+    if r.claim.note:
+        parts.append(Text(f"Reading: {r.claim.note}", style="dim"))
+    parts.append(Text(r.explanation))
+    for f in r.figures:
+        line = Text.assemble("\u2022 ", (f"{f.label}: ", "bold"), f.format())
+        if f.band_reason:
+            line.append(f"; band: {f.band_reason}", style="dim")
+        parts.append(line)
+    if r.to_make_true:
+        parts.append(Text("What would make it true:", style="bold"))
+        parts += [Text(f"\u2022 {t}") for t in r.to_make_true]
+    return Group(head, Padding(Group(*parts), (0, 0, 0, 2)))
+
+
+def _footer(results: list[ClaimResult]) -> RenderableType:
+    """The assumptions, each once: those shared by every claim, then each claim's own."""
+    shared = shared_assumptions(results)
+    lines = [Text("\nAssumptions (every claim):", style="bold"),
+             *[Text(f"\u2022 {a}", style="dim") for a in shared]]
     for r in results:
-        seen += [a for a in r.assumptions if a not in seen]
-    return ["Assumptions:", *[f"  - {a}" for a in seen],
-            "Bands: road km widened by the measured z7 generalization and off-road gaps; "
-            "straight lines by town extent; times by Monte Carlo speed draws (5-95 %)."]
+        own = [a for a in r.assumptions if a not in shared]
+        if own:
+            lines.append(Text(f"{r.claim_id}:", style="bold"))
+            lines += [Text(f"\u2022 {a}", style="dim") for a in own]
+    lines.append(Text(ATTRIBUTION, style="dim"))
+    return Group(*lines)

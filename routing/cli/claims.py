@@ -1,7 +1,7 @@
 """CLI commands for claim files: ``routing extract`` and ``routing claims-schema``.
 
-Commands here read and write claim files through :mod:`routing.claims`; shared helpers
-(:func:`_read_text`, :func:`_emit`) are meant for further claim commands such as ``check``.
+Commands here read and write claim files through :mod:`routing.claims`; ``routing check``
+lives in :mod:`routing.cli.check`.
 """
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 
 from ..claims import Source, claim_file_schema, extract_claims
-from ..exceptions import DataNotFoundError
+from ..exceptions import ClaimFileError, DataNotFoundError
 from ._app import app, console, err_console
 
 __all__ = ["claims_schema", "extract"]
@@ -58,15 +59,19 @@ def extract(
 ) -> None:
     """Propose a claim file from an article's text, for a person to review."""
     text = _read_text(article)
-    source = Source.model_validate(
-        {
-            "file": article.name,
-            "title": _title(text),
-            "publication": publication,
-            "date": date,
-            "url": url,
-        }
-    )
+    try:
+        source = Source.model_validate(
+            {
+                "file": article.name,
+                "title": _title(text),
+                "publication": publication,
+                "date": date,
+                "url": url,
+            }
+        )
+    except ValidationError as exc:
+        raise ClaimFileError("; ".join(f"--{'.'.join(map(str, e['loc']))}: {e['msg']}"
+                                       for e in exc.errors())) from exc
     extraction = extract_claims(text, source=source)
     _emit(extraction.to_yaml(origin=article.name), output)
     n = len(extraction.claim_file.claims)
