@@ -13,6 +13,7 @@ __all__ = [
     "DataFormatError",
     "DataNotFoundError",
     "DataOutsideBoundsError",
+    "FigureError",
     "InvalidArgumentError",
     "NoRouteError",
     "OffNetworkError",
@@ -20,6 +21,7 @@ __all__ = [
     "PlaceNotFoundError",
     "PlaceQueryError",
     "ProfileError",
+    "ReachError",
     "RoutingError",
     "ScenarioError",
 ]
@@ -136,5 +138,17 @@ class ScenarioError(RoutingError):
 
 class InvalidArgumentError(RoutingError, ValueError):
     """An argument is out of its allowed values (a ValueError too, for plain-Python callers)."""
+
+    exit_code = 2
+
+
+class ReachError(RoutingError):
+    """Reachability limits or origins are malformed: none, zero, negative, both hours and km."""
+
+    exit_code = 2
+
+
+class FigureError(RoutingError):
+    """A figure cannot be drawn or saved as asked (bad format, missing optional package)."""
 
     exit_code = 2

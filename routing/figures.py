@@ -7,9 +7,17 @@ under 1 % across a few hundred kilometres and grid north is true north at the ce
 Colours are the Okabe-Ito colour-blind-safe palette and the sequential *cividis* map; text
 sizes suit print at column width.
 
+Labels are placed best first at the first free spot around their point: clear of markers,
+of the route and straight line, of other labels and of the legend, scale bar and north arrow;
+a town label with no free spot is dropped (its marker stays). Arabic names (``arabic=True``)
+need a font with Arabic glyphs (matplotlib's bundled DejaVu Sans has them) and text shaping:
+matplotlib 3.11+ shapes and orders right-to-left text itself (libraqm); older versions draw
+letters unjoined and left to right, so there the optional extra ``routing[arabic]``
+(``arabic-reshaper`` and ``python-bidi``) does it.
+
 Save with :func:`save_figure` (PNG, SVG or PDF). Artists carry ``gid`` labels (``"route"``,
 ``"straight-line"``, ``"scale-bar"``, ``"north-arrow"``, ``"attribution"``, ``"band"``,
-``"place-label"``) so notebooks and tests can find them.
+``"place-label"``, ``"verdict"``) so notebooks and tests can find them.
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import shapely
@@ -32,9 +41,9 @@ from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 from pyproj import CRS, Transformer
 
-from .exceptions import RoutingError
+from .exceptions import FigureError
 from .network import RoadNetwork, haversine_m
-from .reach import format_hours
+from .routes import format_hours
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -46,6 +55,7 @@ __all__ = [
     "OKABE_ITO",
     "ClaimRow",
     "FigureError",
+    "check_figure_path",
     "claim_figure",
     "local_crs",
     "reach_map",
@@ -70,12 +80,8 @@ _FONT = {"title": 13, "label": 9, "small": 8, "footer": 7}
 _FIG_WIDTH_IN = 8.0
 _MARGIN = 0.08  # share of the data extent added around a map
 _NEAR_M = 5_000.0  # towns this close to a labelled origin/end are left unlabelled
-
-
-class FigureError(RoutingError):
-    """A figure cannot be drawn or saved as asked (bad format, missing optional package)."""
-
-    exit_code = 2
+# matplotlib 3.11 lays text out with libraqm: Arabic is joined and ordered right to left.
+_MPL_SHAPES_TEXT = tuple(matplotlib.__version_info__[:2]) >= (3, 11)
 
 
 @dataclass(frozen=True)
@@ -98,6 +104,9 @@ class ClaimRow:
         Unit of every value in the row, e.g. ``"km"`` or ``"h"``.
     verdict
         Short verdict text shown at the row's right, e.g. ``"understated"``.
+    band_label
+        Why the band is as wide as it is, written above the row's right end, e.g.
+        ``"5-95 % of 10,000 speed draws"``; empty for none.
     """
 
     label: str
@@ -109,7 +118,7 @@ class ClaimRow:
     measured_low: float | None = None
     measured_high: float | None = None
     verdict: str = ""
-    notes: tuple[str, ...] = field(default=())
+    band_label: str = ""
 
     def __post_init__(self) -> None:
         if not self.measured:
@@ -131,8 +140,10 @@ def local_crs(lon: float, lat: float) -> CRS:
                           "+datum=WGS84 +units=m +no_defs")
 
 
-def save_figure(fig: Figure, path: str | Path, *, dpi: int = 200) -> Path:
-    """Save a figure as PNG, SVG or PDF (by the file's extension); returns the path.
+def check_figure_path(path: str | Path) -> Path:
+    """The path as a :class:`~pathlib.Path` if a figure can be saved there.
+
+    Call it before expensive work, so a typo in the output path fails at once.
 
     Raises
     ------
@@ -143,9 +154,24 @@ def save_figure(fig: Figure, path: str | Path, *, dpi: int = 200) -> Path:
     if out.suffix.lower() not in _SAVE_FORMATS:
         raise FigureError(f"cannot save a figure as {out.name!r}: use one of "
                           + ", ".join(_SAVE_FORMATS))
-    if not out.parent.exists():
+    if not out.parent.is_dir():
         raise FigureError(f"directory {str(out.parent)!r} does not exist")
-    fig.savefig(out, dpi=dpi, bbox_inches="tight")
+    return out
+
+
+def save_figure(fig: Figure, path: str | Path, *, dpi: int = 200) -> Path:
+    """Save a figure as PNG, SVG or PDF (by the file's extension); returns the path.
+
+    Raises
+    ------
+    FigureError
+        Unsupported extension, the directory does not exist, or the file cannot be written.
+    """
+    out = check_figure_path(path)
+    try:
+        fig.savefig(out, dpi=dpi, bbox_inches="tight")
+    except OSError as exc:
+        raise FigureError(f"cannot write {str(out)!r}: {exc.strerror or exc}") from exc
     return out
 
 
@@ -169,25 +195,26 @@ def route_map(route: Route, *, arabic: bool = False, straight_line: bool = True)
     canvas.roads()
     canvas.borders()
     canvas.places(arabic=arabic, skip=ends)
-    ax = canvas.ax
     line = canvas.project(geom)
-    ax.plot(*line.T, color="white", lw=5.5, solid_capstyle="round", zorder=5)
-    ax.plot(*line.T, color=OKABE_ITO["vermillion"], lw=3.2, solid_capstyle="round", zorder=6,
-            gid="route", label=f"route: {route.length_km:,.0f} km by road")
+    canvas.ax.plot(*line.T, color="white", lw=5.5, solid_capstyle="round", zorder=5)
+    canvas.line(line, color=OKABE_ITO["vermillion"], lw=3.2, solid_capstyle="round", zorder=6,
+                gid="route", label=f"route: {route.length_km:,.0f} km by road")
     if straight_line:
-        xy = canvas.project(shapely.LineString(ends))
-        ax.plot(*xy.T, color=OKABE_ITO["blue"], lw=1.6, ls=(0, (5, 3)), zorder=6,
-                gid="straight-line", label=f"straight line: {route.straight_km:,.0f} km")
+        canvas.line(canvas.project(shapely.LineString(ends)), color=OKABE_ITO["blue"], lw=1.6,
+                    ls=(0, (5, 3)), zorder=6, gid="straight-line",
+                    label=f"straight line: {route.straight_km:,.0f} km")
     for loc, marker in ((route.origin, "o"), (route.destination, "s")):
         x, y = canvas.project_xy(loc.lon, loc.lat)
-        ax.plot(x, y, marker=marker, ms=9, mfc=OKABE_ITO["vermillion"], mec="black", mew=1.2,
-                zorder=8, ls="none")
-        canvas.label(x, y, str(loc), priority=-1, size=_FONT["label"] + 1, weight="bold")
+        canvas.marker(x, y, marker=marker, ms=9, mfc=OKABE_ITO["vermillion"], mec="black",
+                      mew=1.2, zorder=8)
+        canvas.label(x, y, str(loc), priority=-1, size=_FONT["label"] + 1, weight="bold",
+                     clear=4.5, required=True)
     kind = ("shortest route by road length" if route.optimize == "distance"
             else f"fastest route, profile {route.profile.name!r}")
-    ax.set_title(f"{route.origin} to {route.destination}: {route.length_km:,.0f} km by road, "
-                 f"{format_hours(route.time_h)} (profile {route.profile.name!r})",
-                 fontsize=_FONT["title"], loc="left")
+    canvas.ax.set_title(
+        f"{route.origin} to {route.destination}: {route.length_km:,.0f} km by road, "
+        f"{format_hours(route.time_h)} by car (profile {route.profile.name!r})",
+        fontsize=_FONT["title"], loc="left")
     canvas.finish([
         f"Route: {kind}, along OSM roads between the points where each end joins the road; "
         f"time: {route.profile.describe()}.",
@@ -226,20 +253,19 @@ def reach_map(result: Reach, *, arabic: bool = False, label_limit: int = 14) -> 
             continue
         patch = _patch(canvas.project_geometry(ring), colours[k])
         patch.set_gid("band")
-        patch.set_label(f"reached within {row.band.removeprefix('<= ')}")
+        patch.set_label(f"reached within {row.limit:g} {row.unit}")
         ax.add_patch(patch)
     canvas.roads()
     canvas.borders()
+    star: dict[str, Any] = {"marker": "*", "mfc": OKABE_ITO["orange"], "mec": "black"}
     for o in result.origins:
-        x, y = canvas.project_xy(o.lon, o.lat)
-        ax.plot(x, y, marker="*", ms=15, mfc=OKABE_ITO["orange"], mec="black", mew=1.0,
-                ls="none", zorder=8)
-    ax.plot([], [], marker="*", ms=12, mfc=OKABE_ITO["orange"], mec="black", ls="none",
+        canvas.marker(*canvas.project_xy(o.lon, o.lat), ms=15, mew=1.0, zorder=8, **star)
+    ax.plot([], [], ms=12, ls="none", **star,
             label="origin" if len(result.origins) == 1 else f"origins ({len(result.origins)})")
     if len(result.origins) == 1:
         x, y = canvas.project_xy(result.origins[0].lon, result.origins[0].lat)
         canvas.label(x, y, str(result.origins[0]), priority=-1, size=_FONT["label"] + 1,
-                     weight="bold")
+                     weight="bold", clear=6.0, required=True)
     shown = result.places[np.isfinite(result.places["time_h"].fillna(
         result.places["distance_km"]))].head(label_limit)
     for rank, r in enumerate(shown.itertuples()):
@@ -248,21 +274,21 @@ def reach_map(result: Reach, *, arabic: bool = False, label_limit: int = 14) -> 
                 haversine_m(o.lon, o.lat, r.lon, r.lat) < _NEAR_M for o in result.origins):
             continue
         figure = (format_hours(r.time_h) if result.unit == "h" else f"{r.distance_km:,.0f} km")
-        ax.plot(x, y, marker="o", ms=5, mfc="black" if r.reached else "white", mec="black",
-                ls="none", zorder=7)
+        canvas.marker(x, y, marker="o", ms=5, mfc="black" if r.reached else "white",
+                      mec="black", zorder=7)
         canvas.label(x, y, f"{r.name}\n{figure}" + _arabic_suffix(r.name_ar, arabic),
                      priority=rank, size=_FONT["label"],
                      color="black" if r.reached else "#555555")
+    figure_kind = "time" if result.unit == "h" else "road km"
     ax.plot([], [], marker="o", ms=5, mfc="black", mec="black", ls="none",
-            label="town reached (time)")
+            label=f"town reached ({figure_kind})")
     ax.plot([], [], marker="o", ms=5, mfc="white", mec="black", ls="none",
-            label="town not reached (time)")
+            label=f"town not reached ({figure_kind})")
     origin = str(result.origins[0]) if len(result.origins) == 1 else \
         f"{len(result.origins)} origins"
-    limit = result.band_labels[-1].removeprefix("<= ")
     what = (f"by car, profile {result.profile.name!r}" if result.unit == "h"
             else "by road distance")
-    ax.set_title(f"Reachable from {origin} within {limit} ({what})",
+    ax.set_title(f"Reachable from {origin} within {result.limit_text} ({what})",
                  fontsize=_FONT["title"], loc="left")
     canvas.finish([a for a in result.assumptions if not a.startswith("data:")],
                   legend_title=result.metric)
@@ -270,13 +296,23 @@ def reach_map(result: Reach, *, arabic: bool = False, label_limit: int = 14) -> 
 
 
 # ---------------------------------------------------------------------- claim figure
-def claim_figure(rows: Sequence[ClaimRow], *, title: str = "Stated against measured"
-                 ) -> Figure:
+def claim_figure(rows: Sequence[ClaimRow], *, title: str = "Stated against measured",
+                 assumptions: Sequence[str] = ()) -> Figure:
     """One panel per claim: the stated value and range against the measured values.
 
     Each row has its own axis (claims mix kilometres and hours). The stated value is a black
     diamond with its allowed range as a grey bar; measured values are coloured markers, the
-    first with its uncertainty band; the verdict is written at the right.
+    first with its uncertainty band in its colour (the row's ``band_label`` says why the band
+    is that wide); the verdict is written at the right.
+
+    Parameters
+    ----------
+    rows
+        The claims, top to bottom.
+    title
+        Figure title.
+    assumptions
+        Extra footer lines, e.g. the data source and date and the speed profiles used.
 
     Raises
     ------
@@ -289,27 +325,34 @@ def claim_figure(rows: Sequence[ClaimRow], *, title: str = "Stated against measu
     palette = [OKABE_ITO[c] for c in ("vermillion", "blue", "green", "purple", "orange")]
     colour = {k: palette[i % len(palette)] for i, k in enumerate(kinds)}
     markers = dict(zip(kinds, "os^vP", strict=False))
-    fig, axes = plt.subplots(len(rows), 1, figsize=(_FIG_WIDTH_IN, 1.25 * len(rows) + 1.6),
+    fig, axes = plt.subplots(len(rows), 1, figsize=(_FIG_WIDTH_IN, 1.3 * len(rows)),
                              squeeze=False)
     for ax, row in zip(axes[:, 0], rows, strict=True):
         _claim_row(ax, row, colour, markers)
+    # One band entry per kind that carries a band: each row's band is its own first kind's.
+    banded = list(dict.fromkeys(next(iter(r.measured)) for r in rows
+                                if r.measured_low is not None and r.measured_high is not None))
     handles = [
         Line2D([], [], marker="D", color="black", ls="none", ms=8, label="stated"),
         Rectangle((0, 0), 1, 1, fc="#bbbbbb", label="stated range"),
         *[Line2D([], [], marker=markers[k], color=colour[k], ls="none", ms=8,
                  label=f"measured: {k}") for k in kinds],
-        Rectangle((0, 0), 1, 1, fc=colour[kinds[0]], alpha=0.25,
-                  label=f"uncertainty of {kinds[0]}"),
+        *[Rectangle((0, 0), 1, 1, fc=colour[k], alpha=0.25, label=f"uncertainty of {k}")
+          for k in banded],
     ]
     fig.suptitle(title, fontsize=_FONT["title"], x=0.02, y=0.99, ha="left", va="top")
+    legend_rows = math.ceil(len(handles) / 2)
+    legend_in = 0.2 + 0.17 * legend_rows  # title, then the legend's rows
+    fig.set_figheight(fig.get_figheight() + legend_in)
+    lines = ["Measured: road distance or travel time along OSM roads (first marker, with its "
+             "uncertainty band); straight line: geodesic distance between the places.",
+             *assumptions]
+    fig.set_figheight(fig.get_figheight() + _footer_height_in(fig, lines))
     height = fig.get_figheight()
-    fig.legend(handles=handles, loc="upper left", ncol=3, fontsize=_FONT["small"],
+    fig.legend(handles=handles, loc="upper left", ncol=2, fontsize=_FONT["small"],
                frameon=False, bbox_to_anchor=(0.01, 1 - 0.4 / height))
-    footer_in = _footer(fig, [
-        "Measured: road distance or travel time along OSM roads (first marker, with its "
-        "uncertainty band); straight line: geodesic distance between the places.",
-    ])
-    fig.tight_layout(rect=(0, footer_in / height, 0.86, 1 - 0.8 / height))
+    footer_in = _footer(fig, lines)
+    fig.tight_layout(rect=(0, footer_in / height, 0.84, 1 - legend_in / height))
     return fig
 
 
@@ -328,12 +371,18 @@ def _claim_row(ax: Axes, row: ClaimRow, colour: Mapping[str, str],
     values = [lo, hi, *row.measured.values(),
               *(v for v in (row.measured_low, row.measured_high) if v is not None)]
     span = max(values) - min(values) or abs(max(values)) or 1.0
-    ax.set_xlim(min(0.0, min(values) - 0.1 * span), max(values) + 0.1 * span)
+    # Non-negative quantities start at zero, so bar lengths compare honestly.
+    ax.set_xlim(0.0 if min(values) >= 0 else min(values) - 0.1 * span,
+                max(values) + 0.1 * span)
     ax.set_ylim(-1, 1)
     ax.set_yticks([])
-    ax.set_xlabel(row.unit, fontsize=_FONT["small"], labelpad=1)
+    ax.set_xlabel(row.unit, fontsize=_FONT["small"], labelpad=1, loc="left")
     ax.tick_params(labelsize=_FONT["small"])
     ax.set_title(row.label, fontsize=_FONT["label"] + 1, loc="left", pad=3)
+    if row.band_label:
+        ax.annotate(f"shaded: {row.band_label}", (1, 0), xycoords="axes fraction",
+                    xytext=(0, -16), textcoords="offset points", ha="right", va="top",
+                    fontsize=_FONT["small"], color="#333333", gid="band-label")
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
     ax.text(1.02, 0.5, row.verdict, transform=ax.transAxes, fontsize=_FONT["label"] + 1,
@@ -352,6 +401,8 @@ class _Canvas:
     bounds: tuple[float, float, float, float]  # projected x0, y0, x1, y1
     map_height_in: float
     labels: list[_Label] = field(default_factory=list)
+    # Things labels must not cover: (projected xy, half-width in points, hard?).
+    obstacles: list[tuple[np.ndarray, float, bool]] = field(default_factory=list)
 
     @classmethod
     def around(cls, net: RoadNetwork, geom: shapely.Geometry) -> _Canvas:
@@ -401,6 +452,16 @@ class _Canvas:
         lon, lat = back.transform(xs.ravel(), ys.ravel())
         return shapely.box(min(lon), min(lat), max(lon), max(lat))
 
+    def marker(self, x: float, y: float, *, ms: float, **style: Any) -> None:
+        """Plot one point marker that labels keep clear of."""
+        self.ax.plot(x, y, ms=ms, ls="none", **style)
+        self.obstacles.append((np.array([[x, y]]), ms / 2 + 1.0, True))
+
+    def line(self, xy: np.ndarray, *, lw: float, **style: Any) -> None:
+        """Plot a projected line (route, straight line) that labels keep clear of."""
+        self.ax.plot(*xy.T, lw=lw, **style)
+        self.obstacles.append((xy, lw / 2 + 1.0, True))
+
     def roads(self) -> None:
         """Network roads inside the map, styled by class (legend entries per class drawn)."""
         hits = self.net.edge_tree.query(self._lonlat_box(), predicate="intersects")
@@ -422,14 +483,21 @@ class _Canvas:
         coords, offsets = self.net.borders
         segs = [self.project(shapely.LineString(coords[a:b]))
                 for a, b in itertools.pairwise(offsets) if b - a > 1]
+        # Soft: a label may cross a border when no spot around its point is free of one.
+        self.obstacles += [(xy, 1.5, False) for xy in segs]
         self.ax.add_collection(LineCollection(segs, colors="#333333", linewidths=1.1,
                                               linestyles=(0, (6, 2, 1, 2)), zorder=4,
                                               label="international border", gid="borders"))
 
     def label(self, x: float, y: float, text: str, *, priority: float, size: float,
-              color: str = "black", weight: str = "normal", zorder: float = 9) -> None:
-        """Queue a label; :meth:`finish` places labels without overlaps, best first."""
-        self.labels.append(_Label(x, y, text, priority, zorder, size, color, weight))
+              color: str = "black", weight: str = "normal", clear: float = 2.5,
+              required: bool = False) -> None:
+        """Queue a label; :meth:`finish` places labels without overlaps, best first.
+
+        ``clear`` is the gap (points) kept from the point, e.g. a marker's radius; a
+        ``required`` label (a route end, the origin) is drawn even where every spot collides.
+        """
+        self.labels.append(_Label(x, y, text, priority, size, color, weight, clear, required))
 
     def places(self, *, arabic: bool, skip: Sequence[tuple[float, float]] = (),
                max_rank: float = 13.0) -> None:
@@ -446,10 +514,9 @@ class _Canvas:
             x, y = self.project_xy(r["x"], r["y"])
             if not self.contains(x, y):
                 continue
-            self.ax.plot(x, y, marker="o", ms=3.5, color="#333333", ls="none", zorder=7)
+            self.marker(x, y, marker="o", ms=3.5, color="#333333", zorder=7)
             name = str(r["name_en"] or r["name"]) + _arabic_suffix(r["name_ar"], arabic)
-            self.label(x, y, name, priority=r["rank"], size=_FONT["small"], color="#333333",
-                       zorder=4.5)  # under the route line: a halo must not cut it
+            self.label(x, y, name, priority=r["rank"], size=_FONT["small"], color="#333333")
 
     def finish(self, assumptions: list[str], *, legend_title: str | None = None) -> None:
         """Scale bar, north arrow, legend and the data/attribution footer."""
@@ -464,30 +531,61 @@ class _Canvas:
                              title=legend_title, title_fontsize=_FONT["small"])
         leg.set_zorder(20)
         meta = self.net.meta
-        footer_in = _footer(self.fig, [
-            f"Data: {meta.describe()}. Map: local transverse Mercator projection.",
-            *assumptions,
-        ], attribution=meta.attribution)
-        self.fig.set_figheight(self.map_height_in + footer_in)
-        self.fig.tight_layout(rect=(0, footer_in / (self.map_height_in + footer_in), 1, 1))
-        _place_labels(self.ax, self.labels, avoid=[leg])
+        lines = [f"Data: {meta.describe()}. Map: local transverse Mercator projection.",
+                 *assumptions]
+        self.fig.set_figheight(self.map_height_in + _footer_height_in(self.fig, lines))
+        # The footer hangs under the map itself; the map keeps to the top of its layout box
+        # (equal aspect leaves spare height), so no gap opens between map and footer.
+        _footer(self.fig, lines, attribution=meta.attribution, under=self.ax)
+        self.ax.set_anchor("N")
+        self.fig.tight_layout()
+        fixed = [a for a in self.ax.get_children()
+                 if a.get_gid() in ("scale-bar", "north-arrow")]
+        _place_labels(self.ax, self.labels, self.obstacles, avoid=[leg, *fixed])
 
 
-def _footer(fig: Figure, lines: list[str], *, attribution: str = OSM_ATTRIBUTION) -> float:
-    """Assumptions and attribution under the figure, wrapped; returns its height in inches.
+def _wrap(fig: Figure, lines: list[str]) -> str:
+    width = int(fig.get_figwidth() * 17)  # characters of the footer font per line
+    return "\n".join(textwrap.fill(line, width, subsequent_indent="  ") for line in lines)
 
-    Placed in inches from the bottom-left corner, so they stay put when the figure is resized.
+
+_FOOTER_LINE_IN = _FONT["footer"] * 1.3 / 72
+
+
+def _footer_height_in(fig: Figure, lines: list[str]) -> float:
+    """Height (inches) of the footer :func:`_footer` draws for ``lines``."""
+    return (_wrap(fig, lines).count("\n") + 2.5) * _FOOTER_LINE_IN + 0.15
+
+
+def _footer(fig: Figure, lines: list[str], *, attribution: str = OSM_ATTRIBUTION,
+            under: Axes | None = None) -> float:
+    """Assumptions, then the attribution in bold, wrapped; returns the height in inches.
+
+    Hung just under the axes ``under`` (so it follows the map through layout), otherwise
+    placed in inches from the figure's bottom-left corner.
     """
+    from matplotlib.offsetbox import AnchoredOffsetbox, TextArea, VPacker
+
     if OSM_ATTRIBUTION not in attribution:
         attribution = f"{attribution} {OSM_ATTRIBUTION}"
-    width = int(fig.get_figwidth() * 17)
-    text = "\n".join(textwrap.fill(line, width, subsequent_indent="  ") for line in lines)
-    line_in = _FONT["footer"] * 1.3 / 72
-    fig.text(0.1, 0.08, attribution, fontsize=_FONT["footer"] + 1, weight="bold",
-             va="bottom", ha="left", transform=fig.dpi_scale_trans, gid="attribution")
-    fig.text(0.1, 0.08 + 1.2 * line_in, text, fontsize=_FONT["footer"], va="bottom",
-             ha="left", color="#333333", transform=fig.dpi_scale_trans, gid="assumptions")
-    return (text.count("\n") + 2.5) * line_in + 0.08
+    text = _wrap(fig, lines)
+    notes: dict[str, Any] = {"fontsize": _FONT["footer"], "color": "#333333",
+                             "gid": "assumptions"}
+    credit: dict[str, Any] = {"fontsize": _FONT["footer"] + 1, "weight": "bold",
+                              "gid": "attribution"}
+    if under is None:
+        fig.text(0.1, 0.08, attribution, va="bottom", ha="left",
+                 transform=fig.dpi_scale_trans, **credit)
+        fig.text(0.1, 0.08 + 1.2 * _FOOTER_LINE_IN, text, va="bottom", ha="left",
+                 transform=fig.dpi_scale_trans, **notes)
+    else:
+        box = VPacker(children=[TextArea(text, textprops=notes),
+                                TextArea(attribution, textprops=credit)],
+                      align="left", pad=0, sep=3)
+        under.add_artist(AnchoredOffsetbox("upper left", child=box, pad=0, borderpad=0,
+                                           frameon=False, bbox_to_anchor=(0, -0.015),
+                                           bbox_transform=under.transAxes))
+    return _footer_height_in(fig, lines)
 
 
 def _scale_bar(ax: Axes, bounds: tuple[float, float, float, float]) -> None:
@@ -523,45 +621,93 @@ class _Label:
     y: float
     text: str
     priority: float  # lower is placed first
-    zorder: float
     size: float
     color: str
     weight: str
+    clear: float  # gap from the point, points
+    required: bool  # drawn even where every spot collides
 
 
-# Label positions tried in turn (offset points, horizontal and vertical alignment).
-_LABEL_SPOTS = (((4, 3), "left", "bottom"), ((4, -3), "left", "top"),
-                ((-4, 3), "right", "bottom"), ((-4, -3), "right", "top"),
-                ((0, 6), "center", "bottom"), ((0, -6), "center", "top"))
+# Label spots around the point, tried in turn: unit direction and alignment (east first,
+# then the diagonals, west, north and south), at the label's clearance plus a gap. Only
+# required labels try the wider ring (e.g. where route lines converge at an end): a town
+# label set that far off could be read as naming a neighbouring marker.
+_LABEL_DIRECTIONS = (((1, 0), "left", "center"), ((0.7, 0.7), "left", "bottom"),
+                     ((0.7, -0.7), "left", "top"), ((-1, 0), "right", "center"),
+                     ((-0.7, 0.7), "right", "bottom"), ((-0.7, -0.7), "right", "top"),
+                     ((0, 1), "center", "bottom"), ((0, -1), "center", "top"))
+_LABEL_GAPS_PT = (2.0, 9.0)
+# A label sticking out of the map is worse than one crossing a line inside it.
+_OUTSIDE_PENALTY = 10
 
 
-def _place_labels(ax: Axes, labels: list[_Label], avoid: Sequence[Any] = ()) -> None:
-    """Draw labels best first at the first spot that overlaps nothing drawn and stays inside
-    the map; a label with no free spot is dropped (its marker stays)."""
+def _place_labels(ax: Axes, labels: list[_Label],
+                  obstacles: Sequence[tuple[np.ndarray, float, bool]],
+                  avoid: Sequence[Any] = ()) -> None:
+    """Draw labels best first at the spot that covers the fewest obstacles.
+
+    A spot must stay inside the map and clear of placed labels, of ``avoid`` artists and of
+    hard obstacles (markers, the route); among those, the one crossing fewest soft obstacles
+    (borders) wins. A label with no such spot is dropped (its marker stays), unless it is
+    required; then it takes the spot with the fewest collisions.
+    """
     import matplotlib.patheffects as pe
 
-    renderer = ax.figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    fig = ax.get_figure()
+    assert fig is not None
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     frame = ax.get_window_extent(renderer)
-    taken = [a.get_window_extent(renderer) for a in avoid]
+    px_per_pt = fig.dpi / 72
+    hard: list[shapely.Geometry] = [
+        shapely.box(*a.get_window_extent(renderer).extents).buffer(2 * px_per_pt)
+        for a in avoid]
+    soft: list[shapely.Geometry] = []
+    for xy, half_width, is_hard in obstacles:
+        disp = ax.transData.transform(xy)
+        geom = shapely.Point(disp[0]) if len(disp) == 1 else shapely.LineString(disp)
+        (hard if is_hard else soft).append(geom.buffer(half_width * px_per_pt))
+    hard_tree, soft_tree = shapely.STRtree(hard), shapely.STRtree(soft)
+    placed: list[shapely.Geometry] = []
     for lab in sorted(labels, key=lambda lab: lab.priority):
-        for offset, ha, va in _LABEL_SPOTS:
-            ann = ax.annotate(lab.text, (lab.x, lab.y), xytext=offset,
+        best: tuple[tuple[int, int], Any] | None = None
+        gaps = _LABEL_GAPS_PT if lab.required else _LABEL_GAPS_PT[:1]
+        for gap, ((dx, dy), ha, va) in itertools.product(gaps, _LABEL_DIRECTIONS):
+            d = lab.clear + gap
+            ann = ax.annotate(lab.text, (lab.x, lab.y), xytext=(dx * d, dy * d),
                               textcoords="offset points", ha=ha, va=va, fontsize=lab.size,
-                              color=lab.color, weight=lab.weight, zorder=lab.zorder,
-                              gid="place-label",
+                              color=lab.color, weight=lab.weight, zorder=9,
+                              gid="place-label", annotation_clip=False,
                               path_effects=[pe.withStroke(linewidth=2.5, foreground="white")])
-            box = ann.get_window_extent(renderer)
-            inside = (box.x0 >= frame.x0 and box.x1 <= frame.x1 and box.y0 >= frame.y0
-                      and box.y1 <= frame.y1)
-            if inside and not any(box.overlaps(t) for t in taken):
-                taken.append(box)
+            ext = ann.get_window_extent(renderer)
+            box = shapely.box(*ext.extents)
+            outside = not (ext.x0 >= frame.x0 and ext.x1 <= frame.x1 and ext.y0 >= frame.y0
+                           and ext.y1 <= frame.y1)
+            collisions = (_OUTSIDE_PENALTY * outside
+                          + len(hard_tree.query(box, predicate="intersects"))
+                          + sum(box.intersects(b) for b in placed))
+            score = (collisions, len(soft_tree.query(box, predicate="intersects")))
+            if best is None or score < best[0]:
+                if best is not None:
+                    best[1].remove()
+                best = (score, ann)
+            else:
+                ann.remove()
+            if score == (0, 0):
                 break
+        assert best is not None
+        (collisions, _), ann = best
+        if collisions and not lab.required:
             ann.remove()
+            continue
+        placed.append(shapely.box(*ann.get_window_extent(renderer).extents))
 
 
 def _arabic_suffix(name_ar: Any, arabic: bool) -> str:
+    """A second label line with the Arabic name, shaped for display ("" if none/unwanted)."""
     if not arabic or not isinstance(name_ar, str) or not name_ar:
         return ""
+    if _MPL_SHAPES_TEXT:
+        return "\n" + name_ar
     try:
         import arabic_reshaper
         from bidi.algorithm import get_display

@@ -33,11 +33,11 @@ import pandas as pd
 import shapely
 from pyproj import CRS, Geod, Transformer
 
-from .engine import Weights, get_engine
-from .exceptions import AmbiguousPlaceError, OffNetworkError, PlaceNotFoundError, RoutingError
+from .engine import Engine, Weights, get_engine
+from .exceptions import AmbiguousPlaceError, OffNetworkError, PlaceNotFoundError, ReachError
 from .network import RoadNetwork, haversine_m
 from .profiles import DEFAULT_PROFILE, Profile, get_profile
-from .routes import Location, PlaceLike, resolve_location, resolve_network
+from .routes import Location, PlaceLike, format_hours, resolve_location, resolve_network
 from .snapping import DEFAULT_MAX_SNAP_M, Snap, snap_candidates
 
 __all__ = [
@@ -65,12 +65,6 @@ _SIMPLIFY_M = 250.0
 # A gazetteer town this close to a network place point is the same place.
 _SAME_PLACE_KM = 10.0
 _GEOD = Geod(ellps="WGS84")
-
-
-class ReachError(RoutingError):
-    """Reachability limits are malformed: none, zero, negative, or both hours and km."""
-
-    exit_code = 2
 
 
 @dataclass(frozen=True, eq=False)
@@ -126,10 +120,15 @@ class Reach:
         return [_band_label(x, self.unit) for x in self.limits]
 
     @property
+    def limit_text(self) -> str:
+        """The largest limit, e.g. ``"4 h"``."""
+        return _limit_text(self.limits[-1], self.unit)
+
+    @property
     def metric(self) -> str:
-        """What the limits measure, e.g. ``"travel time (profile 'car')"``."""
+        """What the limits measure, e.g. ``"travel time, profile 'car'"``."""
         if self.unit == "h":
-            return f"travel time (profile {self.profile.name!r})"
+            return f"travel time, profile {self.profile.name!r}"
         return "road distance"
 
     @property
@@ -139,7 +138,7 @@ class Reach:
                             for o, s in zip(self.origins, self.snaps, strict=True))
         out = [
             f"data: {self.net.meta.describe()}; {self.net.meta.attribution}",
-            f"{self.metric} along OSM roads from the origins' snap points (nearest origin "
+            f"{self.metric}, along OSM roads from the origins' snap points (nearest origin "
             "wins); off-road gaps of origins and places are reported, not added",
             f"origins snapped to the nearest road of the main network: {snapped}",
             f"polygons: reached road pieces (partial edges at each limit included) buffered "
@@ -159,7 +158,7 @@ class Reach:
     def summary(self) -> str:
         """Readable text: origins, places reached and not reached with times, assumptions."""
         names = ", ".join(map(str, self.origins))
-        lines = [f"Reach from {names} within {self.band_labels[-1]} ({self.metric}):"]
+        lines = [f"Reach from {names} within {self.limit_text} ({self.metric}):"]
         for r in self.places.to_dict("records"):
             mark = "reached    " if r["reached"] else "not reached"
             lines.append(f"  {mark} {r['name']}: {_figures(r['time_h'], r['distance_km'])}"
@@ -259,10 +258,9 @@ def reach(
     engine = get_engine(network)
     w = engine.weights(prof if unit == "h" else "length")
     scale = 3600.0 if unit == "h" else 1000.0
-    search = _Search.run(network, w, snaps)
+    search = _Search.run(engine, w, snaps)
     projected = _project(network, locs)
-    band_geoms = [_band_polygon(network, search, limit * scale, buffer_km, projected)
-                  for limit in limits]
+    band_geoms = [_band_polygon(search, limit * scale, buffer_km, projected) for limit in limits]
     bands = _bands_frame(band_geoms, limits, unit)
     place_frame = _places(network, search, locs, limits, unit, places, max_snap_m)
     return Reach(tuple(locs), tuple(snaps), limits, unit, prof, bands, place_frame,
@@ -323,12 +321,13 @@ class _Search:
     access_per_m: float  # the weighting's price of one metre off-road
 
     @classmethod
-    def run(cls, net: RoadNetwork, w: Weights, snaps: Sequence[Snap]) -> _Search:
+    def run(cls, engine: Engine, w: Weights, snaps: Sequence[Snap]) -> _Search:
+        net = engine.net
         # Zero off-road gap: costs start at the snap point (the gap is reported separately).
         seeds = [replace(s, distance_m=0.0) for s in snaps]
         # No cutoff: places beyond the largest band get their times too (a full search of a
         # regional network takes milliseconds).
-        result = get_engine(net).one_to_all(seeds, w)
+        result = engine.one_to_all(seeds, w)
         length = net.edges["length"].to_numpy(float)
         tree_m = np.full(net.n_nodes, np.inf)
         u = net.edges["u"].to_numpy(np.int64)
@@ -438,8 +437,8 @@ def _project(net: RoadNetwork, origins: Sequence[Location]) -> _Projected:
     return _Projected(fwd, back, np.asarray(lines))
 
 
-def _band_polygon(net: RoadNetwork, search: _Search, limit: float, buffer_km: float,
-                  proj: _Projected) -> shapely.Geometry:
+def _band_polygon(search: _Search, limit: float, buffer_km: float, proj: _Projected
+                  ) -> shapely.Geometry:
     pieces = search.pieces(limit)
     full = [e for e, lo, hi in pieces if lo == 0.0 and hi == 1.0]
     partial = [shapely.ops.substring(proj.lines[e], lo, hi, normalized=True)
@@ -504,7 +503,7 @@ def _places(net: RoadNetwork, search: _Search, origins: list[Location],
     for j, x in enumerate(limits):
         df[_band_label(x, unit)] = within[:, j]
     beyond = ~df["reached"] & (df["note"] == "") & np.isfinite(cost)
-    df.loc[beyond, "note"] = f"beyond {_band_label(limits[-1], unit).removeprefix('<= ')}"
+    df.loc[beyond, "note"] = f"beyond {_limit_text(limits[-1], unit)}"
     df.loc[~np.isfinite(cost) & (df["note"] == ""), "note"] = "no road connection"
     columns = ["name", "name_ar", "time_h", "distance_km", "straight_km", "access_km",
                "origin", "band", "reached", *[_band_label(x, unit) for x in limits], "note",
@@ -553,7 +552,8 @@ def _limits(hours: float | Sequence[float] | None, km: float | Sequence[float] |
     checked: set[float] = set()
     for x in values:
         if not isinstance(x, int | float) or not math.isfinite(x) or x <= 0:
-            raise ReachError(f"band limits must be positive numbers of {unit}, got {x!r}")
+            what = "hours" if unit == "h" else "km"
+            raise ReachError(f"band limits must be positive numbers of {what}, got {x!r}")
         checked.add(float(x))
     return tuple(sorted(checked)), unit
 
@@ -588,8 +588,12 @@ def _main_component(net: RoadNetwork) -> tuple[np.ndarray, int]:
     return labels, int(np.argmax(km))
 
 
+def _limit_text(limit: float, unit: Unit) -> str:
+    return f"{limit:g} {unit}"
+
+
 def _band_label(limit: float, unit: Unit) -> str:
-    return f"<= {limit:g} {unit}"
+    return f"<= {_limit_text(limit, unit)}"
 
 
 def _band_of(values: np.ndarray, limits: tuple[float, ...]) -> np.ndarray:
@@ -606,12 +610,6 @@ def _figures(time_h: float, distance_km: float) -> str:
     if not np.isnan(time_h):
         text = f"{format_hours(time_h)}, " + text
     return text
-
-
-def format_hours(time_h: float) -> str:
-    """``3.99`` -> ``'3 h 59 min'``."""
-    minutes = round(time_h * 60)
-    return f"{minutes // 60} h {minutes % 60:02d} min"
 
 
 def _feature(geom: shapely.Geometry, props: dict[str, Any]) -> dict[str, Any]:

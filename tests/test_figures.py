@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,11 +13,14 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 import pytest
+import shapely
 from matplotlib.figure import Figure
 
+from routing import figures
 from routing.figures import (
     ClaimRow,
     FigureError,
+    check_figure_path,
     claim_figure,
     reach_map,
     route_map,
@@ -77,15 +81,46 @@ def test_route_map(husaybah_baghdad: Route, western_iraq: RoadNetwork) -> None:
     _common_cartography(fig, western_iraq)
 
 
-def test_route_map_arabic_needs_optional_packages(husaybah_baghdad: Route) -> None:
+def test_route_map_arabic_needs_optional_packages(husaybah_baghdad: Route,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # Where matplotlib cannot shape Arabic itself (before 3.11), the optional packages do.
+    monkeypatch.setattr(figures, "_MPL_SHAPES_TEXT", False)
     try:
         import arabic_reshaper  # noqa: F401
+        import bidi  # noqa: F401
     except ImportError:
         with pytest.raises(FigureError, match="arabic-reshaper"):
             route_map(husaybah_baghdad, arabic=True)
     else:
         fig = route_map(husaybah_baghdad, arabic=True)
         assert any("\n" in a.get_text() for a in _by_gid(fig, "place-label"))
+    # Missing packages give the clear error, not an ImportError.
+    monkeypatch.setitem(sys.modules, "arabic_reshaper", None)
+    with pytest.raises(FigureError, match="arabic-reshaper"):
+        route_map(husaybah_baghdad, arabic=True)
+
+
+def test_route_map_arabic_labels(husaybah_baghdad: Route) -> None:
+    if not figures._MPL_SHAPES_TEXT:
+        pytest.importorskip("arabic_reshaper")
+        pytest.importorskip("bidi")
+    fig = route_map(husaybah_baghdad, arabic=True)
+    labels = [a.get_text() for a in _by_gid(fig, "place-label")]
+    assert any(t.startswith("Haditha\n") and len(t) > len("Haditha\n") for t in labels)
+
+
+def test_labels_keep_clear_of_route_and_markers(husaybah_baghdad: Route) -> None:
+    fig = route_map(husaybah_baghdad)
+    ax = fig.axes[0]
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    (line,) = _by_gid(fig, "route")
+    route_px = shapely.LineString(ax.transData.transform(line.get_xydata()))
+    towns = [a for a in _by_gid(fig, "place-label")
+             if a.get_text() not in ("Husaybah", "Baghdad")]
+    assert towns
+    for a in towns:
+        box = shapely.box(*a.get_window_extent(renderer).extents)
+        assert not box.intersects(route_px), a.get_text()
 
 
 def test_reach_map(western_iraq: RoadNetwork) -> None:
@@ -148,3 +183,26 @@ def test_save_rejects_bad_paths(tmp_path: Path) -> None:
         save_figure(fig, tmp_path / "claims.jpg")
     with pytest.raises(FigureError, match="does not exist"):
         save_figure(fig, tmp_path / "missing" / "claims.png")
+
+
+def test_claim_figure_band_legend_per_kind() -> None:
+    rows = _rows()
+    rows[1] = ClaimRow("Syria to Baghdad outskirts", 4.0, {"fastest time, car": 4.6}, "h",
+                       stated_low=0.0, stated_high=4.0, measured_low=3.8, measured_high=6.4,
+                       band_label="5-95 % of speed draws")
+    fig = claim_figure(rows, assumptions=["Data: OSM data of 2021-02-01."])
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "uncertainty of road" in legend and "uncertainty of fastest time, car" in legend
+    assert [a.get_text() for a in _by_gid(fig, "band-label")] == [
+        "shaded: 5-95 % of speed draws"]
+    assert "2021-02-01" in "\n".join(_texts(fig))
+    # Non-negative rows start at zero.
+    assert fig.axes[1].get_xlim()[0] == 0.0
+
+
+def test_check_figure_path(tmp_path: Path) -> None:
+    assert check_figure_path(tmp_path / "a.PDF") == tmp_path / "a.PDF"
+    with pytest.raises(FigureError, match="use one of"):
+        check_figure_path(tmp_path / "a.txt")
+    with pytest.raises(FigureError, match="does not exist"):
+        check_figure_path(tmp_path / "missing" / "a.png")

@@ -12,6 +12,8 @@ import numpy as np
 import pytest
 import shapely
 
+from routing import exceptions
+from routing.cli import main
 from routing.exceptions import OffNetworkError, ProfileError
 from routing.network import RoadNetwork
 from routing.reach import Reach, ReachError, border_crossings, reach
@@ -134,3 +136,27 @@ def test_origin_off_network(western_iraq: RoadNetwork) -> None:
 def test_assumptions_state_method(husaybah_4h: Reach) -> None:
     text = "\n".join(husaybah_4h.assumptions)
     assert "buffered by 5 km" in text and "2021-02-01" in text and "'car'" in text
+
+
+@pytest.mark.parametrize(("args", "code", "message"), [
+    (["reach", "Husaybah", "--hours", "0"], 2, "positive numbers of hours"),
+    (["reach", "Husaybah", "--hours", "-1"], 2, "positive numbers of hours"),
+    (["reach", "Husaybah", "--hours", "abc"], 2, "numbers separated by commas"),
+    (["reach", "Husaybah", "--profile", "nope"], 2, "unknown profile"),
+    (["reach", "20,10", "--hours", "1"], 4, "origin"),
+    (["reach", "Husaybah", "--out", "x.txt"], 2, "use one of"),
+    (["reach", "Husaybah", "--geojson", "/nonexistent/dir/x.json"], 3, "does not exist"),
+    (["map", "route", "Baghdad", "Baghdad", "--out", "/tmp/x.png"], 4, "same place"),
+    (["map", "route", "Husaybah", "Baghdad", "--out", "/nonexistent/dir/x.png"], 2,
+     "does not exist"),
+    (["map", "route", "Husaybah", "Baghdad", "--out", "x.txt"], 2, "use one of"),
+])
+def test_cli_bad_input(args: list[str], code: int, message: str,
+                       capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(args) == code
+    err = capsys.readouterr().err
+    assert message in " ".join(err.split()) and "Traceback" not in err
+
+
+def test_reach_error_lives_in_exceptions() -> None:
+    assert ReachError is exceptions.ReachError

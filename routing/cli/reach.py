@@ -10,9 +10,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from ..exceptions import DataNotFoundError, ReachError
 from ..profiles import DEFAULT_PROFILE
-from ..reach import ReachError, format_hours, reach
-from ..routes import route
+from ..reach import reach
+from ..routes import DEFAULT_REGION, format_hours, route
 from ._app import app, console, map_app
 
 __all__ = ["map_route", "reach_command"]
@@ -27,21 +28,27 @@ def reach_command(
     = None,
     profile: Annotated[str, typer.Option(help="Speed profile name or YAML file.")]
     = DEFAULT_PROFILE,
-    region: Annotated[str, typer.Option(help="Region name or path to data.")] = "western-iraq",
+    region: Annotated[str, typer.Option(help="Region name or path to data.")] = DEFAULT_REGION,
     out: Annotated[Path | None, typer.Option(help="Write a map (.png, .svg or .pdf).")] = None,
     geojson: Annotated[Path | None, typer.Option(help="Write bands and places as GeoJSON.")]
     = None,
 ) -> None:
     """Towns and areas reachable from PLACE within each band (travel time or road km)."""
+    from ..figures import check_figure_path
     from ..sources import load_network
 
+    # Bad output paths fail before the search, not after it.
+    if out is not None:
+        check_figure_path(out)
+    if geojson is not None and not geojson.parent.is_dir():
+        raise DataNotFoundError(f"directory {str(geojson.parent)!r} does not exist")
     if hours is None and km is None:
         hours = "1,2,3,4"
     result = reach(place, hours=_numbers(hours, "--hours"), km=_numbers(km, "--km"),
                    profile=profile, net=load_network(region))
     metric = "time" if result.unit == "h" else "road km"
     table = Table(title=f"Reach from {', '.join(map(str, result.origins))} "
-                        f"within {result.band_labels[-1]} ({result.metric})")
+                        f"within {result.limit_text} ({result.metric})")
     for col in ("place", metric, "road km", "straight km", "reached"):
         table.add_column(col, justify="left" if col == "place" else "right")
     for r in result.places.to_dict("records"):
@@ -54,7 +61,10 @@ def reach_command(
     for line in result.assumptions:
         console.print(f"[dim]assumption: {line}[/]", highlight=False)
     if geojson is not None:
-        geojson.write_text(json.dumps(result.to_geojson(), ensure_ascii=False), "utf-8")
+        try:
+            geojson.write_text(json.dumps(result.to_geojson(), ensure_ascii=False), "utf-8")
+        except OSError as exc:
+            raise DataNotFoundError(f"cannot write {str(geojson)!r}: {exc.strerror}") from exc
         console.print(f"wrote {geojson}")
     if out is not None:
         from ..figures import reach_map, save_figure
@@ -70,19 +80,23 @@ def map_route(
     profile: Annotated[str, typer.Option(help="Speed profile name or YAML file.")]
     = DEFAULT_PROFILE,
     fastest: Annotated[bool, typer.Option(help="Fastest instead of shortest route.")] = False,
-    region: Annotated[str, typer.Option(help="Region name or path to data.")] = "western-iraq",
+    region: Annotated[str, typer.Option(help="Region name or path to data.")] = DEFAULT_REGION,
+    arabic: Annotated[bool, typer.Option(help="Add Arabic names (needs routing[arabic]).")]
+    = False,
 ) -> None:
     """Draw a route map: roads by class, the route, towns, borders, scale and attribution."""
-    from ..figures import route_map, save_figure
+    from ..figures import check_figure_path, route_map, save_figure
     from ..sources import load_network
 
+    check_figure_path(out)  # before routing, so a bad path fails at once
     r = route(origin, destination, net=load_network(region), profile=profile,
               optimize="time" if fastest else "distance")
     console.print(r.headline(), highlight=False)
-    console.print(f"wrote {save_figure(route_map(r), out)}")
+    console.print(f"wrote {save_figure(route_map(r, arabic=arabic), out)}")
 
 
 def _numbers(text: str | None, option: str) -> list[float] | None:
+    """``'1,2,4'`` -> ``[1.0, 2.0, 4.0]``; range checks are :func:`routing.reach.reach`'s."""
     if text is None:
         return None
     try:
