@@ -325,7 +325,8 @@ def claim_figure(rows: Sequence[ClaimRow], *, title: str = "Stated against measu
     palette = [OKABE_ITO[c] for c in ("vermillion", "blue", "green", "purple", "orange")]
     colour = {k: palette[i % len(palette)] for i, k in enumerate(kinds)}
     markers = dict(zip(kinds, "os^vP", strict=False))
-    fig, axes = plt.subplots(len(rows), 1, figsize=(_FIG_WIDTH_IN, 1.3 * len(rows)),
+    row_in = 1.55 if any(r.band_label for r in rows) else 1.3
+    fig, axes = plt.subplots(len(rows), 1, figsize=(_FIG_WIDTH_IN, row_in * len(rows)),
                              squeeze=False)
     for ax, row in zip(axes[:, 0], rows, strict=True):
         _claim_row(ax, row, colour, markers)
@@ -380,8 +381,9 @@ def _claim_row(ax: Axes, row: ClaimRow, colour: Mapping[str, str],
     ax.tick_params(labelsize=_FONT["small"])
     ax.set_title(row.label, fontsize=_FONT["label"] + 1, loc="left", pad=3)
     if row.band_label:
+        # Below the axis label (the unit), so the two never share a line.
         ax.annotate(f"shaded: {row.band_label}", (1, 0), xycoords="axes fraction",
-                    xytext=(0, -16), textcoords="offset points", ha="right", va="top",
+                    xytext=(0, -30), textcoords="offset points", ha="right", va="top",
                     fontsize=_FONT["small"], color="#333333", gid="band-label")
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)

@@ -148,10 +148,12 @@ def _write_figures(
             measured={f.label: f.value for f in measured},
             measured_low=measured[0].low, measured_high=measured[0].high,
             verdict=res.verdict.value,
+            band_label=measured[0].band_reason,
         ))
     images = {}
     if rows:
-        fig = claim_figure(rows)
+        metas = {r.net.meta.describe() for res in results for r in res.routes}
+        fig = claim_figure(rows, assumptions=[f"Data: {m}" for m in sorted(metas)])
         images[""] = save_figure(fig, out / "claims.png")
         plt.close(fig)
     for res in results:

@@ -18,4 +18,5 @@ app.add_typer(data_app, name="data")
 app.add_typer(map_app, name="map")
 
 console = Console()
-err_console = Console(stderr=True)
+# soft_wrap: an error stays one line however narrow the terminal (easy to grep and paste).
+err_console = Console(stderr=True, soft_wrap=True)
