@@ -63,3 +63,20 @@ def test_generalization_measured_on_real_roads(
     assert low <= 400.0 <= high
     cached = generalization_factor(western_iraq)
     assert cached.factor == pytest.approx(g.factor, rel=0.02)
+
+
+def test_band_spread_ignores_short_stretches() -> None:
+    from routing.claims.uncertainty import (
+        MIN_SPREAD_STRETCH_KM,
+        GeneralizationFactor,
+        PairMeasurement,
+    )
+
+    short = PairMeasurement("A", "B", 10.0, 12.0)  # end effects: x1.2
+    long = PairMeasurement("A", "C", 2 * MIN_SPREAD_STRETCH_KM, 2 * MIN_SPREAD_STRETCH_KM * 1.04)
+    g = GeneralizationFactor((short, long), "z7", "z14")
+    assert g.high == pytest.approx(1.04)
+    assert g.factor == pytest.approx((12.0 + 2 * MIN_SPREAD_STRETCH_KM * 1.04)
+                                     / (10.0 + 2 * MIN_SPREAD_STRETCH_KM))
+    only_short = GeneralizationFactor((short,), "z7", "z14")
+    assert only_short.high == pytest.approx(1.2)
