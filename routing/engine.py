@@ -9,33 +9,42 @@ per allowed direction of each edge) and keeps two backends over them:
   matrices run in microseconds.
 * Dijkstra on a CSR matrix (``scipy.sparse.csgraph``) for one-to-all searches with a cutoff
   from one or many sources, which also yields the predecessor tree (for isochrones and
-  reachability) and serves one-off weightings (alternative-route penalties).
+  reachability) and serves one-off weightings (alternative-route penalties). The matrix
+  (cheapest open arc per node pair) is built once per weighting; a search only appends one
+  virtual row per source, so scipy's multi-source search also says which source reached
+  each node.
 
-Measured on the zoom-7 western-Iraq network (see ``benchmarks/bench_engine.py``), this choice
-beats ``osmnx.shortest_path`` by three to four orders of magnitude per query.
+Measured with ``benchmarks/bench_engine.py``, CCH beats ``osmnx.shortest_path`` by three to
+four orders of magnitude per query; a 4-hour one-to-all search with its tree beats networkx's
+bounded Dijkstra by about 20x, on the zoom-7 western-Iraq network and on the full Syria
+network alike (both settle the same nodes: the gap is scipy's compiled loop, not an
+algorithmic one).
 
 CCH works on integer weights: lengths are customised in centimetres and times in
 milliseconds; reported figures are re-summed from the float edge weights, so they equal the
 networkx/osmnx lengths on ``net.to_graph()`` to well under a metre.
 
 Endpoints are :class:`~routing.snapping.Snap` points *on* edges (virtual nodes): a search
-starts with the partial edge costs to the edge's ends (respecting oneway) plus the off-road
-access cost, and several candidate snaps per endpoint compete on total cost.
+starts with the partial edge costs to the edge's ends (respecting oneway, see
+:meth:`Engine.seeds`) plus the off-road access cost, and several candidate snaps per endpoint
+compete on total cost. ``one_to_all(..., access=False)`` leaves the access cost out, for
+figures measured from the road.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import dijkstra
 
-from .exceptions import NoRouteError
+from .exceptions import InvalidArgumentError, NoRouteError
 from .network import RoadNetwork
-from .profiles import Profile, get_profile
+from .profiles import DEFAULT_PROFILE, Profile, get_profile
 from .snapping import Snap
 
 __all__ = [
@@ -51,12 +60,22 @@ WeightKind = Literal["length", "time"]
 _SCALE = {"length": 100.0, "time": 1000.0}
 
 _ENGINE_ATTR = "_routing_engine"
-
+# Time weightings kept per engine (each holds its CCH metric and Dijkstra graph); sampled
+# Monte Carlo profiles would otherwise pile up without bound.
+_MAX_CACHED_PROFILES = 8
 
 # When choosing among candidate roads for a point, a metre off-road counts as this many metres
 # of road: nearby roads win unless a farther one saves a real detour (a river crossing), and
 # the route cannot shorten itself by jumping across the desert to a road further along.
 ACCESS_LENGTH_FACTOR = 3.0
+
+
+def _run_starts(a: np.ndarray) -> np.ndarray:
+    """Mask of the elements that differ from their predecessor (the first always does)."""
+    mask = np.ones(len(a), bool)
+    mask[1:] = a[1:] != a[:-1]
+    return mask
+
 
 def get_engine(net: RoadNetwork) -> Engine:
     """The engine of a network, built on first use and cached for the network's lifetime.
@@ -69,6 +88,15 @@ def get_engine(net: RoadNetwork) -> Engine:
     if engine is None:
         engine = net.__dict__[_ENGINE_ATTR] = Engine(net)
     return engine
+
+
+@dataclass(frozen=True)
+class _Csr:
+    """Dijkstra graph of one weighting: the cheapest open arc of each (tail, head) pair."""
+
+    matrix: sp.csr_array
+    key: np.ndarray  # tail * n_nodes + head of each stored entry, ascending
+    arc: np.ndarray  # the arc behind each entry
 
 
 @dataclass(eq=False)
@@ -95,8 +123,7 @@ class Weights:
     label: str
     profile: Profile | None = None
     _metric: object | None = field(default=None, repr=False)
-    _csr: sp.csr_array | None = field(default=None, repr=False)
-    _pairs: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
+    _csr: _Csr | None = field(default=None, repr=False)
 
     def replace_edges(self, edge: np.ndarray, label: str | None = None) -> Weights:
         """The same weighting with new edge costs (caches dropped)."""
@@ -124,7 +151,7 @@ class PathResult:
         return np.asarray(np.abs(self.end - self.start) * edge_weight[self.edges])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class OneToAll:
     """Result of a (multi-source) one-to-all search.
 
@@ -134,17 +161,62 @@ class OneToAll:
         Cost to reach each node (``inf`` if unreached or beyond the cutoff).
     pred_node
         Predecessor node in the shortest-path tree (-1 at sources and unreached nodes).
-    pred_edge
-        Edge used to reach each node (-1 at sources and unreached nodes); for nodes reached
-        straight from a snapped source it is the source's edge.
     origin
         Index of the source (in the ``sources`` given) each node was reached from, -1 if none.
     """
 
     cost: np.ndarray
     pred_node: np.ndarray
-    pred_edge: np.ndarray
     origin: np.ndarray
+    _engine: Engine = field(repr=False)
+    _weights: Weights = field(repr=False)
+    _source_edge: np.ndarray = field(repr=False)  # per source: its snapped edge, or -1
+    _source_fraction: np.ndarray = field(repr=False)  # per source: its fraction on that edge
+
+    @cached_property
+    def pred_edge(self) -> np.ndarray:
+        """Edge used to reach each node (-1 at sources and unreached nodes).
+
+        For nodes reached straight from a snapped source it is the source's edge. Worked out
+        on first use: many searches only need costs.
+        """
+        out = np.full(len(self.cost), -1, np.int64)
+        reached = np.flatnonzero(self.origin >= 0)
+        out[reached] = self._source_edge[self.origin[reached]]
+        inner = reached[self.pred_node[reached] >= 0]
+        arcs = self._engine.arcs_between(self.pred_node[inner], inner, self._weights)
+        out[inner] = self._engine.arc_edge[arcs]
+        return out
+
+    def along(self, edge_value: np.ndarray) -> np.ndarray:
+        """Per node, the sum of a per-edge value along its tree path (``inf`` if unreached).
+
+        E.g. ``along(length)`` is the road length of each node's cheapest (say fastest) path.
+        The first hop from a snapped source counts only the part of the source's edge between
+        the snap point and the node; the off-road gap counts nothing.
+        """
+        n = len(self.cost)
+        reached = np.flatnonzero(self.origin >= 0)
+        edge = self.pred_edge[reached]
+        step = np.where(edge >= 0, edge_value[np.maximum(edge, 0)], 0.0)
+        first = (self.pred_node[reached] < 0) & (edge >= 0)  # entered from a snap point
+        f = self._source_fraction[self.origin[reached[first]]]
+        towards_v = reached[first] == self._engine._v[edge[first]]
+        step[first] *= np.where(towards_v, 1.0 - f, f)
+        acc = np.zeros(n)
+        acc[reached] = step
+        up = np.full(n, -1, np.int64)
+        up[reached] = self.pred_node[reached]
+        # Prefix sums up the tree by pointer doubling: log2(depth) vectorised rounds.
+        live = reached[up[reached] >= 0]
+        while len(live):
+            parent = up[live]
+            acc[live] += acc[parent]
+            up[live] = up[parent]
+            live = live[up[live] >= 0]
+        out = np.full(n, np.inf)
+        out[reached] = acc[reached]
+        return out
 
 
 class Engine:
@@ -169,10 +241,13 @@ class Engine:
         self.arc_edge = np.concatenate([ids, twoway])
         self.arc_fwd = np.concatenate([np.ones(len(ids), bool), np.zeros(len(twoway), bool)])
         self.n_nodes = net.n_nodes
-        order = np.lexsort((self.head, self.tail))
-        self._csr_order = order
-        self._indptr = np.concatenate([[0], np.cumsum(np.bincount(self.tail,
-                                                                  minlength=self.n_nodes + 1))])
+        # Arcs grouped by (tail, head) pair, for the per-weighting Dijkstra graph.
+        self._by_pair = np.lexsort((self.head, self.tail))
+        key = self.tail[self._by_pair] * self.n_nodes + self.head[self._by_pair]
+        first = _run_starts(key)
+        self._pair_start = np.flatnonzero(first)
+        self._pair_of = np.cumsum(first) - 1
+        self._pair_key = key[first]
         self._topology: object | None = None
         self._length: Weights | None = None
         self._time: dict[str, Weights] = {}
@@ -196,31 +271,30 @@ class Engine:
         delays_s
             Extra seconds per edge (checkpoints), added to time weights only.
 
-        Unmodified weightings are cached per engine, so repeated calls are free.
+        Unmodified weightings are cached per engine, so repeated calls are free; a modified
+        one starts from the cached edge costs instead of recomputing the profile.
         """
-        plain = closed is None and delays_s is None
+        if closed is not None or delays_s is not None:
+            base = self.weights(spec)
+            edge = base.edge.copy()
+            if closed is not None:
+                edge[closed] = np.inf
+            if delays_s is not None and base.kind == "time":
+                edge += delays_s
+            return base.replace_edges(edge)
         if spec == "length":
-            if plain and self._length is not None:
-                return self._length
-            w = Weights("length", self.net.edges["length"].to_numpy(float).copy(),
-                        ACCESS_LENGTH_FACTOR, "road length")
-        else:
-            prof = get_profile("car" if spec == "time" else spec)
-            key = prof.model_dump_json()
-            if plain and key in self._time:
-                return self._time[key]
-            w = Weights("time", prof.travel_times(self.net), 3.6 / prof.access_kph,
-                        f"travel time, profile {prof.name!r}", prof)
-        if closed is not None:
-            w.edge[closed] = np.inf
-        if delays_s is not None and w.kind == "time":
-            w.edge = w.edge + delays_s
-        if plain:
-            if w.kind == "length":
-                self._length = w
-            else:
-                self._time[key] = w
-        return w
+            if self._length is None:
+                length = self.net.edges["length"].to_numpy(float, copy=True)
+                self._length = Weights("length", length, ACCESS_LENGTH_FACTOR, "road length")
+            return self._length
+        prof = get_profile(DEFAULT_PROFILE if spec == "time" else spec)
+        key = prof.model_dump_json()
+        if key not in self._time:
+            if len(self._time) >= _MAX_CACHED_PROFILES:  # Monte Carlo samples: drop the oldest
+                del self._time[next(iter(self._time))]
+            self._time[key] = Weights("time", prof.travel_times(self.net), 3.6 / prof.access_kph,
+                                      f"travel time, profile {prof.name!r}", prof)
+        return self._time[key]
 
     # ---------------------------------------------------------------- backends
     def _arc_weights(self, w: Weights) -> np.ndarray:
@@ -245,52 +319,66 @@ class Engine:
             w._metric = metric
         return w._metric
 
-    def _graph(self, w: Weights, extra: tuple[np.ndarray, np.ndarray] | None = None
-               ) -> sp.csr_array:
-        """CSR matrix of arc weights; ``extra`` adds a virtual super-source as the last row."""
+    def _csr(self, w: Weights) -> _Csr:
+        """The Dijkstra graph of a weighting, built once (linear time, no sort)."""
         if w._csr is None:
-            arc = self._arc_weights(w)[self._csr_order]
-            ok = np.isfinite(arc)
-            # Closed arcs are dropped; zero-length arcs are kept (scipy keeps explicit zeros).
-            counts = np.bincount(self.tail[self._csr_order][ok], minlength=self.n_nodes + 1)
-            indptr = np.concatenate([[0], np.cumsum(counts)])
-            w._csr = sp.csr_array((arc[ok], self.head[self._csr_order][ok], indptr),
-                                  shape=(self.n_nodes + 1, self.n_nodes + 1))
-        if extra is None:
-            return w._csr
-        heads, costs = extra
-        base = w._csr
-        indptr = base.indptr.copy()
-        indptr[-1] += len(heads)
-        return sp.csr_array(
-            (np.concatenate([base.data, costs]), np.concatenate([base.indices, heads]), indptr),
-            shape=base.shape,
-        )
+            n = self.n_nodes
+            cost = self._arc_weights(w)[self._by_pair]
+            best = np.minimum.reduceat(cost, self._pair_start) if len(cost) else cost
+            # The first arc of each pair that attains the pair's minimum (parallel arcs are rare).
+            hit = np.flatnonzero(cost == best[self._pair_of])
+            hit = hit[_run_starts(self._pair_of[hit])]
+            ok = np.isfinite(best)  # closed pairs are dropped
+            key = self._pair_key[ok]
+            indptr = np.zeros(n + 1, np.int32)
+            np.cumsum(np.bincount(key // n, minlength=n), out=indptr[1:])
+            matrix = sp.csr_array((best[ok], (key % n).astype(np.int32), indptr), shape=(n, n))
+            w._csr = _Csr(matrix, key, self._by_pair[hit][ok])
+        return w._csr
 
     # ------------------------------------------------------------ virtual nodes
-    def exits(self, snap: Snap, w: Weights) -> tuple[np.ndarray, np.ndarray]:
-        """Nodes a search can reach from a snapped source, and the cost to each."""
-        e = snap.edge
-        cost = w.edge[e]
-        access = snap.distance_m * w.access_per_m
-        nodes = [int(self._v[e])]
-        costs = [access + (1.0 - snap.fraction) * cost]
-        if not self._oneway[e]:
-            nodes.append(int(self._u[e]))
-            costs.append(access + snap.fraction * cost)
-        return np.asarray(nodes, np.int64), np.asarray(costs, float)
+    def seeds(
+        self, snaps: Sequence[Snap], w: Weights, *, outgoing: bool = True, access: bool = True
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Where searches leave (``outgoing``) or reach snapped points, and at what cost.
 
-    def entries(self, snap: Snap, w: Weights) -> tuple[np.ndarray, np.ndarray]:
-        """Nodes from which a search reaches a snapped target, and the remaining cost."""
-        e = snap.edge
-        cost = w.edge[e]
-        access = snap.distance_m * w.access_per_m
-        nodes = [int(self._u[e])]
-        costs = [access + snap.fraction * cost]
-        if not self._oneway[e]:
-            nodes.append(int(self._v[e]))
-            costs.append(access + (1.0 - snap.fraction) * cost)
-        return np.asarray(nodes, np.int64), np.asarray(costs, float)
+        Parameters
+        ----------
+        snaps
+            Points on edges.
+        w
+            The weighting.
+        outgoing
+            True for the edge ends a search from the points starts at (respecting oneway);
+            False for the ends from which a search reaches them.
+        access
+            Add each point's off-road gap (``distance_m x access_per_m``) to its costs.
+
+        Returns
+        -------
+        nodes, costs, owner
+            One row per (snap, usable edge end): the node, the partial edge cost between it
+            and the snap point, and the snap's index in ``snaps``.
+        """
+        edge = np.fromiter((s.edge for s in snaps), np.int64, len(snaps))
+        frac = np.fromiter((s.fraction for s in snaps), float, len(snaps))
+        gap = (np.fromiter((s.distance_m for s in snaps), float, len(snaps)) * w.access_per_m
+               if access else np.zeros(len(snaps)))
+        c = w.edge[edge]
+        open_ = np.isfinite(c)
+        c_open = np.where(open_, c, 0.0)  # a closed edge costs inf at every fraction, even 0
+        to_v = np.where(open_, (1.0 - frac) * c_open, np.inf)
+        to_u = np.where(open_, frac * c_open, np.inf)
+        # A search leaves a point forwards through v; it reaches a point forwards from u.
+        if outgoing:
+            ahead, behind, ahead_cost, behind_cost = self._v[edge], self._u[edge], to_v, to_u
+        else:
+            ahead, behind, ahead_cost, behind_cost = self._u[edge], self._v[edge], to_u, to_v
+        two = ~self._oneway[edge]
+        owner = np.arange(len(snaps))
+        return (np.concatenate([ahead, behind[two]]),
+                np.concatenate([ahead_cost, behind_cost[two]]) + np.concatenate([gap, gap[two]]),
+                np.concatenate([owner, owner[two]]))
 
     def direct(self, s: Snap, t: Snap, w: Weights) -> float:
         """Cost of driving along one shared edge from ``s`` to ``t`` (``inf`` if impossible)."""
@@ -338,47 +426,38 @@ class Engine:
         NoRouteError
             No target candidate is reachable from any source candidate.
         """
-        exits = [self.exits(s, w) for s in sources]
-        entries = [self.entries(t, w) for t in targets]
-        # cost, source candidate, exit node, target candidate, entry node
-        best: tuple[float, int, int, int, int] = (np.inf, -1, -1, -1, -1)
-        direct = min(((self.direct(s, t, w), i, j) for i, s in enumerate(sources)
-                      for j, t in enumerate(targets)), default=(np.inf, -1, -1))
-        src_nodes = np.unique(np.concatenate([n for n, _ in exits]))
-        dst_nodes = np.unique(np.concatenate([n for n, _ in entries]))
+        s_node, s_cost, s_owner = self.seeds(sources, w, outgoing=True)
+        t_node, t_cost, t_owner = self.seeds(targets, w, outgoing=False)
+        src_nodes, s_pos = np.unique(s_node, return_inverse=True)
+        dst_nodes, t_pos = np.unique(t_node, return_inverse=True)
+        pred: np.ndarray | None = None
         if method == "cch":
-            import pyroutingkit as rk
-
-            raw = self._cch(w).distances_many_to_many(  # type: ignore[attr-defined]
-                src_nodes.astype(np.uint32), dst_nodes.astype(np.uint32))
-            table = np.where(raw >= rk.INF_WEIGHT, np.inf, raw / _SCALE[w.kind])
+            table = self.node_matrix(src_nodes, dst_nodes, w)
         else:
-            table = np.asarray(dijkstra(self._graph(w), indices=src_nodes)[:, dst_nodes])
-        si = {int(n): k for k, n in enumerate(src_nodes)}
-        ti = {int(n): k for k, n in enumerate(dst_nodes)}
-        for i, (sn, sc) in enumerate(exits):
-            for j, (tn, tc) in enumerate(entries):
-                sub = sc[:, None] + table[[si[int(n)] for n in sn]][:, [ti[int(n)] for n in tn]] \
-                    + tc[None, :]
-                a, b = np.unravel_index(int(np.argmin(sub)), sub.shape)
-                if sub[a, b] < best[0]:
-                    best = (float(sub[a, b]), i, int(sn[int(a)]), j, int(tn[int(b)]))
-        if direct[0] <= best[0] and np.isfinite(direct[0]):
+            dist, pred = dijkstra(self._csr(w).matrix, indices=src_nodes,
+                                  return_predecessors=True)
+            table = dist[:, dst_nodes]
+        total = s_cost[:, None] + table[np.ix_(s_pos, t_pos)] + t_cost[None, :]
+        a, b = np.unravel_index(int(np.argmin(total)), total.shape)
+        direct = min(((self.direct(s, t, w), i, j) for i, s in enumerate(sources)
+                      for j, t in enumerate(targets)), key=lambda x: x[0])
+        if np.isfinite(direct[0]) and direct[0] <= total[a, b]:
             s, t = sources[direct[1]], targets[direct[2]]
             return PathResult(direct[0], np.array([s.edge]), np.array([s.fraction]),
                               np.array([t.fraction]), s, t)
-        if not np.isfinite(best[0]):
+        if not np.isfinite(total[a, b]):
             raise NoRouteError("no road connection between the two points")
-        _, i, na, j, nb = best
-        arcs = self._path_arcs(na, nb, w, method)
-        return self._assemble(sources[i], targets[j], na, nb, arcs, w)
+        na, nb = int(s_node[a]), int(t_node[b])
+        if na == nb:
+            arcs = np.empty(0, np.int64)
+        elif pred is None:
+            arcs = self.node_path(na, nb, w)
+        else:
+            arcs = self._tree_arcs(pred[s_pos[a]], na, nb, w)
+        return self._assemble(sources[s_owner[a]], targets[t_owner[b]], na, nb, arcs, w)
 
-    def _path_arcs(self, a: int, b: int, w: Weights, method: str) -> np.ndarray:
-        if a == b:
-            return np.empty(0, np.int64)
-        if method == "cch":
-            return self.node_path(a, b, w)
-        _, pred = dijkstra(self._graph(w), indices=a, return_predecessors=True)
+    def _tree_arcs(self, pred: np.ndarray, a: int, b: int, w: Weights) -> np.ndarray:
+        """Arcs from ``a`` to ``b`` along a predecessor tree rooted at ``a``."""
         nodes = [b]
         while nodes[-1] != a:
             nodes.append(int(pred[nodes[-1]]))
@@ -386,15 +465,13 @@ class Engine:
         return self.arcs_between(np.asarray(nodes[:-1]), np.asarray(nodes[1:]), w)
 
     def arcs_between(self, tails: np.ndarray, heads: np.ndarray, w: Weights) -> np.ndarray:
-        """The cheapest arc from each ``tails[i]`` to ``heads[i]`` (-1 where there is none)."""
-        if w._pairs is None:  # arcs sorted by (tail, head, weight), once per weighting
-            order = np.lexsort((self._arc_weights(w), self.head, self.tail))
-            w._pairs = (order, self.tail[order] * (self.n_nodes + 1) + self.head[order])
-        order, key = w._pairs
-        want = np.asarray(tails, np.int64) * (self.n_nodes + 1) + np.asarray(heads, np.int64)
-        pos = np.searchsorted(key, want)
-        found = (pos < len(key)) & (key[np.minimum(pos, len(key) - 1)] == want)
-        return np.where(found, order[np.minimum(pos, len(key) - 1)], -1)
+        """The cheapest open arc from each ``tails[i]`` to ``heads[i]`` (-1 where there is none)."""
+        csr = self._csr(w)
+        want = np.asarray(tails, np.int64) * self.n_nodes + np.asarray(heads, np.int64)
+        if not len(csr.key):  # every road closed
+            return np.full(len(want), -1, np.int64)
+        pos = np.minimum(np.searchsorted(csr.key, want), len(csr.key) - 1)
+        return np.where(csr.key[pos] == want, csr.arc[pos], -1)
 
     def _assemble(self, s: Snap, t: Snap, a: int, b: int, arcs: np.ndarray, w: Weights
                   ) -> PathResult:
@@ -418,6 +495,7 @@ class Engine:
         w: Weights,
         *,
         cutoff: float | None = None,
+        access: bool = True,
     ) -> OneToAll:
         """Costs from the nearest of several sources to every node, with the predecessor tree.
 
@@ -429,54 +507,59 @@ class Engine:
             The weighting.
         cutoff
             Stop beyond this cost (metres or seconds); farther nodes get ``inf``.
+        access
+            Charge snapped sources their off-road gap (as when choosing candidate roads).
+            False starts the costs at the snapped road point, for reporting road-only figures
+            (the gap is then the caller's to report).
+
+        Raises
+        ------
+        InvalidArgumentError
+            No sources, a mix of nodes and snaps, or a negative cutoff.
         """
-        heads: list[np.ndarray] = []
-        costs: list[np.ndarray] = []
-        owner: list[np.ndarray] = []
-        for k, s in enumerate(sources):
-            n, c = (self.exits(s, w) if isinstance(s, Snap)
-                    else (np.array([int(s)]), np.array([0.0])))  # type: ignore[call-overload]
-            heads.append(n)
-            costs.append(c)
-            owner.append(np.full(len(n), k))
-        h, c, o = np.concatenate(heads), np.concatenate(costs), np.concatenate(owner)
+        n, k = self.n_nodes, len(sources)
+        if k == 0:
+            raise InvalidArgumentError("a one-to-all search needs at least one source")
+        if cutoff is not None and not cutoff >= 0:
+            raise InvalidArgumentError(f"cutoff must be >= 0, got {cutoff!r}")
+        snaps = [s for s in sources if isinstance(s, Snap)]
         limit = np.inf if cutoff is None else cutoff
-        if not any(isinstance(s, Snap) for s in sources):
-            # Plain node sources: scipy's multi-source search, no virtual super-source needed.
-            dist, pred, _ = dijkstra(self._graph(w), indices=h, min_only=True,
-                                     return_predecessors=True, limit=limit)
-            pred = pred.astype(np.int64)
-            pred[h] = self.n_nodes  # sources count as seeded from the virtual node
+        base = self._csr(w).matrix
+        if not snaps:
+            # Zero-cost node sources: scipy's own multi-source search on the cached graph.
+            nodes = np.asarray(sources, np.int64)
+            dist, pred, src = dijkstra(base, indices=nodes, min_only=True,
+                                       return_predecessors=True, limit=limit)
+            index = np.full(n, -1, np.int64)
+            index[nodes[::-1]] = np.arange(k)[::-1]  # a node given twice counts as the first
+            via_edge, fraction = np.full(k, -1, np.int64), np.zeros(k)
+        elif len(snaps) == k:
+            # Seeds carry costs: one virtual row per source appended to the cached graph, so
+            # the search also reports which source reached each node.
+            heads, costs, owner = self.seeds(snaps, w, access=access)
+            order = np.argsort(owner, kind="stable")
+            indptr = np.concatenate([base.indptr, base.indptr[-1] + np.cumsum(
+                np.bincount(owner, minlength=k))]).astype(np.int32)
+            graph = sp.csr_array((np.concatenate([base.data, costs[order]]),
+                                  np.concatenate([base.indices, heads[order].astype(np.int32)]),
+                                  indptr), shape=(n + k, n + k))
+            dist, pred, src = dijkstra(graph, indices=np.arange(n, n + k), min_only=True,
+                                       return_predecessors=True, limit=limit)
+            dist, pred, src = dist[:n], pred[:n], src[:n]
+            index = np.concatenate([np.full(n, -1, np.int64), np.arange(k)])
+            via_edge = np.fromiter((s.edge for s in snaps), np.int64, k)
+            fraction = np.fromiter((s.fraction for s in snaps), float, k)
         else:
-            graph = self._graph(w, (h, c))
-            dist, pred = dijkstra(graph, indices=self.n_nodes, return_predecessors=True,
-                                  limit=limit)
-        dist, pred = dist[:-1], pred[:-1].astype(np.int64)
-        pred_edge = np.full(self.n_nodes, -1, np.int64)
-        origin = np.full(self.n_nodes, -1, np.int64)
-        inner = np.flatnonzero(pred >= 0)
-        from_virtual = inner[pred[inner] == self.n_nodes]
-        inner = inner[pred[inner] != self.n_nodes]
-        arcs = self.arcs_between(pred[inner], inner, w)
-        pred_edge[inner] = self.arc_edge[arcs]
-        # First hop from the virtual source: the cheapest seed into that node.
-        for node in from_virtual:
-            seeds = np.flatnonzero(h == node)
-            k = int(seeds[np.argmin(c[seeds])])
-            origin[node] = o[k]
-            src = sources[int(o[k])]
-            pred_edge[node] = src.edge if isinstance(src, Snap) else -1
-        pred[pred == self.n_nodes] = -1
-        # Each node inherits the source of the root of its tree branch (pointer doubling).
-        root = np.where(pred >= 0, pred, np.arange(self.n_nodes))
-        while True:
-            nxt = root[root]
-            if np.array_equal(nxt, root):
-                break
-            root = nxt
-        reached = np.isfinite(dist)
-        origin[reached] = origin[root[reached]]
-        return OneToAll(dist, pred, pred_edge, origin)
+            raise InvalidArgumentError("one_to_all takes node indices or Snaps, not a mix")
+        # Post-process only the reached nodes: a bounded search touches a fraction of them.
+        reached = np.flatnonzero(np.isfinite(dist))
+        p = pred[reached]
+        inner = (p >= 0) & (p < n)  # not a source, not a virtual row
+        pred_node = np.full(n, -1, np.int64)
+        pred_node[reached[inner]] = p[inner]
+        origin = np.full(n, -1, np.int64)
+        origin[reached] = index[src[reached]]
+        return OneToAll(dist, pred_node, origin, self, w, via_edge, fraction)
 
     def node_matrix(self, sources: np.ndarray, targets: np.ndarray, w: Weights) -> np.ndarray:
         """Node-to-node cost matrix (``inf`` where unreachable), CCH many-to-many."""
@@ -484,4 +567,7 @@ class Engine:
 
         raw = self._cch(w).distances_many_to_many(  # type: ignore[attr-defined]
             np.asarray(sources, np.uint32), np.asarray(targets, np.uint32))
-        return np.where(raw >= rk.INF_WEIGHT, np.inf, raw / _SCALE[w.kind])
+        out = raw.astype(float)
+        out /= _SCALE[w.kind]
+        out[raw >= rk.INF_WEIGHT] = np.inf
+        return out

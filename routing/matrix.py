@@ -9,7 +9,7 @@ nearest candidate roads (as in :func:`routing.routes.route`); the CCH many-to-ma
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,18 +17,20 @@ import pandas as pd
 from pyproj import Geod
 
 from .engine import Engine, Weights, get_engine
-from .exceptions import NoRouteError
+from .exceptions import InvalidArgumentError
 from .network import RoadNetwork
 from .profiles import DEFAULT_PROFILE, Profile, get_profile
 from .routes import Location, PlaceLike, resolve_location, resolve_network
 from .scenarios import Scenario
-from .snapping import DEFAULT_MAX_SNAP_M, Snap, snap_candidates
+from .snapping import DEFAULT_MAX_SNAP_M, Snap, snap_points
 
 __all__ = ["Matrix", "matrix"]
 
 # Cells (source seed x target seed) per block, bounding memory for large matrices.
 _BLOCK_CELLS = 8_000_000
 _GEOD = Geod(ellps="WGS84")
+# Metres or seconds by which a seed must be beaten before it is dropped.
+_TIE_MARGIN = 0.5
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,8 @@ def matrix(
 
     Raises
     ------
+    InvalidArgumentError
+        No origins, or an empty list of destinations.
     OffNetworkError, PlaceNotFoundError, ProfileError, ScenarioError
         Bad input (the first offending point is named).
     """
@@ -94,20 +98,23 @@ def matrix(
     prof = get_profile(profile)
     scen = scenario or Scenario()
     if not origins:
-        raise NoRouteError("a matrix needs at least one origin")
+        raise InvalidArgumentError("a matrix needs at least one origin")
     src = [resolve_location(p, network) for p in origins]
     dst = src if destinations is None else [resolve_location(p, network) for p in destinations]
     if not dst:
-        raise NoRouteError("a matrix needs at least one destination")
-    src_snaps = [_candidates(network, p, max_snap_m) for p in src]
-    dst_snaps = src_snaps if destinations is None else [_candidates(network, p, max_snap_m)
-                                                         for p in dst]
+        raise InvalidArgumentError("a matrix needs at least one destination")
+    src_xy = np.array([(p.lon, p.lat) for p in src])
+    dst_xy = src_xy if destinations is None else np.array([(p.lon, p.lat) for p in dst])
+    src_snaps = snap_points(network, src_xy[:, 0], src_xy[:, 1], max_snap_m=max_snap_m)
+    dst_snaps = src_snaps if destinations is None else snap_points(
+        network, dst_xy[:, 0], dst_xy[:, 1], max_snap_m=max_snap_m)
     engine = get_engine(network)
     closed, delays = scen.closed(network), scen.delays(network)
     dist = _table(engine, engine.weights("length", closed=closed), src_snaps, dst_snaps)
     time = _table(engine, engine.weights(prof, closed=closed, delays_s=delays), src_snaps,
                   dst_snaps)
-    straight = np.array([[_GEOD.inv(a.lon, a.lat, b.lon, b.lat)[2] for b in dst] for a in src])
+    a, b = np.broadcast_arrays(src_xy[:, None, :], dst_xy[None, :, :])
+    straight = np.asarray(_GEOD.inv(a[..., 0], a[..., 1], b[..., 0], b[..., 1])[2])
     rows, cols = _labels(src), _labels(dst)
 
     def frame(values: np.ndarray) -> pd.DataFrame:
@@ -119,14 +126,13 @@ def matrix(
         "(off-road gaps excluded)",
         f"time_h: driving time of the fastest route, {prof.describe()}",
         "straight_km: geodesic on the WGS84 ellipsoid",
+        _farthest_snap(src + dst, src_snaps + dst_snaps),
+        *(["generalized lines cut bends: true road lengths are somewhat longer"]
+          if network.meta.generalized else []),
         *[f"scenario: {x}" for x in scen.describe()],
     ]
     return Matrix(frame(dist / 1000.0), frame(time / 3600.0), frame(straight / 1000.0), prof,
                   assumptions)
-
-
-def _candidates(net: RoadNetwork, p: Location, max_snap_m: float) -> list[Snap]:
-    return snap_candidates(net, p.lon, p.lat, max_snap_m=max_snap_m)
 
 
 def _table(engine: Engine, w: Weights, sources: list[list[Snap]], targets: list[list[Snap]]
@@ -135,60 +141,110 @@ def _table(engine: Engine, w: Weights, sources: list[list[Snap]], targets: list[
 
     The seed pair (candidate road and edge end at each point) minimising road cost plus
     off-road access is chosen; its road cost alone is reported. Each seed is a node, so the
-    minimum separates: first over source seeds for every target node, then over target seeds.
+    minimum separates: first over source seeds for every target node, then over target seeds,
+    each a running minimum over the (few) seed columns.
     """
     s_node, s_road, s_access = _seeds(engine, w, sources, exits=True)
     t_node, t_road, t_access = _seeds(engine, w, targets, exits=False)
     t_nodes, t_pos = np.unique(t_node, return_inverse=True)
     t_pos = t_pos.reshape(t_node.shape)
-    k_s = s_node.shape[1]
     out = np.empty((len(sources), len(targets)))
-    block = max(1, _BLOCK_CELLS // (k_s * len(t_nodes)))
+    out_access = np.empty_like(out)
+    block = max(1, _BLOCK_CELLS // (s_node.shape[1] * len(t_nodes)))
     for lo in range(0, len(sources), block):
-        hi = min(lo + block, len(sources))
-        s_nodes, s_pos = np.unique(s_node[lo:hi], return_inverse=True)
-        core = engine.node_matrix(s_nodes, t_nodes, w)[s_pos.reshape(hi - lo, k_s)]
-        road = core + s_road[lo:hi, :, None]
-        i = np.argmin(road + s_access[lo:hi, :, None], axis=1)[:, None, :]
-        f_road = np.take_along_axis(road, i, axis=1)[:, 0, :]
-        f_total = f_road + np.take_along_axis(s_access[lo:hi], i[:, 0, :], axis=1)
-        g_road = f_road[:, t_pos] + t_road[None]
-        j = np.argmin(f_total[:, t_pos] + (t_road + t_access)[None], axis=2)[..., None]
-        out[lo:hi] = np.take_along_axis(g_road, j, axis=2)[..., 0]
-    _same_edge(engine, w, sources, targets, out)
+        rows = slice(lo, lo + block)
+        s_nodes, s_pos = np.unique(s_node[rows], return_inverse=True)
+        core = engine.node_matrix(s_nodes, t_nodes, w)
+        s_pos = s_pos.reshape(-1, s_node.shape[1])
+        # Per (source point, target node): road cost and access of the cheapest source seed.
+        road, access = _running_min(
+            (core[s_pos[:, c]] + s_road[rows, c, None], s_access[rows, c, None])
+            for c in range(s_node.shape[1]))
+        # Per (source point, target point): the same over the target's seeds.
+        out[rows], out_access[rows] = _running_min(
+            (road[:, t_pos[:, c]] + t_road[None, :, c], access[:, t_pos[:, c]]
+             + t_access[None, :, c]) for c in range(t_node.shape[1]))
+    _same_edge(engine, w, sources, targets, out, out_access)
     return out
+
+
+def _running_min(options: Iterator[tuple[np.ndarray, np.ndarray]]
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Elementwise, the ``(road, access)`` option with the least ``road + access``.
+
+    ``options`` yields pairs of arrays broadcastable to one shape; the result has that shape.
+    """
+    road, access = next(options)
+    shape = np.broadcast_shapes(road.shape, access.shape)
+    best_road = np.broadcast_to(road, shape).copy()
+    best_access = np.broadcast_to(access, shape).copy()
+    best_total = best_road + best_access
+    for road, access in options:
+        total = road + access
+        better = total < best_total
+        np.copyto(best_road, road, where=better)
+        np.copyto(best_access, access, where=better)
+        np.copyto(best_total, total, where=better)
+    return best_road, best_access
 
 
 def _seeds(engine: Engine, w: Weights, points: list[list[Snap]], *, exits: bool
            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per point: seed nodes, road cost to each, off-road access cost (padded with inf).
 
-    Candidates sharing an end node collapse to the cheapest seed there.
+    Candidates sharing an end node collapse to the cheapest seed there, and a seed that
+    another seed of the same point reaches more cheaply by road is dropped: it can never win
+    (on detailed data most of a point's dozen candidate roads are such side streets).
     """
-    per_point: list[dict[int, tuple[float, float]]] = []
-    for cands in points:
-        seeds: dict[int, tuple[float, float]] = {}
-        for s in cands:
-            nodes, costs = engine.exits(s, w) if exits else engine.entries(s, w)
-            a = s.distance_m * w.access_per_m
-            for n, c in zip(nodes.tolist(), costs.tolist(), strict=True):
-                if n not in seeds or c < sum(seeds[n]):
-                    seeds[n] = (c - a, a)
-        per_point.append(seeds)
-    k = max(len(s) for s in per_point)
-    node = np.zeros((len(points), k), np.int64)
-    road = np.full((len(points), k), np.inf)
-    access = np.zeros((len(points), k))
-    for i, seeds in enumerate(per_point):
-        n = len(seeds)
-        node[i, :n] = list(seeds)
-        road[i, :n], access[i, :n] = np.asarray(list(seeds.values())).T
-    return node, road, access
+    flat = [s for cands in points for s in cands]
+    point = np.repeat(np.arange(len(points)), [len(c) for c in points])
+    nodes, road, snap = engine.seeds(flat, w, outgoing=exits, access=False)
+    access = np.fromiter((s.distance_m for s in flat), float, len(flat))[snap] * w.access_per_m
+    pt = point[snap]
+    order = np.lexsort((road + access, nodes, pt))
+    nodes, road, access, pt = nodes[order], road[order], access[order], pt[order]
+    first = np.concatenate([[True], (pt[1:] != pt[:-1]) | (nodes[1:] != nodes[:-1])])
+    nodes, road, access, pt = nodes[first], road[first], access[first], pt[first]
+    keep = _undominated(engine, w, nodes, road + access, np.bincount(pt), exits=exits)
+    nodes, road, access, pt = nodes[keep], road[keep], access[keep], pt[keep]
+    counts = np.bincount(pt, minlength=len(points))
+    col = np.arange(len(pt)) - np.repeat(np.cumsum(counts) - counts, counts)
+    shape = (len(points), int(counts.max()))
+    node_t = np.zeros(shape, np.int64)
+    road_t = np.full(shape, np.inf)
+    access_t = np.zeros(shape)
+    node_t[pt, col], road_t[pt, col], access_t[pt, col] = nodes, road, access
+    return node_t, road_t, access_t
+
+
+def _undominated(engine: Engine, w: Weights, nodes: np.ndarray, cost: np.ndarray,
+                 counts: np.ndarray, *, exits: bool) -> np.ndarray:
+    """Mask of the seeds no other seed of the same point beats by driving to them.
+
+    Seeds are grouped by point (``counts`` per point, in order). An exit seed ``j`` is
+    dominated if some exit ``i`` has ``cost[i] + d(i, j) < cost[j]``; an entry seed if
+    ``d(j, i) + cost[i] < cost[j]``. Dropping such seeds leaves every matrix cell unchanged.
+    """
+    keep = np.ones(len(nodes), bool)
+    for lo, n in zip((np.cumsum(counts) - counts).tolist(), counts.tolist(), strict=True):
+        if n < 2:
+            continue
+        group = slice(lo, lo + n)
+        d = engine.node_matrix(nodes[group], nodes[group], w)
+        via = cost[group, None] + (d if exits else d.T)
+        np.fill_diagonal(via, np.inf)
+        # A margin keeps near-ties: CCH distances are rounded to centimetres / milliseconds.
+        keep[group] = via.min(axis=0) + _TIE_MARGIN >= cost[group]
+    return keep
 
 
 def _same_edge(engine: Engine, w: Weights, sources: list[list[Snap]],
-               targets: list[list[Snap]], out: np.ndarray) -> None:
-    """Pairs of points on one edge may drive along it without reaching a junction."""
+               targets: list[list[Snap]], road: np.ndarray, access: np.ndarray) -> None:
+    """Pairs of points on one edge may drive along it without reaching a junction.
+
+    As in :meth:`~routing.engine.Engine.route`, the direct drive wins on road plus off-road
+    cost; ``road`` and ``access`` (the chosen cells' two parts) are updated in place.
+    """
     by_edge: dict[int, list[tuple[int, Snap]]] = {}
     for j, cands in enumerate(targets):
         for t in cands:
@@ -196,8 +252,18 @@ def _same_edge(engine: Engine, w: Weights, sources: list[list[Snap]],
     for i, cands in enumerate(sources):
         for s in cands:
             for j, t in by_edge.get(s.edge, []):
-                road = engine.direct(s, t, w) - (s.distance_m + t.distance_m) * w.access_per_m
-                out[i, j] = min(out[i, j], road)
+                total = engine.direct(s, t, w)
+                if total < road[i, j] + access[i, j]:
+                    access[i, j] = (s.distance_m + t.distance_m) * w.access_per_m
+                    road[i, j] = total - access[i, j]
+
+
+def _farthest_snap(points: list[Location], snaps: list[list[Snap]]) -> str:
+    """The point farthest off-road (its gap is not in the figures), as an assumption line."""
+    k = max(range(len(points)), key=lambda i: snaps[i][0].distance_m)
+    s = snaps[k][0]
+    return (f"points join the road network at candidate roads (off-road gaps excluded); "
+            f"farthest off-road: {points[k]}, {s.distance_m / 1000:.1f} km from {s.road}")
 
 
 def _labels(points: list[Location]) -> list[str]:

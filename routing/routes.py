@@ -14,6 +14,7 @@ import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from numbers import Integral
 from typing import Any, Literal
 
 import numpy as np
@@ -22,11 +23,11 @@ import shapely
 from pyproj import Geod
 
 from .engine import Engine, PathResult, Weights, get_engine
-from .exceptions import NoRouteError, PlaceNotFoundError
+from .exceptions import InvalidArgumentError, NoRouteError, PlaceNotFoundError
 from .network import RoadNetwork
 from .profiles import DEFAULT_PROFILE, Profile, get_profile
 from .scenarios import Scenario
-from .snapping import DEFAULT_MAX_SNAP_M, Snap, road_label, snap_candidates
+from .snapping import DEFAULT_MAX_SNAP_M, Snap, road_label, snap_points
 
 __all__ = [
     "DEFAULT_REGION",
@@ -167,6 +168,15 @@ class Route:
     def detour_factor(self) -> float:
         """Road length over straight-line distance."""
         return self.length_m / self.straight_m if self.straight_m else float("nan")
+
+    def time_with(self, profile: Profile | str) -> float:
+        """Seconds to drive this same route under another speed profile (same scenario).
+
+        For a shortest route this is exact for every profile: road length does not depend on
+        the profile, so the shortest route is the same one.
+        """
+        w = _weights(get_engine(self.net), get_profile(profile), "time", self.scenario)
+        return float((np.abs(self.end - self.start) * w.edge[self.edges]).sum())
 
     def roads(self) -> pd.DataFrame:
         """The roads taken, in order: ``road``, ``highway``, ``km``, ``minutes``.
@@ -330,24 +340,13 @@ def route(
         A point is farther than ``max_snap_m`` from every road.
     NoRouteError
         Same place twice, or no connection (the message says why).
+    InvalidArgumentError
+        ``optimize`` is neither ``"distance"`` nor ``"time"``.
     ProfileError, PlaceNotFoundError, AmbiguousPlaceError, ScenarioError
         Bad input.
     """
-    network = resolve_network(net)
-    prof = get_profile(profile)
-    if optimize not in ("distance", "time"):
-        raise ValueError(f"optimize must be 'distance' or 'time', got {optimize!r}")
-    points = [resolve_location(p, network) for p in (origin, *via, destination)]
-    for a, b in itertools.pairwise(points):
-        if _geodesic_m(a, b) < _SAME_PLACE_M:
-            raise NoRouteError(f"{a} and {b} are the same place (under {_SAME_PLACE_M:g} m "
-                               "apart): nothing to route")
-    snaps = [snap_candidates(network, p.lon, p.lat, max_snap_m=max_snap_m) for p in points]
-    engine = get_engine(network)
-    scen = scenario or Scenario()
-    weights = _weights(engine, prof, optimize, scen)
-    legs = _chain(engine, weights, snaps, points, scen)
-    return _make_route(engine, prof, optimize, points, legs, scen)
+    plan = _plan(origin, destination, via, net, profile, optimize, scenario, max_snap_m)
+    return _make_route(plan, _chain(plan))
 
 
 def shortest_and_fastest(
@@ -368,67 +367,114 @@ def alternatives(
     max_stretch: float = 1.4,
     max_overlap: float = 0.5,
     penalty: float = 1.4,
-    **kwargs: Any,
+    net: RoadNetwork | str | None = None,
+    profile: Profile | str = DEFAULT_PROFILE,
+    optimize: Optimize = "distance",
+    via: Sequence[PlaceLike] = (),
+    scenario: Scenario | None = None,
+    max_snap_m: float = DEFAULT_MAX_SNAP_M,
 ) -> list[Route]:
     """Up to ``k`` distinct, reasonable routes, best first (penalty method).
 
     Each round penalises the edges of the last path found (cost x ``penalty``) and routes again.
     A path is kept if its true cost is at most ``max_stretch`` times the best and at most
-    ``max_overlap`` of its length is shared with any route already kept. Other keyword
-    arguments go to :func:`route`.
+    ``max_overlap`` of its length is shared with any route already kept. The other arguments
+    are those of :func:`route`; with via points only the best route is returned (alternatives
+    through fixed points would re-run the same legs).
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``k < 1``, ``max_stretch < 1``, ``max_overlap`` outside [0, 1] or ``penalty <= 1``.
+    OffNetworkError, NoRouteError, ProfileError, PlaceNotFoundError, ScenarioError
+        As for :func:`route`.
     """
-    if k < 1:
-        raise ValueError(f"k must be >= 1, got {k}")
-    network = resolve_network(kwargs.pop("net", None))
-    best = route(origin, destination, net=network, **kwargs)
-    engine = get_engine(network)
-    weights = _weights(engine, best.profile, best.optimize, best.scenario)
-    sources = snap_candidates(network, best.origin.lon, best.origin.lat,
-                              max_snap_m=kwargs.get("max_snap_m", DEFAULT_MAX_SNAP_M))
-    targets = snap_candidates(network, best.destination.lon, best.destination.lat,
-                              max_snap_m=kwargs.get("max_snap_m", DEFAULT_MAX_SNAP_M))
-    if best.via:
-        return [best]  # alternatives through fixed via points would just re-run the same legs
+    if not (isinstance(k, Integral) and k >= 1):
+        raise InvalidArgumentError(f"k (number of routes) must be an integer >= 1, got {k!r}")
+    if not max_stretch >= 1.0:
+        raise InvalidArgumentError(f"max_stretch must be >= 1, got {max_stretch!r}")
+    if not 0.0 <= max_overlap <= 1.0:
+        raise InvalidArgumentError(f"max_overlap must be within [0, 1], got {max_overlap!r}")
+    if not penalty > 1.0:
+        raise InvalidArgumentError(f"penalty must be > 1, got {penalty!r}")
+    plan = _plan(origin, destination, via, net, profile, optimize, scenario, max_snap_m)
+    best = _make_route(plan, _chain(plan))
     found = [best]
-    best_cost = best.length_m if best.optimize == "distance" else best.time_s
-    penalised = weights.edge.copy()
+    if via:
+        return found
+    sources, targets = plan.snaps[0], plan.snaps[-1]
+    true_cost = plan.weights.edge
+    best_cost = best.length_m if optimize == "distance" else best.time_s
+    penalised = true_cost.copy()
     for _ in range(4 * k):
         if len(found) >= k:
             break
         penalised[found[-1].edges] *= penalty
         try:
-            path = engine.route(sources, targets, weights.replace_edges(penalised.copy()),
-                                method="dijkstra")
+            path = plan.engine.route(sources, targets, plan.weights.replace_edges(penalised.copy()),
+                                     method="dijkstra")
         except NoRouteError:
             break
-        cost = float(path.edge_costs(weights.edge).sum())
-        if cost > max_stretch * best_cost:
+        if float(path.edge_costs(true_cost).sum()) > max_stretch * best_cost:
             break
-        if all(_overlap(path, r, network) <= max_overlap for r in found):
-            found.append(_make_route(engine, best.profile, best.optimize,
-                                     [best.origin, best.destination], [path], best.scenario))
+        if all(_overlap(path, r, plan.engine.net) <= max_overlap for r in found):
+            found.append(_make_route(plan, [path]))
         else:
             penalised[path.edges] *= penalty
     return found
 
 
 # ------------------------------------------------------------------------ helpers
+@dataclass(frozen=True)
+class _Plan:
+    """Everything a route search needs, resolved and validated once."""
+
+    engine: Engine
+    profile: Profile
+    optimize: Optimize
+    points: list[Location]
+    snaps: list[list[Snap]]
+    scenario: Scenario
+    weights: Weights
+
+
+def _plan(origin: PlaceLike, destination: PlaceLike, via: Sequence[PlaceLike],
+          net: RoadNetwork | str | None, profile: Profile | str, optimize: Optimize,
+          scenario: Scenario | None, max_snap_m: float) -> _Plan:
+    """Validate and resolve the arguments of :func:`route`; snap every point in one batch."""
+    if optimize not in ("distance", "time"):
+        raise InvalidArgumentError(f"optimize must be 'distance' or 'time', got {optimize!r}")
+    network = resolve_network(net)
+    prof = get_profile(profile)
+    points = [resolve_location(p, network) for p in (origin, *via, destination)]
+    for a, b in itertools.pairwise(points):
+        if _geodesic_m(a, b) < _SAME_PLACE_M:
+            raise NoRouteError(f"{a} and {b} are the same place (under {_SAME_PLACE_M:g} m "
+                               "apart): nothing to route")
+    snaps = snap_points(network, [p.lon for p in points], [p.lat for p in points],
+                        max_snap_m=max_snap_m)
+    engine = get_engine(network)
+    scen = scenario or Scenario()
+    return _Plan(engine, prof, optimize, points, snaps, scen,
+                 _weights(engine, prof, optimize, scen))
+
+
 def _weights(engine: Engine, profile: Profile, optimize: Optimize, scen: Scenario) -> Weights:
     spec: str | Profile = "length" if optimize == "distance" else profile
     return engine.weights(spec, closed=scen.closed(engine.net),
                           delays_s=scen.delays(engine.net))
 
 
-def _chain(engine: Engine, w: Weights, snaps: list[list[Snap]], points: list[Location],
-           scen: Scenario) -> list[PathResult]:
+def _chain(plan: _Plan) -> list[PathResult]:
     """Best legs through every point, choosing each via point's road candidate jointly.
 
     Dynamic programming over candidates: a via point near two roads (say on either bank of a
     river) attaches to the one that makes the whole route cheapest, not the nearest.
     """
+    engine, w, points = plan.engine, plan.weights, plan.points
     # Origin and destination candidates are chosen inside one engine query; a via point's
     # candidates are separate states of the chain.
-    groups = [[snaps[0]], *[[[c] for c in s] for s in snaps[1:-1]], [snaps[-1]]]
+    groups = [[plan.snaps[0]], *[[[c] for c in s] for s in plan.snaps[1:-1]], [plan.snaps[-1]]]
     best: list[tuple[float, list[PathResult]]] = [(0.0, [])]
     for k in range(len(points) - 1):
         nxt: list[tuple[float, list[PathResult]]] = []
@@ -444,7 +490,7 @@ def _chain(engine: Engine, w: Weights, snaps: list[list[Snap]], points: list[Loc
                 options.append((cost + path.cost, [*legs, path]))
             nxt.append(min(options, key=lambda o: o[0], default=(np.inf, [])))
         if not any(np.isfinite(c) for c, _ in nxt):
-            _explain(engine, groups[k], groups[k + 1], points[k], points[k + 1], scen)
+            _explain(engine, groups[k], groups[k + 1], points[k], points[k + 1], plan.scenario)
         best = nxt
     return min(best, key=lambda o: o[0])[1]
 
@@ -465,30 +511,29 @@ def _explain(engine: Engine, sources: list[list[Snap]], targets: list[list[Snap]
     raise NoRouteError(f"no route from {a} to {b}: {reason} ({engine.net.meta.describe()})")
 
 
-def _make_route(engine: Engine, profile: Profile, optimize: Optimize,
-                points: list[Location], legs: list[PathResult], scen: Scenario) -> Route:
+def _make_route(plan: _Plan, legs: list[PathResult]) -> Route:
+    engine = plan.engine
     edges = np.concatenate([p.edges for p in legs])
     start = np.concatenate([p.start for p in legs])
     end = np.concatenate([p.end for p in legs])
     frac = np.abs(end - start)
     length = engine.weights("length").edge
-    times = _weights(engine, profile, "time", scen).edge
-    snaps = (legs[0].source, *[p.target for p in legs])
+    times = _weights(engine, plan.profile, "time", plan.scenario).edge
     return Route(
-        origin=points[0],
-        destination=points[-1],
-        via=tuple(points[1:-1]),
-        optimize=optimize,
-        profile=profile,
-        snaps=snaps,
+        origin=plan.points[0],
+        destination=plan.points[-1],
+        via=tuple(plan.points[1:-1]),
+        optimize=plan.optimize,
+        profile=plan.profile,
+        snaps=(legs[0].source, *[p.target for p in legs]),
         edges=edges,
         start=start,
         end=end,
         length_m=float((frac * length[edges]).sum()),
         time_s=float((frac * times[edges]).sum()),
-        straight_m=_geodesic_m(points[0], points[-1]),
+        straight_m=_geodesic_m(plan.points[0], plan.points[-1]),
         net=engine.net,
-        scenario=scen,
+        scenario=plan.scenario,
     )
 
 

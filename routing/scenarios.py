@@ -16,6 +16,7 @@ silently closes nothing would report an unchanged route as if the closure had be
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -98,9 +99,11 @@ class Closure:
         mask = np.ones(net.n_edges, bool)
         if self.ref:
             want = _norm_ref(self.ref)
-            refs = e["ref"].to_numpy(str)
-            mask &= np.fromiter((want in {_norm_ref(r) for r in s.split(";")} for s in refs),
-                                bool, count=len(refs))
+            # Normalise each distinct ref once (a country network has few, on many edges).
+            refs, which = np.unique(e["ref"].to_numpy(str), return_inverse=True)
+            hit = np.fromiter((want in {_norm_ref(r) for r in s.split(";")} for s in refs),
+                              bool, count=len(refs))
+            mask &= hit[which]
         if self.name:
             mask &= e["name"].str.contains(self.name, case=False, regex=False).to_numpy(bool)
         if self.bridges_only:
@@ -154,8 +157,8 @@ class Scenario:
         """Close roads by ref and/or name, optionally only near a ``(lon, lat)`` point."""
         if not (ref or name or near):
             raise ScenarioError("a road closure needs a ref, a name or a location")
-        if radius_km <= 0:
-            raise ScenarioError(f"closure radius must be positive, got {radius_km} km")
+        if not (math.isfinite(radius_km) and radius_km > 0):
+            raise ScenarioError(f"closure radius must be a positive number of km, got {radius_km}")
         rule = Closure(ref=ref, name=name, near=near, radius_m=radius_km * 1000,
                        bridges_only=bridges_only)
         return replace(self, closures=(*self.closures, rule))
@@ -169,8 +172,8 @@ class Scenario:
 
     def checkpoint(self, point: tuple[float, float], minutes: float, label: str = "") -> Scenario:
         """Add a fixed delay at a ``(lon, lat)`` point."""
-        if minutes < 0:
-            raise ScenarioError(f"checkpoint delay must be >= 0 minutes, got {minutes}")
+        if not (math.isfinite(minutes) and minutes >= 0):
+            raise ScenarioError(f"checkpoint delay must be a number of minutes >= 0, got {minutes}")
         cp = Checkpoint(point[0], point[1], minutes, label)
         return replace(self, checkpoints=(*self.checkpoints, cp))
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from routing.engine import Engine, get_engine
-from routing.exceptions import NoRouteError
+from routing.exceptions import InvalidArgumentError, NoRouteError
 from routing.profiles import get_profile
 from routing.snapping import nearest_snap, snap_candidates
 
@@ -115,3 +115,65 @@ def test_reweighting_does_not_rebuild_topology(western_iraq) -> None:
     assert sampled is not w
     engine.node_distance(0, 1, sampled)
     assert engine._topology is topo
+
+
+def test_one_to_all_access_flag_and_origins(ladder) -> None:
+    engine = Engine(ladder)
+    w = engine.weights("length")
+    west = nearest_snap(ladder, 42.05, 33.99)  # ~1.1 km south of the south road
+    east = nearest_snap(ladder, 42.35, 33.99)
+    with_gap = engine.one_to_all([west, east], w)
+    road_only = engine.one_to_all([west, east], w, access=False)
+    gap = west.distance_m * w.access_per_m
+    node = int(ladder.edges["v"].iloc[west.edge])
+    assert with_gap.cost[node] == pytest.approx(road_only.cost[node] + gap)
+    assert road_only.cost[node] == pytest.approx((1 - west.fraction) * w.edge[west.edge])
+    # Each node is owned by the source that reaches it first; first hops use its edge.
+    assert road_only.origin[node] == 0 and road_only.pred_edge[node] == west.edge
+    far_east = int(ladder.edges["v"].iloc[east.edge])
+    assert road_only.origin[far_east] == 1
+
+
+def test_one_to_all_bad_arguments(ladder) -> None:
+    engine = Engine(ladder)
+    w = engine.weights("length")
+    with pytest.raises(InvalidArgumentError, match="at least one source"):
+        engine.one_to_all([], w)
+    with pytest.raises(ValueError, match="cutoff"):  # a ValueError too, for plain callers
+        engine.one_to_all([0], w, cutoff=-1.0)
+
+
+def test_closed_pairs_keep_the_cheapest_open_parallel_arc(ladder) -> None:
+    engine = Engine(ladder)
+    closed = np.zeros(ladder.n_edges, bool)
+    closed[0] = True
+    w = engine.weights("length", closed=closed)
+    u, v = int(ladder.edges["u"].iloc[0]), int(ladder.edges["v"].iloc[0])
+    arcs = engine.arcs_between(np.array([u, v]), np.array([v, u]), w)
+    # Edge 0 is closed in both directions; no other edge joins its ends.
+    assert (arcs == -1).all()
+    assert engine.arcs_between(np.array([u]), np.array([v]), engine.weights("length"))[0] >= 0
+
+
+def test_along_sums_edge_values_up_the_tree(western_iraq) -> None:
+    engine = get_engine(western_iraq)
+    w = engine.weights("car")
+    snaps = [snap_candidates(western_iraq, 41.02, 34.42)[0],
+             snap_candidates(western_iraq, 43.30, 33.42)[0]]
+    res = engine.one_to_all(snaps, w, access=False)
+    reached = np.isfinite(res.cost)
+    # Without the off-road gap, the cost of a node is its tree path's cost.
+    np.testing.assert_allclose(res.along(w.edge)[reached], res.cost[reached], rtol=1e-9)
+    # Road length along the fastest tree, checked node by node in settling order.
+    length = western_iraq.edges["length"].to_numpy()
+    expect = np.full(western_iraq.n_nodes, np.inf)
+    for node in np.argsort(res.cost)[: int(reached.sum())]:
+        e, p = int(res.pred_edge[node]), int(res.pred_node[node])
+        if p >= 0:
+            expect[node] = expect[p] + length[e]
+        else:
+            s = snaps[int(res.origin[node])]
+            towards_v = node == western_iraq.edges["v"].iloc[s.edge]
+            expect[node] = (1 - s.fraction if towards_v else s.fraction) * length[s.edge]
+    np.testing.assert_allclose(res.along(length)[reached], expect[reached], rtol=1e-9)
+    assert np.isinf(res.along(length)[~reached]).all()

@@ -6,7 +6,13 @@ import json
 
 import pytest
 
-from routing.exceptions import NoRouteError, OffNetworkError, PlaceNotFoundError, ProfileError
+from routing.exceptions import (
+    InvalidArgumentError,
+    NoRouteError,
+    OffNetworkError,
+    PlaceNotFoundError,
+    ProfileError,
+)
 from routing.profiles import available_profiles
 from routing.routes import alternatives, resolve_location, route, shortest_and_fastest
 
@@ -92,3 +98,33 @@ def test_bad_input(western_iraq) -> None:
         route(HUSAYBAH, BAGHDAD, net=western_iraq, profile="hovercraft")
     with pytest.raises(OffNetworkError, match="km from the nearest road"):
         route(HUSAYBAH, BAGHDAD, net=western_iraq, via=[(39.5, 30.5)], max_snap_m=2_000)
+
+
+def test_bad_arguments_are_typed_value_errors(western_iraq) -> None:
+    with pytest.raises(InvalidArgumentError, match="optimize"):
+        route(HUSAYBAH, BAGHDAD, net=western_iraq, optimize="fastest")  # type: ignore[arg-type]
+    for kwargs in ({"k": 0}, {"max_stretch": 0.5}, {"max_overlap": 2.0}, {"penalty": 1.0}):
+        with pytest.raises(ValueError):  # InvalidArgumentError is a ValueError too
+            alternatives(QAIM, RAMADI, net=western_iraq, **kwargs)
+
+
+def test_time_with_another_profile_is_that_profiles_time(western_iraq, pair) -> None:
+    shortest = pair[0]
+    for name in ("fast", "convoy"):
+        again = route(HUSAYBAH, BAGHDAD, net=western_iraq, profile=name)
+        assert shortest.time_with(name) == pytest.approx(again.time_s, rel=1e-9)
+
+
+def test_cli_route_on_80_columns(monkeypatch: pytest.MonkeyPatch,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    from routing.cli import main
+
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main(["route", "34.42,41.02", "33.31,44.37"]) == 0
+    out = capsys.readouterr().out
+    assert max(len(line) for line in out.splitlines()) <= 80
+    flat = " ".join(out.replace("│", " ").split())
+    # Full profile sources (no cut mid-word), units on figures, the assumptions footer.
+    assert "links 45/40/30/25/20 km/h; tagged maxspeed x 0.8" in flat
+    assert " km " in flat and " min " in flat and "Assumptions:" in flat
+    assert "OSM data of 2021-02-01" in flat and "geodesic on the WGS84 ellipsoid" in flat

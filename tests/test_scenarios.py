@@ -46,7 +46,8 @@ def test_no_route_names_the_closures(ladder) -> None:
 
 
 @pytest.mark.parametrize("spec", ["ref", "near:abc", "bbox:1,2,3", "teleport:1,2",
-                                  "checkpoint:34,42:x"])
+                                  "checkpoint:34,42:x", "checkpoint:34,42:nan",
+                                  "checkpoint:34,42:inf", "checkpoint:34,42:-5"])
 def test_bad_specs(spec: str) -> None:
     with pytest.raises(ScenarioError):
         parse_avoid([spec])

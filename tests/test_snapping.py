@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from routing.exceptions import OffNetworkError
+from routing.exceptions import InvalidArgumentError, OffNetworkError
 from routing.network import haversine_m
-from routing.snapping import nearest_snap, snap_candidates
+from routing.snapping import nearest_snap, snap_candidates, snap_points
 
 
 def test_snaps_to_edge_interior_not_node(ladder) -> None:
@@ -36,3 +36,21 @@ def test_swapped_coordinates_hint(western_iraq) -> None:
 def test_real_town_snaps_within_limit(western_iraq) -> None:
     s = nearest_snap(western_iraq, 43.30, 33.42)  # Ramadi
     assert s.distance_m < 5_000 and s.highway in {"motorway", "trunk", "primary"}
+
+
+def test_batch_snapping_equals_one_by_one(western_iraq) -> None:
+    lons, lats = [41.02, 43.30, 44.37, 42.38], [34.42, 33.42, 33.31, 34.14]
+    batch = snap_points(western_iraq, lons, lats)
+    assert batch == [snap_candidates(western_iraq, x, y) for x, y in zip(lons, lats, strict=True)]
+    assert [len(s) for s in snap_points(western_iraq, lons, lats, candidates=False)] == [1] * 4
+
+
+def test_batch_snapping_names_the_far_point(western_iraq) -> None:
+    with pytest.raises(OffNetworkError, match=r"\(31.0000, 39.0000\)"):
+        snap_points(western_iraq, [41.02, 39.0], [34.42, 31.0], max_snap_m=5_000)
+
+
+@pytest.mark.parametrize("limit", [0.0, -5.0, float("nan")])
+def test_bad_snap_limit(ladder, limit: float) -> None:
+    with pytest.raises(InvalidArgumentError, match="max_snap_m"):
+        snap_candidates(ladder, 42.05, 34.0, max_snap_m=limit)

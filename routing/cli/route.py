@@ -10,9 +10,17 @@ from rich.table import Table
 
 from ..matrix import Matrix, matrix
 from ..profiles import available_profiles, get_profile
-from ..routes import DEFAULT_REGION, Route, alternatives, format_hours, resolve_network, route
+from ..routes import (
+    DEFAULT_REGION,
+    Route,
+    alternatives,
+    format_hours,
+    resolve_location,
+    resolve_network,
+    route,
+)
 from ..scenarios import parse_avoid
-from ._app import app, console
+from ._app import app, console, err_console
 
 __all__ = ["matrix_command", "route_command"]
 
@@ -41,32 +49,36 @@ def route_command(
     """Shortest and fastest road route between two places, with roads taken and assumptions."""
     net = resolve_network(region)
     prof = get_profile(profile)
-    scenario = parse_avoid(avoid or [])
-    common: dict[str, Any] = {"net": net, "profile": prof, "via": via or [],
-                              "scenario": scenario}
-    shortest = route(origin, destination, optimize="distance", **common)
-    fastest = route(origin, destination, optimize="time", **common)
-    others = (alternatives(origin, destination, alternatives_k, optimize="time", **common)[1:]
-              if alternatives_k > 1 else [])
+    # Resolve each place once: every route below reuses the same Locations.
+    a, b = resolve_location(origin, net), resolve_location(destination, net)
+    common: dict[str, Any] = {"net": net, "profile": prof, "scenario": parse_avoid(avoid or []),
+                              "via": [resolve_location(v, net) for v in via or []]}
+    shortest = route(a, b, optimize="distance", **common)
+    # The first of the alternatives is the fastest route itself.
+    fastest, *others = alternatives(a, b, alternatives_k, optimize="time", **common)
     every = [("shortest", shortest), ("fastest", fastest),
              *[(f"alternative {i}", r) for i, r in enumerate(others, 1)]]
+    if len(others) < alternatives_k - 1:
+        err_console.print(f"note: only {len(others)} alternative(s) distinct and fast enough "
+                          "(limits: routing.routes.alternatives)", highlight=False)
     if as_json:
         features = [{**r.to_geojson(), "id": kind} for kind, r in every]
         typer.echo(json.dumps({"type": "FeatureCollection", "features": features}, indent=1))
         return
     table = Table(title=f"{shortest.origin} -> {shortest.destination}")
-    for col in ("route", "road km", f"time ({prof.name})", "straight km", "detour",
+    for col in ("route", "road", f"time ({prof.name})", "straight line", "detour",
                 "main roads"):
         table.add_column(col, justify="left" if col in ("route", "main roads") else "right")
     for kind, r in every:
-        main = ", ".join(f"{x.road} {x.km:,.0f} km" for x in r.roads().nlargest(3, "km")
+        # One road per line, so a number never wraps away from its unit.
+        main = "\n".join(f"{x.road}: {x.km:,.0f}\u00a0km" for x in r.roads().nlargest(3, "km")
                          .itertuples())
-        table.add_row(kind, f"{r.length_km:,.1f}", format_hours(r.time_h), f"{r.straight_km:,.1f}",
-                      f"x{r.detour_factor:.2f}", main)
+        table.add_row(kind, f"{r.length_km:,.1f} km", format_hours(r.time_h),
+                      f"{r.straight_km:,.1f} km", f"x{r.detour_factor:.2f}", main)
     console.print(table)
     console.print(_times_by_profile(shortest))
     _print_roads(fastest)
-    _print_assumptions(fastest.assumptions)
+    _print_assumptions(_merged_assumptions(every))
 
 
 @app.command("matrix")
@@ -100,31 +112,37 @@ def matrix_command(
 
 
 def _print_matrix(result: Matrix) -> None:
-    for title, frame, fmt in (("road km (shortest route)", result.distance_km, "{:,.1f}"),
-                              (f"hours (fastest route, {result.profile.name})", result.time_h,
-                               "{:.2f}")):
+    tables = (("road distance, km (shortest route)", result.distance_km, "{:,.1f}"),
+              (f"travel time, hours (fastest route, profile {result.profile.name!r})",
+               result.time_h, "{:.2f}"),
+              ("straight-line distance, km (geodesic)", result.straight_km, "{:,.1f}"))
+    names = [str(c) for c in result.distance_km.columns]
+    # Numbered columns when the names do not fit side by side: names are never cut.
+    widest_row = max(len(str(n)) for n in result.distance_km.index)
+    numbered = sum(max(len(n), 7) + 3 for n in names) + widest_row + 4 > console.width
+    for title, frame, fmt in tables:
         table = Table(title=title)
         table.add_column("from \\ to")
-        for col in frame.columns:
-            table.add_column(str(col), justify="right")
-        for name, row in frame.iterrows():
-            table.add_row(str(name), *["no route" if v != v else fmt.format(v)
+        for i, col in enumerate(names, 1):
+            table.add_column(f"({i})" if numbered else col, justify="right")
+        for label, row in frame.iterrows():
+            table.add_row(str(label), *["no route" if v != v else fmt.format(v)
                                        for v in row.to_numpy(float)])
         console.print(table)
+    if numbered:
+        console.print("columns: " + "; ".join(f"({i}) {n}" for i, n in enumerate(names, 1)))
     _print_assumptions(result.assumptions)
 
 
 def _times_by_profile(r: Route) -> Table:
-    """Travel time of the shortest route under every built-in profile."""
+    """Travel time of the shortest route under every built-in profile, with its source."""
     table = Table(title=f"time on the shortest route ({r.length_km:,.0f} km) by profile")
     table.add_column("profile")
-    table.add_column("time", justify="right")
-    table.add_column("source")
+    table.add_column("time", justify="right", no_wrap=True)
+    table.add_column("source of the speeds")
     for name in available_profiles():
         prof = get_profile(name)
-        alt = route(r.origin, r.destination, net=r.net, profile=prof, optimize="distance",
-                    via=list(r.via), scenario=r.scenario)
-        table.add_row(name, format_hours(alt.time_h), prof.source[:90])
+        table.add_row(name, format_hours(r.time_with(prof) / 3600.0), prof.source)
     return table
 
 
@@ -137,7 +155,22 @@ def _print_roads(r: Route) -> None:
     console.print(table)
 
 
+def _merged_assumptions(routes: list[tuple[str, Route]]) -> list[str]:
+    """Every route's assumptions once; a line not shared by all routes names its route."""
+    out: dict[str, None] = {}
+    for kind, r in routes:
+        for line in r.assumptions:
+            shared = all(line in other.assumptions for _, other in routes)
+            out.setdefault(line if shared or line.startswith(kind) else f"{kind} route: {line}")
+    return list(out)
+
+
 def _print_assumptions(lines: list[str]) -> None:
-    console.print("[dim]Assumptions:[/]")
+    # A grid gives wrapped lines a hanging indent under their bullet.
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
     for line in lines:
-        console.print(f"[dim]  - {line}[/]", highlight=False)
+        grid.add_row("  -", line)
+    console.print("[dim]Assumptions:[/]")
+    console.print(grid, style="dim", highlight=False)
