@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Literal, cast
 
 import numpy as np
@@ -323,26 +323,15 @@ class _Search:
     @classmethod
     def run(cls, engine: Engine, w: Weights, snaps: Sequence[Snap]) -> _Search:
         net = engine.net
-        # Zero off-road gap: costs start at the snap point (the gap is reported separately).
-        seeds = [replace(s, distance_m=0.0) for s in snaps]
-        # No cutoff: places beyond the largest band get their times too (a full search of a
-        # regional network takes milliseconds).
-        result = engine.one_to_all(seeds, w)
-        length = net.edges["length"].to_numpy(float)
-        tree_m = np.full(net.n_nodes, np.inf)
+        # Costs start at the snap points (access=False): the off-road gap is reported
+        # separately. No cutoff: places beyond the largest band get their times too (a full
+        # search of a regional network takes milliseconds).
+        result = engine.one_to_all(list(snaps), w, access=False)
+        tree_m = result.along(net.edges["length"].to_numpy(float))
         u = net.edges["u"].to_numpy(np.int64)
         v = net.edges["v"].to_numpy(np.int64)
-        # Settle nodes in cost order, so each predecessor's length is known first.
-        for node in np.argsort(result.cost)[: int(np.isfinite(result.cost).sum())]:
-            e, p = int(result.pred_edge[node]), int(result.pred_node[node])
-            if p >= 0:
-                tree_m[node] = tree_m[p] + length[e]
-            else:  # first hop from a snap point along its own edge
-                s = seeds[int(result.origin[node])]
-                frac = 1.0 - s.fraction if node == v[s.edge] else s.fraction
-                tree_m[node] = frac * length[s.edge]
         return cls(result.cost, tree_m, result.origin, w.edge, u, v,
-                   ~net.edges["oneway"].to_numpy(bool), tuple(seeds), w.access_per_m)
+                   ~net.edges["oneway"].to_numpy(bool), tuple(snaps), w.access_per_m)
 
     def at(self, edges: np.ndarray, fractions: np.ndarray, length: np.ndarray
            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
