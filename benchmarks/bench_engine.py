@@ -36,23 +36,29 @@ def _median(fn: Callable[[int], object], items: np.ndarray) -> float:
     return statistics.median(_timed(fn, int(x)) for x in items)
 
 
-def bench_queries(net: RoadNetwork, engine: Engine, g: nx.MultiDiGraph,
-                  rng: np.random.Generator, n_pairs: int) -> None:
+def bench_queries(
+    net: RoadNetwork, engine: Engine, g: nx.MultiDiGraph, rng: np.random.Generator, n_pairs: int
+) -> None:
     """Point-to-point CCH queries against ``osmnx.routing.shortest_path``."""
     length = engine.weights("length")
     pairs = rng.integers(0, net.n_nodes, (n_pairs, 2))
     ours = [_timed(engine.node_distance, int(a), int(b), length) for a, b in pairs]
     paths = [_timed(engine.node_path, int(a), int(b), length) for a, b in pairs]
-    theirs = [_timed(ox.routing.shortest_path, g, int(a), int(b), weight="length")
-              for a, b in pairs[: min(100, n_pairs)]]
+    theirs = [
+        _timed(ox.routing.shortest_path, g, int(a), int(b), weight="length")
+        for a, b in pairs[: min(100, n_pairs)]
+    ]
     m_o, m_p, m_t = (statistics.median(x) for x in (ours, paths, theirs))
-    print(f"p2p distance: median {m_o * 1e6:.1f} us vs osmnx.shortest_path {m_t * 1e3:.2f} ms "
-          f"-> {m_t / m_o:,.0f}x")
+    print(
+        f"p2p distance: median {m_o * 1e6:.1f} us vs osmnx.shortest_path {m_t * 1e3:.2f} ms "
+        f"-> {m_t / m_o:,.0f}x"
+    )
     print(f"p2p with path: median {m_p * 1e6:.1f} us -> {m_t / m_p:,.0f}x")
 
 
-def bench_one_to_all(net: RoadNetwork, engine: Engine, g: nx.MultiDiGraph,
-                     rng: np.random.Generator, n_sources: int) -> None:
+def bench_one_to_all(
+    net: RoadNetwork, engine: Engine, g: nx.MultiDiGraph, rng: np.random.Generator, n_sources: int
+) -> None:
     """Bounded (4 h, car) one-to-all with the tree against networkx's bounded Dijkstra."""
     car = engine.weights("car")
     for _, _, d in g.edges(data=True):
@@ -61,27 +67,37 @@ def bench_one_to_all(net: RoadNetwork, engine: Engine, g: nx.MultiDiGraph,
     engine.one_to_all([int(sources[0])], car, cutoff=CUTOFF_S)  # builds the per-weighting CSR
     reached = statistics.median(
         int(np.isfinite(engine.one_to_all([int(s)], car, cutoff=CUTOFF_S).cost).sum())
-        for s in sources)
+        for s in sources
+    )
     m_o = _median(lambda s: engine.one_to_all([s], car, cutoff=CUTOFF_S), sources)
-    m_t = _median(lambda s: nx.single_source_dijkstra_path_length(
-        g, s, cutoff=CUTOFF_S, weight="car_s"), sources)
-    print(f"one-to-all (4 h cutoff, car, with tree; median {reached:,.0f} nodes reached): "
-          f"median {m_o * 1e3:.2f} ms vs networkx {m_t * 1e3:.2f} ms -> {m_t / m_o:,.0f}x")
+    m_t = _median(
+        lambda s: nx.single_source_dijkstra_path_length(g, s, cutoff=CUTOFF_S, weight="car_s"),
+        sources,
+    )
+    print(
+        f"one-to-all (4 h cutoff, car, with tree; median {reached:,.0f} nodes reached): "
+        f"median {m_o * 1e3:.2f} ms vs networkx {m_t * 1e3:.2f} ms -> {m_t / m_o:,.0f}x"
+    )
 
 
-def bench_matrices(net: RoadNetwork, engine: Engine, rng: np.random.Generator,
-                   n_points: int) -> None:
+def bench_matrices(
+    net: RoadNetwork, engine: Engine, rng: np.random.Generator, n_points: int
+) -> None:
     """Node matrix (CCH many-to-many) and the place-level matrix of random points."""
     car = engine.weights("car")
     nodes = rng.integers(0, net.n_nodes, n_points)
-    print(f"{n_points}x{n_points} node matrix (time, CCH many-to-many): "
-          f"{_timed(engine.node_matrix, nodes, nodes, car):.3f} s")
+    print(
+        f"{n_points}x{n_points} node matrix (time, CCH many-to-many): "
+        f"{_timed(engine.node_matrix, nodes, nodes, car):.3f} s"
+    )
     # Random points up to ~5 km off the roads: snapping, up to 12 candidate roads per point,
     # shortest and fastest tables and geodesic straight lines.
     xy = net.nodes[["x", "y"]].to_numpy()[rng.integers(0, net.n_nodes, n_points)]
     points = [(float(x), float(y)) for x, y in xy + rng.uniform(-0.05, 0.05, xy.shape)]
-    print(f"{n_points}x{n_points} place matrix (matrix(): snap, road km + car hours + "
-          f"straight km): {_timed(matrix, points, net=net, profile='car'):.2f} s")
+    print(
+        f"{n_points}x{n_points} place matrix (matrix(): snap, road km + car hours + "
+        f"straight km): {_timed(matrix, points, net=net, profile='car'):.2f} s"
+    )
 
 
 def main() -> None:

@@ -22,8 +22,10 @@ def main() -> None:
         start = time.perf_counter()
         dist = travel_time_samples(fixed, DEFAULT_DRAWS, seed=0)
         took = time.perf_counter() - start
-        print(f"{name:8s} {DEFAULT_DRAWS:,} draws in {took * 1000:7.1f} ms "
-              f"(P(<= 4 h) = {dist.probability_within(4.0):.1%}; limit 5 s)")
+        print(
+            f"{name:8s} {DEFAULT_DRAWS:,} draws in {took * 1000:7.1f} ms "
+            f"(P(<= 4 h) = {dist.probability_within(4.0):.1%}; limit 5 s)"
+        )
 
 
 if __name__ == "__main__":

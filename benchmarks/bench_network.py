@@ -48,8 +48,12 @@ _STEP = textwrap.dedent(
 
 
 def _run(region: str, cache: str, step: str) -> dict[str, float]:
-    proc = subprocess.run([sys.executable, "-c", _STEP, region, cache, step],
-                          capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", _STEP, region, cache, step],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
 
 
@@ -66,12 +70,18 @@ def main() -> None:
             load = _run(region, cache, "graphml-load")
         size = f"{build['nodes']:,} nodes, {build['edges']:,} edges"
         print(f"{region:14} {'build':14} {build['seconds']:9.2f} {build['peak_mb']:9.0f}  {size}")
-        print(f"{region:14} {'cache reload':14} {reload['seconds']:9.3f} {reload['peak_mb']:9.0f}  "
-              f"{load['seconds'] / reload['seconds']:.0f}x faster than osmnx.load_graphml")
-        print(f"{region:14} {'graphml save':14} {save['seconds']:9.2f} {save['peak_mb']:9.0f}  "
-              "osmnx reference")
-        print(f"{region:14} {'graphml load':14} {load['seconds']:9.2f} {load['peak_mb']:9.0f}  "
-              "osmnx reference")
+        print(
+            f"{region:14} {'cache reload':14} {reload['seconds']:9.3f} {reload['peak_mb']:9.0f}  "
+            f"{load['seconds'] / reload['seconds']:.0f}x faster than osmnx.load_graphml"
+        )
+        print(
+            f"{region:14} {'graphml save':14} {save['seconds']:9.2f} {save['peak_mb']:9.0f}  "
+            "osmnx reference"
+        )
+        print(
+            f"{region:14} {'graphml load':14} {load['seconds']:9.2f} {load['peak_mb']:9.0f}  "
+            "osmnx reference"
+        )
 
 
 if __name__ == "__main__":

@@ -188,8 +188,9 @@ def _node_crossings(pieces: Pieces) -> int:
     return count
 
 
-def _split(pieces: Pieces) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
-                                    np.ndarray]:
+def _split(
+    pieces: Pieces,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Split pieces at shared vertices; return node_xy, u, v, attr, coords, offsets."""
     xy_list = []
     owner_list = []
@@ -228,8 +229,13 @@ def _split(pieces: Pieces) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarr
 
 
 def _merge_degree2(
-    n_nodes: int, u: np.ndarray, v: np.ndarray, attr: np.ndarray, coords: np.ndarray,
-    offsets: np.ndarray, oneway_attr: np.ndarray,
+    n_nodes: int,
+    u: np.ndarray,
+    v: np.ndarray,
+    attr: np.ndarray,
+    coords: np.ndarray,
+    offsets: np.ndarray,
+    oneway_attr: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Merge edges through nodes of degree 2 whose two edges share attributes.
 
@@ -244,8 +250,8 @@ def _merge_degree2(
 
     def through(node: int) -> bool:
         inc = incident[node]
-        return deg[node] == 2 and len(inc) == 2 and inc[0] != inc[1] and (
-            attr[inc[0]] == attr[inc[1]]
+        return (
+            deg[node] == 2 and len(inc) == 2 and inc[0] != inc[1] and (attr[inc[0]] == attr[inc[1]])
         )
 
     used = np.zeros(len(u), dtype=bool)
@@ -280,14 +286,19 @@ def _merge_degree2(
             used[nxt] = True
             chain.append((nxt, fwd))
             node = int(v[nxt]) if fwd else int(u[nxt])
-        xy = np.concatenate([seg(e, f)[(1 if k else 0):] for k, (e, f) in enumerate(chain)])
+        xy = np.concatenate([seg(e, f)[(1 if k else 0) :] for k, (e, f) in enumerate(chain)])
         new_u.append(start)
         new_v.append(node)
         new_attr.append(attr[e0])
         parts.append(xy)
     new_offsets = np.concatenate([[0], np.cumsum([len(p) for p in parts])])
-    return (np.asarray(new_u), np.asarray(new_v), np.asarray(new_attr), np.concatenate(parts),
-            new_offsets)
+    return (
+        np.asarray(new_u),
+        np.asarray(new_v),
+        np.asarray(new_attr),
+        np.concatenate(parts),
+        new_offsets,
+    )
 
 
 def build_topology(

@@ -261,8 +261,9 @@ def network_from_xml(path: str | Path, network_type: str = "drive") -> RoadNetwo
     except InsufficientResponseError as exc:
         raise DataNotFoundError(f"{path} holds no OSM nodes or ways") from exc
     except ValueError as exc:  # osmnx: "Some edges missing nodes"
-        raise DataFormatError(f"{path} has ways referencing nodes it does not contain; "
-                              f"{_COMPLETE_WAYS_HINT}") from exc
+        raise DataFormatError(
+            f"{path} has ways referencing nodes it does not contain; {_COMPLETE_WAYS_HINT}"
+        ) from exc
     meta = NetworkMeta(
         source=f"OSM XML file ({network_type!r} roads, osmnx)",
         path=str(path),

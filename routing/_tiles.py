@@ -244,7 +244,8 @@ def decode_tile(
     for layer in tile.layers:
         name = layer.name
         wants_lines = (
-            name.startswith(("transportation", "boundary")) if line_layers is None
+            name.startswith(("transportation", "boundary"))
+            if line_layers is None
             else name in line_layers
         )
         wants_points = name in point_layers

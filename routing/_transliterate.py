@@ -16,8 +16,29 @@ __all__ = ["arabic_key", "has_arabic", "is_latin_or_arabic", "latin_key", "name_
 
 # Arabic definite article as a separate token in romanisations ("Deir ez-Zor", "Ar Ramadi").
 _ARTICLES = frozenset(
-    {"al", "el", "il", "ul", "ad", "ed", "ar", "er", "as", "es", "ash", "esh", "az", "ez",
-     "at", "et", "an", "en", "adh", "ath", "al'"}
+    {
+        "al",
+        "el",
+        "il",
+        "ul",
+        "ad",
+        "ed",
+        "ar",
+        "er",
+        "as",
+        "es",
+        "ash",
+        "esh",
+        "az",
+        "ez",
+        "at",
+        "et",
+        "an",
+        "en",
+        "adh",
+        "ath",
+        "al'",
+    }
 )
 # Common variants of one Arabic sound or vowel, folded to one spelling; applied in order.
 _DIGRAPHS = (

@@ -117,17 +117,19 @@ class _Collector:
                 cls = str(props.get("class", ""))
                 if cls not in self.classes:
                     continue
-                highway = _OMT_TO_OSM[cls] + ("_link" if props.get("ramp") == 1 and
-                                              cls in (*MAJOR_CLASSES, "secondary", "tertiary")
-                                              else "")
+                highway = _OMT_TO_OSM[cls] + (
+                    "_link"
+                    if props.get("ramp") == 1 and cls in (*MAJOR_CLASSES, "secondary", "tertiary")
+                    else ""
+                )
                 oneway = props.get("oneway", 0)
                 if oneway == -1:
                     xy = xy[::-1]
                 brunnel = props.get("brunnel", "")
                 roads.append(shapely.linestrings(xy))
                 road_meta.append((highway, bool(oneway), brunnel == "bridge", brunnel == "tunnel"))
-            elif layer == "boundary" and props.get("admin_level") == 2 and not props.get(
-                "maritime"
+            elif (
+                layer == "boundary" and props.get("admin_level") == 2 and not props.get("maritime")
             ):
                 borders.append(shapely.linestrings(xy))
                 # OpenMapTiles names the countries on each side (ISO 3166-1 alpha-3).
@@ -178,8 +180,9 @@ def _match_names(col: _Collector, tol: float) -> tuple[list[str], list[str]]:
         return refs, names
     name_lines = np.asarray([shapely.linestrings(xy) for xy in col.name_xy])
     name_cls = np.asarray([p[0] for p in col.name_props])
-    mids = shapely.points([xy[len(xy) // 2] if len(xy) > 2 else xy.mean(axis=0)
-                           for xy in col.road_xy])
+    mids = shapely.points(
+        [xy[len(xy) // 2] if len(xy) > 2 else xy.mean(axis=0) for xy in col.road_xy]
+    )
     road_cls = np.asarray([_osm_to_omt(p[0]) for p in col.road_props])
     for cls in np.unique(name_cls):
         sel_names = np.flatnonzero(name_cls == cls)
@@ -246,15 +249,21 @@ def network_from_tiles(
     if not tiles:
         raise DataOutsideBoundsError(
             f"no tiles of {ts.path} at zoom {z} within bbox {bbox} (the tiles cover "
-            + ", ".join(f"{c:.2f}" for c in _tiles_bounds(ts.tiles(z), z)) + " W,S,E,N)"
+            + ", ".join(f"{c:.2f}" for c in _tiles_bounds(ts.tiles(z), z))
+            + " W,S,E,N)"
         )
     present = set(tiles)
     col = _Collector(classes, present)
     extent = 4096
     stream = ts.iter_raw(z, tiles)
     for tile_id, (x, y, data) in enumerate(
-        tqdm(stream, total=len(tiles), desc=f"decoding z{z} tiles", unit="tile",
-             disable=not progress or None)
+        tqdm(
+            stream,
+            total=len(tiles),
+            desc=f"decoding z{z} tiles",
+            unit="tile",
+            disable=not progress or None,
+        )
     ):
         t = decode_tile(data, z, x, y, None, {"place"})
         extent = t.extent
@@ -287,10 +296,20 @@ def network_from_tiles(
     node_ll = _to_lonlat(topo.node_xy, z, extent)
     coords_ll = _to_lonlat(topo.coords, z, extent)
     rows = [
-        {"u": u, "v": v, "highway": a[0], "oneway": a[1] == "True", "bridge": a[2],
-         "tunnel": a[3], "ref": a[4], "name": a[5], "maxspeed": np.nan}
-        for u, v, a in zip(topo.edge_u, topo.edge_v, (attr_table[c] for c in topo.edge_attr),
-                           strict=True)
+        {
+            "u": u,
+            "v": v,
+            "highway": a[0],
+            "oneway": a[1] == "True",
+            "bridge": a[2],
+            "tunnel": a[3],
+            "ref": a[4],
+            "name": a[5],
+            "maxspeed": np.nan,
+        }
+        for u, v, a in zip(
+            topo.edge_u, topo.edge_v, (attr_table[c] for c in topo.edge_attr), strict=True
+        )
     ]
     parts = np.split(coords_ll, topo.offsets[1:-1])
     rows, parts = _fold_duplicates(rows, parts)
@@ -298,15 +317,20 @@ def network_from_tiles(
     borders = None
     if col.border_xy:
         bxy = [_to_lonlat(xy, z, extent) for xy in col.border_xy]
-        borders = (np.concatenate(bxy),
-                   np.concatenate([[0], np.cumsum([len(b) for b in bxy])]).astype(np.int64))
+        borders = (
+            np.concatenate(bxy),
+            np.concatenate([[0], np.cumsum([len(b) for b in bxy])]).astype(np.int64),
+        )
     mid_lat = float(np.median(node_ll[:, 1]))
     meta = NetworkMeta(
         source=_source_name(ts, z),
         path=str(ts.path),
         osm_date=_osm_date(ts.metadata),
         zoom=z,
-        resolution_m=2 * math.pi * EARTH_RADIUS_M * math.cos(math.radians(mid_lat))
+        resolution_m=2
+        * math.pi
+        * EARTH_RADIUS_M
+        * math.cos(math.radians(mid_lat))
         / (2**z * extent),
         generalized=generalized,
         road_classes=tuple(_OMT_TO_OSM[c] for c in classes),
@@ -315,9 +339,18 @@ def network_from_tiles(
         bbox=bbox,
     )
     net = RoadNetwork.from_parts(
-        pd.DataFrame({"x": node_ll[:, 0], "y": node_ll[:, 1],
-                      "osmid": np.arange(len(node_ll), dtype=np.int64)}),
-        rows, parts, meta, places=places, borders=borders,
+        pd.DataFrame(
+            {
+                "x": node_ll[:, 0],
+                "y": node_ll[:, 1],
+                "osmid": np.arange(len(node_ll), dtype=np.int64),
+            }
+        ),
+        rows,
+        parts,
+        meta,
+        places=places,
+        borders=borders,
         border_countries=np.asarray(col.border_countries, dtype=str) if col.border_xy else None,
     )
     net.build_report = {
@@ -336,8 +369,9 @@ def _tiles_bounds(tiles: list[tuple[int, int]], z: int) -> tuple[float, float, f
     xs = np.array([t[0] for t in tiles], dtype=float)
     ys = np.array([t[1] for t in tiles], dtype=float)
     # XYZ rows count from the top: the south edge is below the largest row.
-    lon, lat = tile_to_lonlat(np.array([xs.min(), xs.max() + 1]),
-                              np.array([ys.max() + 1, ys.min()]), z)
+    lon, lat = tile_to_lonlat(
+        np.array([xs.min(), xs.max() + 1]), np.array([ys.max() + 1, ys.min()]), z
+    )
     return float(lon[0]), float(lat[0]), float(lon[1]), float(lat[1])
 
 
@@ -353,8 +387,16 @@ def _fold_duplicates(
     groups: dict[tuple[Any, ...], list[int]] = {}
     for i, (r, xy) in enumerate(zip(rows, parts, strict=True)):
         fwd = xy if r["u"] <= r["v"] else xy[::-1]
-        key = (min(r["u"], r["v"]), max(r["u"], r["v"]), r["highway"], r["ref"], r["name"],
-               r["bridge"], r["tunnel"], np.round(fwd, 9).tobytes())
+        key = (
+            min(r["u"], r["v"]),
+            max(r["u"], r["v"]),
+            r["highway"],
+            r["ref"],
+            r["name"],
+            r["bridge"],
+            r["tunnel"],
+            np.round(fwd, 9).tobytes(),
+        )
         groups.setdefault(key, []).append(i)
     keep_rows, keep_parts = [], []
     for members in groups.values():

@@ -30,8 +30,16 @@ from .exceptions import CacheError
 from .network import NetworkMeta, RoadNetwork, normalize_edges
 from .settings import cache_dir
 
-__all__ = ["CACHE_FORMAT", "CacheWarning", "cache_key", "cache_path", "cached_network",
-           "code_version", "load_cached", "save_cached"]
+__all__ = [
+    "CACHE_FORMAT",
+    "CacheWarning",
+    "cache_key",
+    "cache_path",
+    "cached_network",
+    "code_version",
+    "load_cached",
+    "save_cached",
+]
 
 # Bump when the file layout or the network builders change in a way that alters results.
 CACHE_FORMAT = 3
@@ -44,8 +52,14 @@ class CacheWarning(UserWarning):
     """A cached network was unusable and is being rebuilt."""
 
 
-_BUILDER_MODULES = ("_tiles.py", "_noding.py", "_vectortiles.py", "_osmfile.py", "network.py",
-                    "cache.py")
+_BUILDER_MODULES = (
+    "_tiles.py",
+    "_noding.py",
+    "_vectortiles.py",
+    "_osmfile.py",
+    "network.py",
+    "cache.py",
+)
 
 
 @functools.cache
@@ -139,19 +153,26 @@ def load_cached(path: Path) -> RoadNetwork:
     if "checksum" not in arrays or str(arrays["checksum"]) != _checksum(arrays):
         raise CacheError(f"cached network {path} failed its checksum (corrupt or partial)")
     try:
-        edges = pd.DataFrame({col: arrays[f"edge_{col}"] for col in
-                              ("u", "v", "length", "oneway", "bridge", "tunnel", "maxspeed")})
+        edges = pd.DataFrame(
+            {
+                col: arrays[f"edge_{col}"]
+                for col in ("u", "v", "length", "oneway", "bridge", "tunnel", "maxspeed")
+            }
+        )
         for col in _STRING_EDGE_COLUMNS:
             edges[col] = arrays[f"edge_{col}_table"][arrays[f"edge_{col}_codes"]]
-        places = pd.DataFrame({f: arrays[f"place_{f}"] for f in
-                               (*_PLACE_STRINGS, "rank", "x", "y")})
+        places = pd.DataFrame(
+            {f: arrays[f"place_{f}"] for f in (*_PLACE_STRINGS, "rank", "x", "y")}
+        )
         borders = (
             (arrays["border_coords"], arrays["border_offsets"])
-            if "border_coords" in arrays else None
+            if "border_coords" in arrays
+            else None
         )
         return RoadNetwork(
-            nodes=pd.DataFrame({"x": arrays["node_x"], "y": arrays["node_y"],
-                                "osmid": arrays["node_osmid"]}),
+            nodes=pd.DataFrame(
+                {"x": arrays["node_x"], "y": arrays["node_y"], "osmid": arrays["node_osmid"]}
+            ),
             edges=normalize_edges(edges),
             coords=arrays["coords"],
             offsets=arrays["offsets"],
@@ -165,8 +186,9 @@ def load_cached(path: Path) -> RoadNetwork:
         raise CacheError(f"cached network {path} has an unexpected layout: {exc}") from exc
 
 
-def cached_network(name: str, key: str, build: Callable[[], RoadNetwork],
-                   *, refresh: bool = False) -> RoadNetwork:
+def cached_network(
+    name: str, key: str, build: Callable[[], RoadNetwork], *, refresh: bool = False
+) -> RoadNetwork:
     """Load the network cached under ``name``/``key``, building and saving it if needed.
 
     A corrupt or unreadable cache file is reported with a :class:`CacheWarning`, removed and
@@ -185,8 +207,9 @@ def cached_network(name: str, key: str, build: Callable[[], RoadNetwork],
             save_cached(net, path)
             _prune_stale(name)
         except OSError as exc:
-            warnings.warn(f"could not write network cache {path}: {exc}", CacheWarning,
-                          stacklevel=2)
+            warnings.warn(
+                f"could not write network cache {path}: {exc}", CacheWarning, stacklevel=2
+            )
         return net
 
 

@@ -292,8 +292,13 @@ class Engine:
         if key not in self._time:
             if len(self._time) >= _MAX_CACHED_PROFILES:  # Monte Carlo samples: drop the oldest
                 del self._time[next(iter(self._time))]
-            self._time[key] = Weights("time", prof.travel_times(self.net), 3.6 / prof.access_kph,
-                                      f"travel time, profile {prof.name!r}", prof)
+            self._time[key] = Weights(
+                "time",
+                prof.travel_times(self.net),
+                3.6 / prof.access_kph,
+                f"travel time, profile {prof.name!r}",
+                prof,
+            )
         return self._time[key]
 
     # ---------------------------------------------------------------- backends
@@ -307,13 +312,13 @@ class Engine:
             topo = rk.CCHTopology()
             x = self.net.nodes["x"].to_numpy(np.float32)
             y = self.net.nodes["y"].to_numpy(np.float32)
-            topo.build(self.tail.astype(np.uint32), self.head.astype(np.uint32), y, x,
-                       self.n_nodes)
+            topo.build(self.tail.astype(np.uint32), self.head.astype(np.uint32), y, x, self.n_nodes)
             self._topology = topo
         if w._metric is None:
             arc = self._arc_weights(w) * _SCALE[w.kind]
-            ints = np.where(np.isfinite(arc), np.minimum(np.rint(arc), rk.INF_WEIGHT - 1),
-                            rk.INF_WEIGHT).astype(np.uint32)
+            ints = np.where(
+                np.isfinite(arc), np.minimum(np.rint(arc), rk.INF_WEIGHT - 1), rk.INF_WEIGHT
+            ).astype(np.uint32)
             metric = rk.CCHMetric(self._topology)
             metric.customize(ints)
             w._metric = metric
@@ -362,8 +367,11 @@ class Engine:
         """
         edge = np.fromiter((s.edge for s in snaps), np.int64, len(snaps))
         frac = np.fromiter((s.fraction for s in snaps), float, len(snaps))
-        gap = (np.fromiter((s.distance_m for s in snaps), float, len(snaps)) * w.access_per_m
-               if access else np.zeros(len(snaps)))
+        gap = (
+            np.fromiter((s.distance_m for s in snaps), float, len(snaps)) * w.access_per_m
+            if access
+            else np.zeros(len(snaps))
+        )
         c = w.edge[edge]
         open_ = np.isfinite(c)
         c_open = np.where(open_, c, 0.0)  # a closed edge costs inf at every fraction, even 0
@@ -376,16 +384,20 @@ class Engine:
             ahead, behind, ahead_cost, behind_cost = self._u[edge], self._v[edge], to_u, to_v
         two = ~self._oneway[edge]
         owner = np.arange(len(snaps))
-        return (np.concatenate([ahead, behind[two]]),
-                np.concatenate([ahead_cost, behind_cost[two]]) + np.concatenate([gap, gap[two]]),
-                np.concatenate([owner, owner[two]]))
+        return (
+            np.concatenate([ahead, behind[two]]),
+            np.concatenate([ahead_cost, behind_cost[two]]) + np.concatenate([gap, gap[two]]),
+            np.concatenate([owner, owner[two]]),
+        )
 
     def direct(self, s: Snap, t: Snap, w: Weights) -> float:
         """Cost of driving along one shared edge from ``s`` to ``t`` (``inf`` if impossible)."""
         if s.edge != t.edge or (t.fraction < s.fraction and self._oneway[s.edge]):
             return np.inf
-        return float(abs(t.fraction - s.fraction) * w.edge[s.edge]
-                     + (s.distance_m + t.distance_m) * w.access_per_m)
+        return float(
+            abs(t.fraction - s.fraction) * w.edge[s.edge]
+            + (s.distance_m + t.distance_m) * w.access_per_m
+        )
 
     # ------------------------------------------------------------------ queries
     def node_distance(self, source: int, target: int, w: Weights) -> float:
@@ -434,17 +446,23 @@ class Engine:
         if method == "cch":
             table = self.node_matrix(src_nodes, dst_nodes, w)
         else:
-            dist, pred = dijkstra(self._csr(w).matrix, indices=src_nodes,
-                                  return_predecessors=True)
+            dist, pred = dijkstra(self._csr(w).matrix, indices=src_nodes, return_predecessors=True)
             table = dist[:, dst_nodes]
         total = s_cost[:, None] + table[np.ix_(s_pos, t_pos)] + t_cost[None, :]
         a, b = np.unravel_index(int(np.argmin(total)), total.shape)
-        direct = min(((self.direct(s, t, w), i, j) for i, s in enumerate(sources)
-                      for j, t in enumerate(targets)), key=lambda x: x[0])
+        direct = min(
+            (
+                (self.direct(s, t, w), i, j)
+                for i, s in enumerate(sources)
+                for j, t in enumerate(targets)
+            ),
+            key=lambda x: x[0],
+        )
         if np.isfinite(direct[0]) and direct[0] <= total[a, b]:
             s, t = sources[direct[1]], targets[direct[2]]
-            return PathResult(direct[0], np.array([s.edge]), np.array([s.fraction]),
-                              np.array([t.fraction]), s, t)
+            return PathResult(
+                direct[0], np.array([s.edge]), np.array([s.fraction]), np.array([t.fraction]), s, t
+            )
         if not np.isfinite(total[a, b]):
             raise NoRouteError("no road connection between the two points")
         na, nb = int(s_node[a]), int(t_node[b])
@@ -473,8 +491,9 @@ class Engine:
         pos = np.minimum(np.searchsorted(csr.key, want), len(csr.key) - 1)
         return np.where(csr.key[pos] == want, csr.arc[pos], -1)
 
-    def _assemble(self, s: Snap, t: Snap, a: int, b: int, arcs: np.ndarray, w: Weights
-                  ) -> PathResult:
+    def _assemble(
+        self, s: Snap, t: Snap, a: int, b: int, arcs: np.ndarray, w: Weights
+    ) -> PathResult:
         ea, eb = self.arc_edge[arcs], self.arc_fwd[arcs]
         # Leave the source edge through node a: towards v (1.0) or u (0.0).
         first_end = 1.0 if int(self._v[s.edge]) == a else 0.0
@@ -528,8 +547,9 @@ class Engine:
         if not snaps:
             # Zero-cost node sources: scipy's own multi-source search on the cached graph.
             nodes = np.asarray(sources, np.int64)
-            dist, pred, src = dijkstra(base, indices=nodes, min_only=True,
-                                       return_predecessors=True, limit=limit)
+            dist, pred, src = dijkstra(
+                base, indices=nodes, min_only=True, return_predecessors=True, limit=limit
+            )
             index = np.full(n, -1, np.int64)
             index[nodes[::-1]] = np.arange(k)[::-1]  # a node given twice counts as the first
             via_edge, fraction = np.full(k, -1, np.int64), np.zeros(k)
@@ -538,13 +558,24 @@ class Engine:
             # the search also reports which source reached each node.
             heads, costs, owner = self.seeds(snaps, w, access=access)
             order = np.argsort(owner, kind="stable")
-            indptr = np.concatenate([base.indptr, base.indptr[-1] + np.cumsum(
-                np.bincount(owner, minlength=k))]).astype(np.int32)
-            graph = sp.csr_array((np.concatenate([base.data, costs[order]]),
-                                  np.concatenate([base.indices, heads[order].astype(np.int32)]),
-                                  indptr), shape=(n + k, n + k))
-            dist, pred, src = dijkstra(graph, indices=np.arange(n, n + k), min_only=True,
-                                       return_predecessors=True, limit=limit)
+            indptr = np.concatenate(
+                [base.indptr, base.indptr[-1] + np.cumsum(np.bincount(owner, minlength=k))]
+            ).astype(np.int32)
+            graph = sp.csr_array(
+                (
+                    np.concatenate([base.data, costs[order]]),
+                    np.concatenate([base.indices, heads[order].astype(np.int32)]),
+                    indptr,
+                ),
+                shape=(n + k, n + k),
+            )
+            dist, pred, src = dijkstra(
+                graph,
+                indices=np.arange(n, n + k),
+                min_only=True,
+                return_predecessors=True,
+                limit=limit,
+            )
             dist, pred, src = dist[:n], pred[:n], src[:n]
             index = np.concatenate([np.full(n, -1, np.int64), np.arange(k)])
             via_edge = np.fromiter((s.edge for s in snaps), np.int64, k)
@@ -566,7 +597,8 @@ class Engine:
         import pyroutingkit as rk
 
         raw = self._cch(w).distances_many_to_many(  # type: ignore[attr-defined]
-            np.asarray(sources, np.uint32), np.asarray(targets, np.uint32))
+            np.asarray(sources, np.uint32), np.asarray(targets, np.uint32)
+        )
         out = raw.astype(float)
         out /= _SCALE[w.kind]
         out[raw >= rk.INF_WEIGHT] = np.inf

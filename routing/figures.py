@@ -64,8 +64,14 @@ __all__ = [
 ]
 
 OKABE_ITO: dict[str, str] = {
-    "black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "green": "#009E73",
-    "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7",
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
 }
 OSM_ATTRIBUTION = "(c) OpenStreetMap contributors"
 _SAVE_FORMATS = (".png", ".svg", ".pdf")
@@ -123,21 +129,30 @@ class ClaimRow:
     def __post_init__(self) -> None:
         if not self.measured:
             raise FigureError(f"claim row {self.label!r} has no measured value")
-        values = [self.stated, *self.measured.values(),
-                  *(v for v in (self.stated_low, self.stated_high, self.measured_low,
-                                self.measured_high) if v is not None)]
+        values = [
+            self.stated,
+            *self.measured.values(),
+            *(
+                v
+                for v in (self.stated_low, self.stated_high, self.measured_low, self.measured_high)
+                if v is not None
+            ),
+        ]
         if not all(math.isfinite(v) for v in values):
             raise FigureError(f"claim row {self.label!r} has a non-finite value")
-        for lo, hi, what in ((self.stated_low, self.stated_high, "stated"),
-                             (self.measured_low, self.measured_high, "measured")):
+        for lo, hi, what in (
+            (self.stated_low, self.stated_high, "stated"),
+            (self.measured_low, self.measured_high, "measured"),
+        ):
             if lo is not None and hi is not None and lo > hi:
                 raise FigureError(f"claim row {self.label!r}: {what} low {lo} > high {hi}")
 
 
 def local_crs(lon: float, lat: float) -> CRS:
     """Transverse Mercator on WGS84 centred at ``(lon, lat)``: metres, true scale there."""
-    return CRS.from_proj4(f"+proj=tmerc +lat_0={lat:.6f} +lon_0={lon:.6f} +k=1 "
-                          "+datum=WGS84 +units=m +no_defs")
+    return CRS.from_proj4(
+        f"+proj=tmerc +lat_0={lat:.6f} +lon_0={lon:.6f} +k=1 +datum=WGS84 +units=m +no_defs"
+    )
 
 
 def check_figure_path(path: str | Path) -> Path:
@@ -152,8 +167,9 @@ def check_figure_path(path: str | Path) -> Path:
     """
     out = Path(path)
     if out.suffix.lower() not in _SAVE_FORMATS:
-        raise FigureError(f"cannot save a figure as {out.name!r}: use one of "
-                          + ", ".join(_SAVE_FORMATS))
+        raise FigureError(
+            f"cannot save a figure as {out.name!r}: use one of " + ", ".join(_SAVE_FORMATS)
+        )
     if not out.parent.is_dir():
         raise FigureError(f"directory {str(out.parent)!r} does not exist")
     return out
@@ -197,29 +213,58 @@ def route_map(route: Route, *, arabic: bool = False, straight_line: bool = True)
     canvas.places(arabic=arabic, skip=ends)
     line = canvas.project(geom)
     canvas.ax.plot(*line.T, color="white", lw=5.5, solid_capstyle="round", zorder=5)
-    canvas.line(line, color=OKABE_ITO["vermillion"], lw=3.2, solid_capstyle="round", zorder=6,
-                gid="route", label=f"route: {route.length_km:,.0f} km by road")
+    canvas.line(
+        line,
+        color=OKABE_ITO["vermillion"],
+        lw=3.2,
+        solid_capstyle="round",
+        zorder=6,
+        gid="route",
+        label=f"route: {route.length_km:,.0f} km by road",
+    )
     if straight_line:
-        canvas.line(canvas.project(shapely.LineString(ends)), color=OKABE_ITO["blue"], lw=1.6,
-                    ls=(0, (5, 3)), zorder=6, gid="straight-line",
-                    label=f"straight line: {route.straight_km:,.0f} km")
+        canvas.line(
+            canvas.project(shapely.LineString(ends)),
+            color=OKABE_ITO["blue"],
+            lw=1.6,
+            ls=(0, (5, 3)),
+            zorder=6,
+            gid="straight-line",
+            label=f"straight line: {route.straight_km:,.0f} km",
+        )
     for loc, marker in ((route.origin, "o"), (route.destination, "s")):
         x, y = canvas.project_xy(loc.lon, loc.lat)
-        canvas.marker(x, y, marker=marker, ms=9, mfc=OKABE_ITO["vermillion"], mec="black",
-                      mew=1.2, zorder=8)
-        canvas.label(x, y, str(loc), priority=-1, size=_FONT["label"] + 1, weight="bold",
-                     clear=4.5, required=True)
-    kind = ("shortest route by road length" if route.optimize == "distance"
-            else f"fastest route, profile {route.profile.name!r}")
+        canvas.marker(
+            x, y, marker=marker, ms=9, mfc=OKABE_ITO["vermillion"], mec="black", mew=1.2, zorder=8
+        )
+        canvas.label(
+            x,
+            y,
+            str(loc),
+            priority=-1,
+            size=_FONT["label"] + 1,
+            weight="bold",
+            clear=4.5,
+            required=True,
+        )
+    kind = (
+        "shortest route by road length"
+        if route.optimize == "distance"
+        else f"fastest route, profile {route.profile.name!r}"
+    )
     canvas.ax.set_title(
         f"{route.origin} to {route.destination}: {route.length_km:,.0f} km by road, "
         f"{format_hours(route.time_h)} by car (profile {route.profile.name!r})",
-        fontsize=_FONT["title"], loc="left")
-    canvas.finish([
-        f"Route: {kind}, along OSM roads between the points where each end joins the road; "
-        f"time: {route.profile.describe()}.",
-        "Straight line: geodesic distance between the given points.",
-    ])
+        fontsize=_FONT["title"],
+        loc="left",
+    )
+    canvas.finish(
+        [
+            f"Route: {kind}, along OSM roads between the points where each end joins the road; "
+            f"time: {route.profile.describe()}.",
+            "Straight line: geodesic distance between the given points.",
+        ]
+    )
     return canvas.fig
 
 
@@ -237,8 +282,9 @@ def reach_map(result: Reach, *, arabic: bool = False, label_limit: int = 14) -> 
         Label at most this many places (the nearest), reached ones with their times.
     """
     bands = result.bands
-    extent = shapely.union_all([*bands.geometry, *[shapely.Point(o.lon, o.lat)
-                                                   for o in result.origins]])
+    extent = shapely.union_all(
+        [*bands.geometry, *[shapely.Point(o.lon, o.lat) for o in result.origins]]
+    )
     canvas = _Canvas.around(result.net, extent)
     ax = canvas.ax
     # Dark (near) to light (far): the order reads without the legend, also in greyscale.
@@ -247,8 +293,9 @@ def reach_map(result: Reach, *, arabic: bool = False, label_limit: int = 14) -> 
     # colour on the map matches its legend swatch.
     for k in reversed(range(len(bands))):
         row = bands.iloc[k]
-        ring = row.geometry if k == 0 else shapely.difference(row.geometry,
-                                                               bands.geometry.iloc[k - 1])
+        ring = (
+            row.geometry if k == 0 else shapely.difference(row.geometry, bands.geometry.iloc[k - 1])
+        )
         if ring.is_empty:
             continue
         patch = _patch(canvas.project_geometry(ring), colours[k])
@@ -260,44 +307,90 @@ def reach_map(result: Reach, *, arabic: bool = False, label_limit: int = 14) -> 
     star: dict[str, Any] = {"marker": "*", "mfc": OKABE_ITO["orange"], "mec": "black"}
     for o in result.origins:
         canvas.marker(*canvas.project_xy(o.lon, o.lat), ms=15, mew=1.0, zorder=8, **star)
-    ax.plot([], [], ms=12, ls="none", **star,
-            label="origin" if len(result.origins) == 1 else f"origins ({len(result.origins)})")
+    ax.plot(
+        [],
+        [],
+        ms=12,
+        ls="none",
+        **star,
+        label="origin" if len(result.origins) == 1 else f"origins ({len(result.origins)})",
+    )
     if len(result.origins) == 1:
         x, y = canvas.project_xy(result.origins[0].lon, result.origins[0].lat)
-        canvas.label(x, y, str(result.origins[0]), priority=-1, size=_FONT["label"] + 1,
-                     weight="bold", clear=6.0, required=True)
-    shown = result.places[np.isfinite(result.places["time_h"].fillna(
-        result.places["distance_km"]))].head(label_limit)
+        canvas.label(
+            x,
+            y,
+            str(result.origins[0]),
+            priority=-1,
+            size=_FONT["label"] + 1,
+            weight="bold",
+            clear=6.0,
+            required=True,
+        )
+    shown = result.places[
+        np.isfinite(result.places["time_h"].fillna(result.places["distance_km"]))
+    ].head(label_limit)
     for rank, r in enumerate(shown.itertuples()):
         x, y = canvas.project_xy(r.lon, r.lat)
         if not canvas.contains(x, y) or any(
-                haversine_m(o.lon, o.lat, r.lon, r.lat) < _NEAR_M for o in result.origins):
+            haversine_m(o.lon, o.lat, r.lon, r.lat) < _NEAR_M for o in result.origins
+        ):
             continue
-        figure = (format_hours(r.time_h) if result.unit == "h" else f"{r.distance_km:,.0f} km")
-        canvas.marker(x, y, marker="o", ms=5, mfc="black" if r.reached else "white",
-                      mec="black", zorder=7)
-        canvas.label(x, y, f"{r.name}\n{figure}" + _arabic_suffix(r.name_ar, arabic),
-                     priority=rank, size=_FONT["label"],
-                     color="black" if r.reached else "#555555")
+        figure = format_hours(r.time_h) if result.unit == "h" else f"{r.distance_km:,.0f} km"
+        canvas.marker(
+            x, y, marker="o", ms=5, mfc="black" if r.reached else "white", mec="black", zorder=7
+        )
+        canvas.label(
+            x,
+            y,
+            f"{r.name}\n{figure}" + _arabic_suffix(r.name_ar, arabic),
+            priority=rank,
+            size=_FONT["label"],
+            color="black" if r.reached else "#555555",
+        )
     figure_kind = "time" if result.unit == "h" else "road km"
-    ax.plot([], [], marker="o", ms=5, mfc="black", mec="black", ls="none",
-            label=f"town reached ({figure_kind})")
-    ax.plot([], [], marker="o", ms=5, mfc="white", mec="black", ls="none",
-            label=f"town not reached ({figure_kind})")
-    origin = str(result.origins[0]) if len(result.origins) == 1 else \
-        f"{len(result.origins)} origins"
-    what = (f"by car, profile {result.profile.name!r}" if result.unit == "h"
-            else "by road distance")
-    ax.set_title(f"Reachable from {origin} within {result.limit_text} ({what})",
-                 fontsize=_FONT["title"], loc="left")
-    canvas.finish([a for a in result.assumptions if not a.startswith("data:")],
-                  legend_title=result.metric)
+    ax.plot(
+        [],
+        [],
+        marker="o",
+        ms=5,
+        mfc="black",
+        mec="black",
+        ls="none",
+        label=f"town reached ({figure_kind})",
+    )
+    ax.plot(
+        [],
+        [],
+        marker="o",
+        ms=5,
+        mfc="white",
+        mec="black",
+        ls="none",
+        label=f"town not reached ({figure_kind})",
+    )
+    origin = (
+        str(result.origins[0]) if len(result.origins) == 1 else f"{len(result.origins)} origins"
+    )
+    what = f"by car, profile {result.profile.name!r}" if result.unit == "h" else "by road distance"
+    ax.set_title(
+        f"Reachable from {origin} within {result.limit_text} ({what})",
+        fontsize=_FONT["title"],
+        loc="left",
+    )
+    canvas.finish(
+        [a for a in result.assumptions if not a.startswith("data:")], legend_title=result.metric
+    )
     return canvas.fig
 
 
 # ---------------------------------------------------------------------- claim figure
-def claim_figure(rows: Sequence[ClaimRow], *, title: str = "Stated against measured",
-                 assumptions: Sequence[str] = ()) -> Figure:
+def claim_figure(
+    rows: Sequence[ClaimRow],
+    *,
+    title: str = "Stated against measured",
+    assumptions: Sequence[str] = (),
+) -> Figure:
     """One panel per claim: the stated value and range against the measured values.
 
     Each row has its own axis (claims mix kilometres and hours). The stated value is a black
@@ -326,55 +419,86 @@ def claim_figure(rows: Sequence[ClaimRow], *, title: str = "Stated against measu
     colour = {k: palette[i % len(palette)] for i, k in enumerate(kinds)}
     markers = dict(zip(kinds, "os^vP", strict=False))
     row_in = 1.55 if any(r.band_label for r in rows) else 1.3
-    fig, axes = plt.subplots(len(rows), 1, figsize=(_FIG_WIDTH_IN, row_in * len(rows)),
-                             squeeze=False)
+    fig, axes = plt.subplots(
+        len(rows), 1, figsize=(_FIG_WIDTH_IN, row_in * len(rows)), squeeze=False
+    )
     for ax, row in zip(axes[:, 0], rows, strict=True):
         _claim_row(ax, row, colour, markers)
     # One band entry per kind that carries a band: each row's band is its own first kind's.
-    banded = list(dict.fromkeys(next(iter(r.measured)) for r in rows
-                                if r.measured_low is not None and r.measured_high is not None))
+    banded = list(
+        dict.fromkeys(
+            next(iter(r.measured))
+            for r in rows
+            if r.measured_low is not None and r.measured_high is not None
+        )
+    )
     handles = [
         Line2D([], [], marker="D", color="black", ls="none", ms=8, label="stated"),
         Rectangle((0, 0), 1, 1, fc="#bbbbbb", label="stated range"),
-        *[Line2D([], [], marker=markers[k], color=colour[k], ls="none", ms=8,
-                 label=f"measured: {k}") for k in kinds],
-        *[Rectangle((0, 0), 1, 1, fc=colour[k], alpha=0.25, label=f"uncertainty of {k}")
-          for k in banded],
+        *[
+            Line2D(
+                [], [], marker=markers[k], color=colour[k], ls="none", ms=8, label=f"measured: {k}"
+            )
+            for k in kinds
+        ],
+        *[
+            Rectangle((0, 0), 1, 1, fc=colour[k], alpha=0.25, label=f"uncertainty of {k}")
+            for k in banded
+        ],
     ]
     fig.suptitle(title, fontsize=_FONT["title"], x=0.02, y=0.99, ha="left", va="top")
     legend_rows = math.ceil(len(handles) / 2)
     legend_in = 0.2 + 0.17 * legend_rows  # title, then the legend's rows
     fig.set_figheight(fig.get_figheight() + legend_in)
-    lines = ["Measured: road distance or travel time along OSM roads (first marker, with its "
-             "uncertainty band); straight line: geodesic distance between the places.",
-             *assumptions]
+    lines = [
+        "Measured: road distance or travel time along OSM roads (first marker, with its "
+        "uncertainty band); straight line: geodesic distance between the places.",
+        *assumptions,
+    ]
     fig.set_figheight(fig.get_figheight() + _footer_height_in(fig, lines))
     height = fig.get_figheight()
-    fig.legend(handles=handles, loc="upper left", ncol=2, fontsize=_FONT["small"],
-               frameon=False, bbox_to_anchor=(0.01, 1 - 0.4 / height))
+    fig.legend(
+        handles=handles,
+        loc="upper left",
+        ncol=2,
+        fontsize=_FONT["small"],
+        frameon=False,
+        bbox_to_anchor=(0.01, 1 - 0.4 / height),
+    )
     footer_in = _footer(fig, lines)
     fig.tight_layout(rect=(0, footer_in / height, 0.84, 1 - legend_in / height))
     return fig
 
 
-def _claim_row(ax: Axes, row: ClaimRow, colour: Mapping[str, str],
-               markers: Mapping[str, str]) -> None:
+def _claim_row(
+    ax: Axes, row: ClaimRow, colour: Mapping[str, str], markers: Mapping[str, str]
+) -> None:
     lo = row.stated_low if row.stated_low is not None else row.stated
     hi = row.stated_high if row.stated_high is not None else row.stated
     ax.axvspan(lo, hi, ymin=0.3, ymax=0.7, color="#bbbbbb", zorder=1)
     ax.plot(row.stated, 0, marker="D", color="black", ms=8, zorder=4)
     first = next(iter(row.measured))
     if row.measured_low is not None and row.measured_high is not None:
-        ax.axvspan(row.measured_low, row.measured_high, ymin=0.2, ymax=0.8,
-                   color=colour[first], alpha=0.25, zorder=2)
+        ax.axvspan(
+            row.measured_low,
+            row.measured_high,
+            ymin=0.2,
+            ymax=0.8,
+            color=colour[first],
+            alpha=0.25,
+            zorder=2,
+        )
     for k, v in row.measured.items():
         ax.plot(v, 0, marker=markers[k], color=colour[k], ms=8, ls="none", zorder=5)
-    values = [lo, hi, *row.measured.values(),
-              *(v for v in (row.measured_low, row.measured_high) if v is not None)]
+    values = [
+        lo,
+        hi,
+        *row.measured.values(),
+        *(v for v in (row.measured_low, row.measured_high) if v is not None),
+    ]
     span = max(values) - min(values) or abs(max(values)) or 1.0
     # Non-negative quantities start at zero, so bar lengths compare honestly.
-    ax.set_xlim(0.0 if min(values) >= 0 else min(values) - 0.1 * span,
-                max(values) + 0.1 * span)
+    ax.set_xlim(0.0 if min(values) >= 0 else min(values) - 0.1 * span, max(values) + 0.1 * span)
     ax.set_ylim(-1, 1)
     ax.set_yticks([])
     ax.set_xlabel(row.unit, fontsize=_FONT["small"], labelpad=1, loc="left")
@@ -382,13 +506,31 @@ def _claim_row(ax: Axes, row: ClaimRow, colour: Mapping[str, str],
     ax.set_title(row.label, fontsize=_FONT["label"] + 1, loc="left", pad=3)
     if row.band_label:
         # Below the axis label (the unit), so the two never share a line.
-        ax.annotate(f"shaded: {row.band_label}", (1, 0), xycoords="axes fraction",
-                    xytext=(0, -30), textcoords="offset points", ha="right", va="top",
-                    fontsize=_FONT["small"], color="#333333", gid="band-label")
+        ax.annotate(
+            f"shaded: {row.band_label}",
+            (1, 0),
+            xycoords="axes fraction",
+            xytext=(0, -30),
+            textcoords="offset points",
+            ha="right",
+            va="top",
+            fontsize=_FONT["small"],
+            color="#333333",
+            gid="band-label",
+        )
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
-    ax.text(1.02, 0.5, row.verdict, transform=ax.transAxes, fontsize=_FONT["label"] + 1,
-            weight="bold", va="center", ha="left", gid="verdict")
+    ax.text(
+        1.02,
+        0.5,
+        row.verdict,
+        transform=ax.transAxes,
+        fontsize=_FONT["label"] + 1,
+        weight="bold",
+        va="center",
+        ha="left",
+        gid="verdict",
+    )
 
 
 # ------------------------------------------------------------------------ cartography
@@ -436,7 +578,8 @@ class _Canvas:
     def project_geometry(self, geom: shapely.Geometry) -> shapely.Geometry:
         """A geometry in the map's projection."""
         out: shapely.Geometry = shapely.transform(
-            geom, lambda c: np.column_stack(self.fwd.transform(*c.T)))
+            geom, lambda c: np.column_stack(self.fwd.transform(*c.T))
+        )
         return out
 
     def project_xy(self, lon: float, lat: float) -> tuple[float, float]:
@@ -469,31 +612,56 @@ class _Canvas:
         hits = self.net.edge_tree.query(self._lonlat_box(), predicate="intersects")
         classes = self.net.edges["highway"].astype(str).to_numpy()[hits]
         for cls in [*_ROAD_STYLE, None]:
-            sel = hits[~np.isin(classes, list(_ROAD_STYLE))] if cls is None \
-                else hits[classes == cls]
+            sel = (
+                hits[~np.isin(classes, list(_ROAD_STYLE))] if cls is None else hits[classes == cls]
+            )
             if not len(sel):
                 continue
             colour, width, label = _ROAD_STYLE.get(cls or "", _MINOR_ROAD)
             segs = [self.project(g) for g in self.net.geometries[sel]]
-            self.ax.add_collection(LineCollection(segs, colors=colour, linewidths=width,
-                                                  zorder=3, label=label, gid="roads"))
+            self.ax.add_collection(
+                LineCollection(
+                    segs, colors=colour, linewidths=width, zorder=3, label=label, gid="roads"
+                )
+            )
 
     def borders(self) -> None:
         """International borders from the data's boundary layer (if it has one)."""
         if self.net.borders is None:
             return
         coords, offsets = self.net.borders
-        segs = [self.project(shapely.LineString(coords[a:b]))
-                for a, b in itertools.pairwise(offsets) if b - a > 1]
+        segs = [
+            self.project(shapely.LineString(coords[a:b]))
+            for a, b in itertools.pairwise(offsets)
+            if b - a > 1
+        ]
         # Soft: a label may cross a border when no spot around its point is free of one.
         self.obstacles += [(xy, 1.5, False) for xy in segs]
-        self.ax.add_collection(LineCollection(segs, colors="#333333", linewidths=1.1,
-                                              linestyles=(0, (6, 2, 1, 2)), zorder=4,
-                                              label="international border", gid="borders"))
+        self.ax.add_collection(
+            LineCollection(
+                segs,
+                colors="#333333",
+                linewidths=1.1,
+                linestyles=(0, (6, 2, 1, 2)),
+                zorder=4,
+                label="international border",
+                gid="borders",
+            )
+        )
 
-    def label(self, x: float, y: float, text: str, *, priority: float, size: float,
-              color: str = "black", weight: str = "normal", clear: float = 2.5,
-              required: bool = False) -> None:
+    def label(
+        self,
+        x: float,
+        y: float,
+        text: str,
+        *,
+        priority: float,
+        size: float,
+        color: str = "black",
+        weight: str = "normal",
+        clear: float = 2.5,
+        required: bool = False,
+    ) -> None:
         """Queue a label; :meth:`finish` places labels without overlaps, best first.
 
         ``clear`` is the gap (points) kept from the point, e.g. a marker's radius; a
@@ -501,8 +669,9 @@ class _Canvas:
         """
         self.labels.append(_Label(x, y, text, priority, size, color, weight, clear, required))
 
-    def places(self, *, arabic: bool, skip: Sequence[tuple[float, float]] = (),
-               max_rank: float = 13.0) -> None:
+    def places(
+        self, *, arabic: bool, skip: Sequence[tuple[float, float]] = (), max_rank: float = 13.0
+    ) -> None:
         """Mark and label the data's towns inside the map (English, optionally Arabic).
 
         Towns within 5 km of a ``skip`` point (lon, lat), e.g. a labelled route end, are
@@ -528,21 +697,28 @@ class _Canvas:
         # Bands are drawn largest first; list them smallest first.
         bands = [i for i, h in enumerate(handles) if h.get_gid() == "band"][::-1]
         order = bands + [i for i in range(len(handles)) if i not in bands]
-        leg = self.ax.legend([handles[i] for i in order], [names[i] for i in order],
-                             loc="lower left", fontsize=_FONT["small"], framealpha=0.9,
-                             title=legend_title, title_fontsize=_FONT["small"])
+        leg = self.ax.legend(
+            [handles[i] for i in order],
+            [names[i] for i in order],
+            loc="lower left",
+            fontsize=_FONT["small"],
+            framealpha=0.9,
+            title=legend_title,
+            title_fontsize=_FONT["small"],
+        )
         leg.set_zorder(20)
         meta = self.net.meta
-        lines = [f"Data: {meta.describe()}. Map: local transverse Mercator projection.",
-                 *assumptions]
+        lines = [
+            f"Data: {meta.describe()}. Map: local transverse Mercator projection.",
+            *assumptions,
+        ]
         self.fig.set_figheight(self.map_height_in + _footer_height_in(self.fig, lines))
         # The footer hangs under the map itself; the map keeps to the top of its layout box
         # (equal aspect leaves spare height), so no gap opens between map and footer.
         _footer(self.fig, lines, attribution=meta.attribution, under=self.ax)
         self.ax.set_anchor("N")
         self.fig.tight_layout()
-        fixed = [a for a in self.ax.get_children()
-                 if a.get_gid() in ("scale-bar", "north-arrow")]
+        fixed = [a for a in self.ax.get_children() if a.get_gid() in ("scale-bar", "north-arrow")]
         _place_labels(self.ax, self.labels, self.obstacles, avoid=[leg, *fixed])
 
 
@@ -559,8 +735,9 @@ def _footer_height_in(fig: Figure, lines: list[str]) -> float:
     return (_wrap(fig, lines).count("\n") + 2.5) * _FOOTER_LINE_IN + 0.15
 
 
-def _footer(fig: Figure, lines: list[str], *, attribution: str = OSM_ATTRIBUTION,
-            under: Axes | None = None) -> float:
+def _footer(
+    fig: Figure, lines: list[str], *, attribution: str = OSM_ATTRIBUTION, under: Axes | None = None
+) -> float:
     """Assumptions, then the attribution in bold, wrapped; returns the height in inches.
 
     Hung just under the axes ``under`` (so it follows the map through layout), otherwise
@@ -571,22 +748,43 @@ def _footer(fig: Figure, lines: list[str], *, attribution: str = OSM_ATTRIBUTION
     if OSM_ATTRIBUTION not in attribution:
         attribution = f"{attribution} {OSM_ATTRIBUTION}"
     text = _wrap(fig, lines)
-    notes: dict[str, Any] = {"fontsize": _FONT["footer"], "color": "#333333",
-                             "gid": "assumptions"}
-    credit: dict[str, Any] = {"fontsize": _FONT["footer"] + 1, "weight": "bold",
-                              "gid": "attribution"}
+    notes: dict[str, Any] = {"fontsize": _FONT["footer"], "color": "#333333", "gid": "assumptions"}
+    credit: dict[str, Any] = {
+        "fontsize": _FONT["footer"] + 1,
+        "weight": "bold",
+        "gid": "attribution",
+    }
     if under is None:
-        fig.text(0.1, 0.08, attribution, va="bottom", ha="left",
-                 transform=fig.dpi_scale_trans, **credit)
-        fig.text(0.1, 0.08 + 1.2 * _FOOTER_LINE_IN, text, va="bottom", ha="left",
-                 transform=fig.dpi_scale_trans, **notes)
+        fig.text(
+            0.1, 0.08, attribution, va="bottom", ha="left", transform=fig.dpi_scale_trans, **credit
+        )
+        fig.text(
+            0.1,
+            0.08 + 1.2 * _FOOTER_LINE_IN,
+            text,
+            va="bottom",
+            ha="left",
+            transform=fig.dpi_scale_trans,
+            **notes,
+        )
     else:
-        box = VPacker(children=[TextArea(text, textprops=notes),
-                                TextArea(attribution, textprops=credit)],
-                      align="left", pad=0, sep=3)
-        under.add_artist(AnchoredOffsetbox("upper left", child=box, pad=0, borderpad=0,
-                                           frameon=False, bbox_to_anchor=(0, -0.015),
-                                           bbox_transform=under.transAxes))
+        box = VPacker(
+            children=[TextArea(text, textprops=notes), TextArea(attribution, textprops=credit)],
+            align="left",
+            pad=0,
+            sep=3,
+        )
+        under.add_artist(
+            AnchoredOffsetbox(
+                "upper left",
+                child=box,
+                pad=0,
+                borderpad=0,
+                frameon=False,
+                bbox_to_anchor=(0, -0.015),
+                bbox_transform=under.transAxes,
+            )
+        )
     return _footer_height_in(fig, lines)
 
 
@@ -594,27 +792,67 @@ def _scale_bar(ax: Axes, bounds: tuple[float, float, float, float]) -> None:
     """Two-segment black/white bar of a round length, about a fifth of the map width."""
     x0, y0, x1, y1 = bounds
     target = (x1 - x0) / 5 / 1000
-    km = max(n for n in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000) if n <= target) \
-        if target >= 1 else 1
+    km = (
+        max(n for n in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000) if n <= target)
+        if target >= 1
+        else 1
+    )
     length = km * 1000.0
     height = (y1 - y0) * 0.012
     bx, by = x1 - (x1 - x0) * 0.04 - length, y0 + (y1 - y0) * 0.05
     pad = 0.08 * length
-    ax.add_patch(Rectangle((bx - pad, by - pad), length + 2 * pad, 5.5 * height + pad,
-                           fc="white", ec="none", alpha=0.85, zorder=9.5, gid="scale-bar"))
+    ax.add_patch(
+        Rectangle(
+            (bx - pad, by - pad),
+            length + 2 * pad,
+            5.5 * height + pad,
+            fc="white",
+            ec="none",
+            alpha=0.85,
+            zorder=9.5,
+            gid="scale-bar",
+        )
+    )
     for i, fc in enumerate(("black", "white")):
-        ax.add_patch(Rectangle((bx + i * length / 2, by), length / 2, height, fc=fc, ec="black",
-                               lw=0.8, zorder=10, gid="scale-bar"))
+        ax.add_patch(
+            Rectangle(
+                (bx + i * length / 2, by),
+                length / 2,
+                height,
+                fc=fc,
+                ec="black",
+                lw=0.8,
+                zorder=10,
+                gid="scale-bar",
+            )
+        )
     for frac, text in ((0, "0"), (0.5, f"{km / 2:g}"), (1, f"{km:g} km")):
-        ax.text(bx + frac * length, by + 1.8 * height, text, ha="center", va="bottom",
-                fontsize=_FONT["small"], zorder=10, gid="scale-bar")
+        ax.text(
+            bx + frac * length,
+            by + 1.8 * height,
+            text,
+            ha="center",
+            va="bottom",
+            fontsize=_FONT["small"],
+            zorder=10,
+            gid="scale-bar",
+        )
 
 
 def _north_arrow(ax: Axes) -> None:
-    ax.annotate("N", xy=(0.95, 0.95), xytext=(0.95, 0.85), xycoords="axes fraction",
-                ha="center", va="center", fontsize=_FONT["label"] + 2, weight="bold",
-                arrowprops={"arrowstyle": "-|>", "color": "black", "lw": 1.5},
-                zorder=10, gid="north-arrow")
+    ax.annotate(
+        "N",
+        xy=(0.95, 0.95),
+        xytext=(0.95, 0.85),
+        xycoords="axes fraction",
+        ha="center",
+        va="center",
+        fontsize=_FONT["label"] + 2,
+        weight="bold",
+        arrowprops={"arrowstyle": "-|>", "color": "black", "lw": 1.5},
+        zorder=10,
+        gid="north-arrow",
+    )
 
 
 @dataclass(frozen=True)
@@ -634,18 +872,27 @@ class _Label:
 # then the diagonals, west, north and south), at the label's clearance plus a gap. Only
 # required labels try the wider ring (e.g. where route lines converge at an end): a town
 # label set that far off could be read as naming a neighbouring marker.
-_LABEL_DIRECTIONS = (((1, 0), "left", "center"), ((0.7, 0.7), "left", "bottom"),
-                     ((0.7, -0.7), "left", "top"), ((-1, 0), "right", "center"),
-                     ((-0.7, 0.7), "right", "bottom"), ((-0.7, -0.7), "right", "top"),
-                     ((0, 1), "center", "bottom"), ((0, -1), "center", "top"))
+_LABEL_DIRECTIONS = (
+    ((1, 0), "left", "center"),
+    ((0.7, 0.7), "left", "bottom"),
+    ((0.7, -0.7), "left", "top"),
+    ((-1, 0), "right", "center"),
+    ((-0.7, 0.7), "right", "bottom"),
+    ((-0.7, -0.7), "right", "top"),
+    ((0, 1), "center", "bottom"),
+    ((0, -1), "center", "top"),
+)
 _LABEL_GAPS_PT = (2.0, 9.0)
 # A label sticking out of the map is worse than one crossing a line inside it.
 _OUTSIDE_PENALTY = 10
 
 
-def _place_labels(ax: Axes, labels: list[_Label],
-                  obstacles: Sequence[tuple[np.ndarray, float, bool]],
-                  avoid: Sequence[Any] = ()) -> None:
+def _place_labels(
+    ax: Axes,
+    labels: list[_Label],
+    obstacles: Sequence[tuple[np.ndarray, float, bool]],
+    avoid: Sequence[Any] = (),
+) -> None:
     """Draw labels best first at the spot that covers the fewest obstacles.
 
     A spot must stay inside the map and clear of placed labels, of ``avoid`` artists and of
@@ -661,8 +908,8 @@ def _place_labels(ax: Axes, labels: list[_Label],
     frame = ax.get_window_extent(renderer)
     px_per_pt = fig.dpi / 72
     hard: list[shapely.Geometry] = [
-        shapely.box(*a.get_window_extent(renderer).extents).buffer(2 * px_per_pt)
-        for a in avoid]
+        shapely.box(*a.get_window_extent(renderer).extents).buffer(2 * px_per_pt) for a in avoid
+    ]
     soft: list[shapely.Geometry] = []
     for xy, half_width, is_hard in obstacles:
         disp = ax.transData.transform(xy)
@@ -675,18 +922,34 @@ def _place_labels(ax: Axes, labels: list[_Label],
         gaps = _LABEL_GAPS_PT if lab.required else _LABEL_GAPS_PT[:1]
         for gap, ((dx, dy), ha, va) in itertools.product(gaps, _LABEL_DIRECTIONS):
             d = lab.clear + gap
-            ann = ax.annotate(lab.text, (lab.x, lab.y), xytext=(dx * d, dy * d),
-                              textcoords="offset points", ha=ha, va=va, fontsize=lab.size,
-                              color=lab.color, weight=lab.weight, zorder=9,
-                              gid="place-label", annotation_clip=False,
-                              path_effects=[pe.withStroke(linewidth=2.5, foreground="white")])
+            ann = ax.annotate(
+                lab.text,
+                (lab.x, lab.y),
+                xytext=(dx * d, dy * d),
+                textcoords="offset points",
+                ha=ha,
+                va=va,
+                fontsize=lab.size,
+                color=lab.color,
+                weight=lab.weight,
+                zorder=9,
+                gid="place-label",
+                annotation_clip=False,
+                path_effects=[pe.withStroke(linewidth=2.5, foreground="white")],
+            )
             ext = ann.get_window_extent(renderer)
             box = shapely.box(*ext.extents)
-            outside = not (ext.x0 >= frame.x0 and ext.x1 <= frame.x1 and ext.y0 >= frame.y0
-                           and ext.y1 <= frame.y1)
-            collisions = (_OUTSIDE_PENALTY * outside
-                          + len(hard_tree.query(box, predicate="intersects"))
-                          + sum(box.intersects(b) for b in placed))
+            outside = not (
+                ext.x0 >= frame.x0
+                and ext.x1 <= frame.x1
+                and ext.y0 >= frame.y0
+                and ext.y1 <= frame.y1
+            )
+            collisions = (
+                _OUTSIDE_PENALTY * outside
+                + len(hard_tree.query(box, predicate="intersects"))
+                + sum(box.intersects(b) for b in placed)
+            )
             score = (collisions, len(soft_tree.query(box, predicate="intersects")))
             if best is None or score < best[0]:
                 if best is not None:
@@ -714,9 +977,11 @@ def _arabic_suffix(name_ar: Any, arabic: bool) -> str:
         import arabic_reshaper
         from bidi.algorithm import get_display
     except ImportError as exc:
-        raise FigureError("Arabic labels need the optional packages 'arabic-reshaper' and "
-                          "'python-bidi' (matplotlib cannot join Arabic letters by itself); "
-                          "install them or draw without arabic=True") from exc
+        raise FigureError(
+            "Arabic labels need the optional packages 'arabic-reshaper' and "
+            "'python-bidi' (matplotlib cannot join Arabic letters by itself); "
+            "install them or draw without arabic=True"
+        ) from exc
     return "\n" + str(get_display(arabic_reshaper.reshape(name_ar)))
 
 

@@ -98,8 +98,7 @@ _DOMINANT_POPULATION_RATIO = 10
 _MAX_OTHER_NOTES = 3
 _FUZZY_CUTOFF = 70.0
 _SETTLEMENT_KINDS = frozenset(
-    {"city", "town", "village", "hamlet", "suburb", "quarter", "neighbourhood",
-     "isolated_dwelling"}
+    {"city", "town", "village", "hamlet", "suburb", "quarter", "neighbourhood", "isolated_dwelling"}
 )
 _BY_NAME, _BY_ALTERNATE = 0, 1
 _ROAD_DATA, _CURATED, _GEONAMES = 0, 1, 2
@@ -195,8 +194,11 @@ class _Record:
 
     def keyed(self) -> _Record:
         """This record with its match keys filled in."""
-        return replace(self, keys=tuple(map(name_key, self.names)),
-                       alternate_keys=tuple(map(name_key, self.alternates)))
+        return replace(
+            self,
+            keys=tuple(map(name_key, self.names)),
+            alternate_keys=tuple(map(name_key, self.alternates)),
+        )
 
 
 @dataclass(frozen=True)
@@ -333,7 +335,10 @@ class Gazetteer:
             *self._cluster([m for m in matches if m.level == _BY_ALTERNATE]),
         ]
         for key, _score, _ in process.extract(
-            name_key(name), self._keys, scorer=fuzz.ratio, limit=5 * limit,
+            name_key(name),
+            self._keys,
+            scorer=fuzz.ratio,
+            limit=5 * limit,
             score_cutoff=_FUZZY_CUTOFF,
         ):
             for m in self._index[key]:
@@ -350,7 +355,10 @@ class Gazetteer:
     def _suggest(self, name: str, limit: int, allowed: tuple[set[str], str | None]) -> list[str]:
         labels: list[str] = []
         for key, _score, _ in process.extract(
-            name_key(name), self._keys, scorer=fuzz.ratio, limit=10 * limit,
+            name_key(name),
+            self._keys,
+            scorer=fuzz.ratio,
+            limit=10 * limit,
             score_cutoff=_FUZZY_CUTOFF,
         ):
             for m in sorted(self._index[key], key=lambda m: (m.level, m.record)):
@@ -385,8 +393,12 @@ class Gazetteer:
             near = self._records[int(i)]
             notes = (f"nearest named place: {near.name} ({near.source}), {km:.1f} km away",)
         return Place(
-            name=f"{lat:.5f}, {lon:.5f}", lon=lon, lat=lat, source=COORDINATES_SOURCE,
-            sources=(COORDINATES_SOURCE,), notes=notes,
+            name=f"{lat:.5f}, {lon:.5f}",
+            lon=lon,
+            lat=lat,
+            source=COORDINATES_SOURCE,
+            sources=(COORDINATES_SOURCE,),
+            notes=notes,
         )
 
     def _parse(self, query: str, country: str | None) -> tuple[str, tuple[set[str], str | None]]:
@@ -454,6 +466,7 @@ class Gazetteer:
 
     def _cluster(self, matches: list[_Match]) -> list[_Cluster]:
         """Group matches within MERGE_RADIUS_KM; best source first, largest place first."""
+
         def rank(m: _Match) -> tuple[int, int]:
             rec = self._records[m.record]
             return rec.priority, -(rec.population or 0)
@@ -478,13 +491,15 @@ class Gazetteer:
         if len(clusters) == 1:
             return clusters[0]
         curated = [
-            c for c in clusters
+            c
+            for c in clusters
             if any(self._near_group(m.record, g) for m in c.members for g in groups)
         ]
         if len(curated) == 1:
             return curated[0]
         on_roads = [
-            c for c in clusters
+            c
+            for c in clusters
             if any(self._records[m.record].priority == _ROAD_DATA for m in c.members)
         ]
         if len(on_roads) == 1:
@@ -528,8 +543,11 @@ class Gazetteer:
                 p = self._place(c)
                 km = _km(head.lat, head.lon, p.lat, p.lon)
                 others.append(
-                    (km, f"{name!r} also names {p.name} ({p.where()}), {km:.0f} km away; "
-                         f"add ', {p.country_name or p.admin1}' to pick it")
+                    (
+                        km,
+                        f"{name!r} also names {p.name} ({p.where()}), {km:.0f} km away; "
+                        f"add ', {p.country_name or p.admin1}' to pick it",
+                    )
                 )
         return _capped(others)
 
@@ -542,8 +560,11 @@ class Gazetteer:
             km = _km(head.lat, head.lon, rec.lat, rec.lon)
             where = ", ".join(p for p in (_country_names().get(rec.country or ""), rec.admin1) if p)
             notes.append(
-                (km, f"GeoNames also lists {m.spelling!r} as another name of {rec.name} "
-                     f"({where}), {km:.1f} km away")
+                (
+                    km,
+                    f"GeoNames also lists {m.spelling!r} as another name of {rec.name} "
+                    f"({where}), {km:.1f} km away",
+                )
             )
         return _capped(notes)
 
@@ -574,8 +595,10 @@ def _places_source(meta: NetworkMeta) -> str:
 def _build_index(records: list[_Record]) -> dict[str, list[_Match]]:
     index: dict[str, dict[int, _Match]] = {}
     for i, rec in enumerate(records):
-        for level, spellings, keys in ((_BY_NAME, rec.names, rec.keys),
-                                       (_BY_ALTERNATE, rec.alternates, rec.alternate_keys)):
+        for level, spellings, keys in (
+            (_BY_NAME, rec.names, rec.keys),
+            (_BY_ALTERNATE, rec.alternates, rec.alternate_keys),
+        ):
             for spelling, key in zip(spellings, keys, strict=True):
                 slot = index.setdefault(key, {})
                 if key and i not in slot:
@@ -596,17 +619,20 @@ def _alias_groups(entries: list[dict[str, Any]]) -> dict[str, list[_AliasGroup]]
 def _curated_record(entry: dict[str, Any]) -> _Record:
     country = entry["country"]
     return _Record(
-        name=entry["name"], lat=float(entry["lat"]), lon=float(entry["lon"]),
-        source=entry["source"], priority=_CURATED,
-        names=(entry["name"], *entry["aliases"]), country=country,
-        admin1=_admin1_name(country, entry.get("admin1")), kind=entry.get("kind"),
+        name=entry["name"],
+        lat=float(entry["lat"]),
+        lon=float(entry["lon"]),
+        source=entry["source"],
+        priority=_CURATED,
+        names=(entry["name"], *entry["aliases"]),
+        country=country,
+        admin1=_admin1_name(country, entry.get("admin1")),
+        kind=entry.get("kind"),
         note=entry.get("note"),
     ).keyed()
 
 
-def _road_records(
-    places: pd.DataFrame, source: str, geonames: list[_Record]
-) -> list[_Record]:
+def _road_records(places: pd.DataFrame, source: str, geonames: list[_Record]) -> list[_Record]:
     """Road-data settlements, with country/province of the nearest GeoNames place."""
     places = places[places["kind"].isin(_SETTLEMENT_KINDS)]
     tree = cKDTree(_unit_vectors([r.lat for r in geonames], [r.lon for r in geonames]))
@@ -616,19 +642,33 @@ def _road_records(
     )
     records = []
     columns = zip(
-        places["name_en"], places["name"], places["name_ar"], places["kind"],
-        places["y"].astype(float), places["x"].astype(float), nearest, strict=True,
+        places["name_en"],
+        places["name"],
+        places["name_ar"],
+        places["kind"],
+        places["y"].astype(float),
+        places["x"].astype(float),
+        nearest,
+        strict=True,
     )
     for name_en, name, name_ar, kind, lat, lon, j in columns:
         names = tuple(dict.fromkeys(str(n) for n in (name_en, name, name_ar) if _text(n)))
         if not names:
             continue
         near = geonames[j] if j < len(geonames) else None
-        records.append(_Record(
-            name=names[0], lat=lat, lon=lon, source=source,
-            priority=_ROAD_DATA, names=names, kind=str(kind),
-            country=near.country if near else None, admin1=near.admin1 if near else None,
-        ).keyed())
+        records.append(
+            _Record(
+                name=names[0],
+                lat=lat,
+                lon=lon,
+                source=source,
+                priority=_ROAD_DATA,
+                names=names,
+                kind=str(kind),
+                country=near.country if near else None,
+                admin1=near.admin1 if near else None,
+            ).keyed()
+        )
     return records
 
 
@@ -661,8 +701,9 @@ def _geonames_records(countries: tuple[str, ...] | None) -> list[_Record]:
         pass  # missing or damaged: rebuild below
     records = [r.keyed() for r in _parse_geonames(countries)]
     body = json.dumps([asdict(r) for r in records], ensure_ascii=False).encode()
-    header = json.dumps({"version": _GEONAMES_CACHE_VERSION,
-                         "sha256": hashlib.sha256(body).hexdigest()}).encode()
+    header = json.dumps(
+        {"version": _GEONAMES_CACHE_VERSION, "sha256": hashlib.sha256(body).hexdigest()}
+    ).encode()
     try:
         with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as tmp:
             tmp.write(header + b"\n" + body)
@@ -705,8 +746,12 @@ def _parse_geonames(countries: tuple[str, ...] | None) -> list[_Record]:
                 at = text.find(marker, end)
     return [
         _Record(
-            name=r["name"], lat=float(r["latitude"]), lon=float(r["longitude"]),
-            source=GEONAMES_SOURCE, priority=_GEONAMES, names=(r["name"],),
+            name=r["name"],
+            lat=float(r["latitude"]),
+            lon=float(r["longitude"]),
+            source=GEONAMES_SOURCE,
+            priority=_GEONAMES,
+            names=(r["name"],),
             # Names in other scripts (Cyrillic, Hebrew, CJK ...) romanise to noise; skip them.
             alternates=tuple(a for a in r.get("alternatenames", ()) if is_latin_or_arabic(a)),
             country=r["countrycode"],
@@ -776,9 +821,12 @@ def _resolve_country(text: str, query: str) -> str:
 def _close_qualifiers(text: str) -> list[str]:
     names = [*_country_names().values()]
     names += [name for provinces in _curated()["provinces"].values() for name in provinces.values()]
-    return [name for name, _score, _ in process.extract(
-        text.strip(), names, scorer=fuzz.WRatio, limit=3, score_cutoff=_FUZZY_CUTOFF
-    )]
+    return [
+        name
+        for name, _score, _ in process.extract(
+            text.strip(), names, scorer=fuzz.WRatio, limit=3, score_cutoff=_FUZZY_CUTOFF
+        )
+    ]
 
 
 # ---------------------------------------------------------------------- convenience

@@ -59,8 +59,11 @@ class Matrix:
 
     def to_frame(self) -> pd.DataFrame:
         """Long form: one row per origin-destination pair."""
-        parts = {"distance_km": self.distance_km, "time_h": self.time_h,
-                 "straight_km": self.straight_km}
+        parts = {
+            "distance_km": self.distance_km,
+            "time_h": self.time_h,
+            "straight_km": self.straight_km,
+        }
         long = pd.concat({k: v.stack(future_stack=True) for k, v in parts.items()}, axis=1)
         long.index.names = ["origin", "destination"]
         long["detour_factor"] = long["distance_km"] / long["straight_km"]
@@ -106,13 +109,17 @@ def matrix(
     src_xy = np.array([(p.lon, p.lat) for p in src])
     dst_xy = src_xy if destinations is None else np.array([(p.lon, p.lat) for p in dst])
     src_snaps = snap_points(network, src_xy[:, 0], src_xy[:, 1], max_snap_m=max_snap_m)
-    dst_snaps = src_snaps if destinations is None else snap_points(
-        network, dst_xy[:, 0], dst_xy[:, 1], max_snap_m=max_snap_m)
+    dst_snaps = (
+        src_snaps
+        if destinations is None
+        else snap_points(network, dst_xy[:, 0], dst_xy[:, 1], max_snap_m=max_snap_m)
+    )
     engine = get_engine(network)
     closed, delays = scen.closed(network), scen.delays(network)
     dist = _table(engine, engine.weights("length", closed=closed), src_snaps, dst_snaps)
-    time = _table(engine, engine.weights(prof, closed=closed, delays_s=delays), src_snaps,
-                  dst_snaps)
+    time = _table(
+        engine, engine.weights(prof, closed=closed, delays_s=delays), src_snaps, dst_snaps
+    )
     a, b = np.broadcast_arrays(src_xy[:, None, :], dst_xy[None, :, :])
     straight = np.asarray(_GEOD.inv(a[..., 0], a[..., 1], b[..., 0], b[..., 1])[2])
     rows, cols = _labels(src), _labels(dst)
@@ -127,16 +134,21 @@ def matrix(
         f"time_h: driving time of the fastest route, {prof.describe()}",
         "straight_km: geodesic on the WGS84 ellipsoid",
         _farthest_snap(src + dst, src_snaps + dst_snaps),
-        *(["generalized lines cut bends: true road lengths are somewhat longer"]
-          if network.meta.generalized else []),
+        *(
+            ["generalized lines cut bends: true road lengths are somewhat longer"]
+            if network.meta.generalized
+            else []
+        ),
         *[f"scenario: {x}" for x in scen.describe()],
     ]
-    return Matrix(frame(dist / 1000.0), frame(time / 3600.0), frame(straight / 1000.0), prof,
-                  assumptions)
+    return Matrix(
+        frame(dist / 1000.0), frame(time / 3600.0), frame(straight / 1000.0), prof, assumptions
+    )
 
 
-def _table(engine: Engine, w: Weights, sources: list[list[Snap]], targets: list[list[Snap]]
-           ) -> np.ndarray:
+def _table(
+    engine: Engine, w: Weights, sources: list[list[Snap]], targets: list[list[Snap]]
+) -> np.ndarray:
     """Best road cost (excluding off-road access) between every source and target point.
 
     The seed pair (candidate road and edge end at each point) minimising road cost plus
@@ -159,17 +171,21 @@ def _table(engine: Engine, w: Weights, sources: list[list[Snap]], targets: list[
         # Per (source point, target node): road cost and access of the cheapest source seed.
         road, access = _running_min(
             (core[s_pos[:, c]] + s_road[rows, c, None], s_access[rows, c, None])
-            for c in range(s_node.shape[1]))
+            for c in range(s_node.shape[1])
+        )
         # Per (source point, target point): the same over the target's seeds.
         out[rows], out_access[rows] = _running_min(
-            (road[:, t_pos[:, c]] + t_road[None, :, c], access[:, t_pos[:, c]]
-             + t_access[None, :, c]) for c in range(t_node.shape[1]))
+            (
+                road[:, t_pos[:, c]] + t_road[None, :, c],
+                access[:, t_pos[:, c]] + t_access[None, :, c],
+            )
+            for c in range(t_node.shape[1])
+        )
     _same_edge(engine, w, sources, targets, out, out_access)
     return out
 
 
-def _running_min(options: Iterator[tuple[np.ndarray, np.ndarray]]
-                 ) -> tuple[np.ndarray, np.ndarray]:
+def _running_min(options: Iterator[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
     """Elementwise, the ``(road, access)`` option with the least ``road + access``.
 
     ``options`` yields pairs of arrays broadcastable to one shape; the result has that shape.
@@ -188,8 +204,9 @@ def _running_min(options: Iterator[tuple[np.ndarray, np.ndarray]]
     return best_road, best_access
 
 
-def _seeds(engine: Engine, w: Weights, points: list[list[Snap]], *, exits: bool
-           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _seeds(
+    engine: Engine, w: Weights, points: list[list[Snap]], *, exits: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per point: seed nodes, road cost to each, off-road access cost (padded with inf).
 
     Candidates sharing an end node collapse to the cheapest seed there, and a seed that
@@ -217,8 +234,15 @@ def _seeds(engine: Engine, w: Weights, points: list[list[Snap]], *, exits: bool
     return node_t, road_t, access_t
 
 
-def _undominated(engine: Engine, w: Weights, nodes: np.ndarray, cost: np.ndarray,
-                 counts: np.ndarray, *, exits: bool) -> np.ndarray:
+def _undominated(
+    engine: Engine,
+    w: Weights,
+    nodes: np.ndarray,
+    cost: np.ndarray,
+    counts: np.ndarray,
+    *,
+    exits: bool,
+) -> np.ndarray:
     """Mask of the seeds no other seed of the same point beats by driving to them.
 
     Seeds are grouped by point (``counts`` per point, in order). An exit seed ``j`` is
@@ -238,8 +262,14 @@ def _undominated(engine: Engine, w: Weights, nodes: np.ndarray, cost: np.ndarray
     return keep
 
 
-def _same_edge(engine: Engine, w: Weights, sources: list[list[Snap]],
-               targets: list[list[Snap]], road: np.ndarray, access: np.ndarray) -> None:
+def _same_edge(
+    engine: Engine,
+    w: Weights,
+    sources: list[list[Snap]],
+    targets: list[list[Snap]],
+    road: np.ndarray,
+    access: np.ndarray,
+) -> None:
     """Pairs of points on one edge may drive along it without reaching a junction.
 
     As in :meth:`~routing.engine.Engine.route`, the direct drive wins on road plus off-road
@@ -262,8 +292,10 @@ def _farthest_snap(points: list[Location], snaps: list[list[Snap]]) -> str:
     """The point farthest off-road (its gap is not in the figures), as an assumption line."""
     k = max(range(len(points)), key=lambda i: snaps[i][0].distance_m)
     s = snaps[k][0]
-    return (f"points join the road network at candidate roads (off-road gaps excluded); "
-            f"farthest off-road: {points[k]}, {s.distance_m / 1000:.1f} km from {s.road}")
+    return (
+        f"points join the road network at candidate roads (off-road gaps excluded); "
+        f"farthest off-road: {points[k]}, {s.distance_m / 1000:.1f} km from {s.road}"
+    )
 
 
 def _labels(points: list[Location]) -> list[str]:

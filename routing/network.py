@@ -61,8 +61,18 @@ ROAD_CLASSES: tuple[str, ...] = (
     "road",
 )
 
-EDGE_COLUMNS = ("u", "v", "length", "highway", "ref", "name", "oneway", "bridge", "tunnel",
-                "maxspeed")
+EDGE_COLUMNS = (
+    "u",
+    "v",
+    "length",
+    "highway",
+    "ref",
+    "name",
+    "oneway",
+    "bridge",
+    "tunnel",
+    "maxspeed",
+)
 
 
 def haversine_m(
@@ -273,8 +283,9 @@ class RoadNetwork:
         """Weakly connected component label of each node."""
         u = self.edges["u"].to_numpy()
         v = self.edges["v"].to_numpy()
-        adj = coo_array((np.ones(len(u), dtype=np.int8), (u, v)),
-                        shape=(self.n_nodes, self.n_nodes))
+        adj = coo_array(
+            (np.ones(len(u), dtype=np.int8), (u, v)), shape=(self.n_nodes, self.n_nodes)
+        )
         _, labels = connected_components(adj, directed=False)
         return np.asarray(labels)
 
@@ -321,7 +332,10 @@ class RoadNetwork:
         g.add_nodes_from(
             (int(i), {"x": float(x), "y": float(y), "osmid": int(o)})
             for i, x, y, o in zip(
-                self.nodes.index, self.nodes["x"], self.nodes["y"], self.nodes["osmid"],
+                self.nodes.index,
+                self.nodes["x"],
+                self.nodes["y"],
+                self.nodes["osmid"],
                 strict=True,
             )
         )
@@ -378,8 +392,11 @@ class RoadNetwork:
                     if _truthy(data["reversed"]):
                         continue
                 else:
-                    twin = (min(index[u], index[v]), max(index[u], index[v]),
-                            round(float(data["length"]), 3))
+                    twin = (
+                        min(index[u], index[v]),
+                        max(index[u], index[v]),
+                        round(float(data["length"]), 3),
+                    )
                     if twin in seen_twins:
                         continue
                     seen_twins.add(twin)

@@ -107,8 +107,9 @@ def network_from_overpass(
         with osmnx_settings(**overrides):
             # Unsimplified: network_from_graph filters first, then simplifies (see _osmfile).
             if bbox is not None:
-                graph = ox.graph_from_bbox(bbox, network_type=network_type, simplify=False,
-                                           retain_all=True)
+                graph = ox.graph_from_bbox(
+                    bbox, network_type=network_type, simplify=False, retain_all=True
+                )
             else:
                 graph = _graph_from_place(str(place), network_type)
     except (requests.ConnectionError, requests.Timeout) as exc:
@@ -135,8 +136,9 @@ def network_from_overpass(
 
 def _graph_from_place(place: str, network_type: str) -> nx.MultiDiGraph:
     try:
-        return ox.graph_from_place(place, network_type=network_type, simplify=False,
-                                   retain_all=True)
+        return ox.graph_from_place(
+            place, network_type=network_type, simplify=False, retain_all=True
+        )
     except (TypeError, InsufficientResponseError) as exc:
         # osmnx raises these when Nominatim finds nothing or no boundary polygon.
         if "Nominatim" not in str(exc):

@@ -160,6 +160,7 @@ class Profile(BaseModel):
         One draw per class (not per edge): the uncertainty is about how fast a class of road is
         driven, which is shared by every segment of it.
         """
+
         def draw(r: SpeedRange) -> SpeedRange:
             s = float(rng.triangular(r.low, r.mode, r.high)) if r.high > r.low else r.mode
             return SpeedRange(low=s, mode=s, high=s)
@@ -277,15 +278,21 @@ def get_profile(profile: Profile | str | Path) -> Profile:
         profiles = load_profiles(path)
         if name:
             if name not in profiles:
-                raise ProfileError(f"profile {name!r} not in {path!r}; it has: "
-                                   + ", ".join(profiles))
+                raise ProfileError(
+                    f"profile {name!r} not in {path!r}; it has: " + ", ".join(profiles)
+                )
             return profiles[name]
         if len(profiles) != 1:
-            raise ProfileError(f"{path!r} holds several profiles ({', '.join(profiles)}); "
-                               f"pick one with '{path}:NAME'")
+            raise ProfileError(
+                f"{path!r} holds several profiles ({', '.join(profiles)}); "
+                f"pick one with '{path}:NAME'"
+            )
         return next(iter(profiles.values()))
-    raise ProfileError(f"unknown profile {text!r}; known profiles: "
-                       + ", ".join(available_profiles()) + " (or a YAML profile file)")
+    raise ProfileError(
+        f"unknown profile {text!r}; known profiles: "
+        + ", ".join(available_profiles())
+        + " (or a YAML profile file)"
+    )
 
 
 def _parse(text: str, where: str) -> dict[str, Profile]:
@@ -293,10 +300,15 @@ def _parse(text: str, where: str) -> dict[str, Profile]:
         doc = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise ProfileError(f"profile file {where!r} is not valid YAML: {exc}") from exc
-    if not isinstance(doc, dict) or not isinstance(doc.get("profiles"), dict) \
-            or not doc["profiles"]:
-        raise ProfileError(f"profile file {where!r} needs a non-empty top-level "
-                           "'profiles:' mapping of name -> profile")
+    if (
+        not isinstance(doc, dict)
+        or not isinstance(doc.get("profiles"), dict)
+        or not doc["profiles"]
+    ):
+        raise ProfileError(
+            f"profile file {where!r} needs a non-empty top-level "
+            "'profiles:' mapping of name -> profile"
+        )
     out: dict[str, Profile] = {}
     for name, body in doc["profiles"].items():
         if not isinstance(body, dict):

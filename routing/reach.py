@@ -53,10 +53,21 @@ __all__ = [
 Unit = Literal["h", "km"]
 
 # Towns of the June 2014 Anbar article and the road to Baghdad, west to east.
-ARTICLE_TOWNS: tuple[str, ...] = tuple(f"{t}, Iraq" for t in (
-    "Husaybah", "Al-Qa'im", "Rawa", "Ana", "Haditha", "Hit", "Ramadi", "Fallujah",
-    "Abu Ghraib", "Baghdad",
-))
+ARTICLE_TOWNS: tuple[str, ...] = tuple(
+    f"{t}, Iraq"
+    for t in (
+        "Husaybah",
+        "Al-Qa'im",
+        "Rawa",
+        "Ana",
+        "Haditha",
+        "Hit",
+        "Ramadi",
+        "Fallujah",
+        "Abu Ghraib",
+        "Baghdad",
+    )
+)
 # Zoom-7 data holds only major roads; 5 km covers the towns strung along them without
 # filling the desert between parallel roads.
 DEFAULT_BUFFER_KM = 5.0
@@ -134,8 +145,10 @@ class Reach:
     @property
     def assumptions(self) -> list[str]:
         """Every assumption behind the result, one line each."""
-        snapped = "; ".join(f"{o} {s.distance_m / 1000:.1f} km off-road from {s.road}"
-                            for o, s in zip(self.origins, self.snaps, strict=True))
+        snapped = "; ".join(
+            f"{o} {s.distance_m / 1000:.1f} km off-road from {s.road}"
+            for o, s in zip(self.origins, self.snaps, strict=True)
+        )
         out = [
             f"data: {self.net.meta.describe()}; {self.net.meta.attribution}",
             f"{self.metric}, along OSM roads from the origins' snap points (nearest origin "
@@ -161,8 +174,10 @@ class Reach:
         lines = [f"Reach from {names} within {self.limit_text} ({self.metric}):"]
         for r in self.places.to_dict("records"):
             mark = "reached    " if r["reached"] else "not reached"
-            lines.append(f"  {mark} {r['name']}: {_figures(r['time_h'], r['distance_km'])}"
-                         + (f" ({r['note']})" if r["note"] else ""))
+            lines.append(
+                f"  {mark} {r['name']}: {_figures(r['time_h'], r['distance_km'])}"
+                + (f" ({r['note']})" if r["note"] else "")
+            )
         lines += [f"Assumption: {a}" for a in self.assumptions]
         return "\n".join(lines)
 
@@ -174,28 +189,60 @@ class Reach:
         """
         features: list[dict[str, Any]] = []
         for row in self.bands.itertuples():
-            features.append(_feature(row.geometry, {
-                "kind": "band", "band": row.band, "limit": row.limit, "unit": row.unit,
-                "area_km2": round(float(row.area_km2), 1)}))
+            features.append(
+                _feature(
+                    row.geometry,
+                    {
+                        "kind": "band",
+                        "band": row.band,
+                        "limit": row.limit,
+                        "unit": row.unit,
+                        "area_km2": round(float(row.area_km2), 1),
+                    },
+                )
+            )
         for o, s in zip(self.origins, self.snaps, strict=True):
-            features.append(_feature(shapely.Point(o.lon, o.lat), {
-                "kind": "origin", "name": o.name, "road": s.road,
-                "access_km": round(s.distance_m / 1000, 2)}))
-        cols = ["name", "name_ar", "time_h", "distance_km", "straight_km", "access_km",
-                "origin", "band", "reached", "note"]
+            features.append(
+                _feature(
+                    shapely.Point(o.lon, o.lat),
+                    {
+                        "kind": "origin",
+                        "name": o.name,
+                        "road": s.road,
+                        "access_km": round(s.distance_m / 1000, 2),
+                    },
+                )
+            )
+        cols = [
+            "name",
+            "name_ar",
+            "time_h",
+            "distance_km",
+            "straight_km",
+            "access_km",
+            "origin",
+            "band",
+            "reached",
+            "note",
+        ]
         for rec in self.places.to_dict("records"):
             props = {k: _jsonable(rec[k]) for k in cols}
             # One type per property across features: band features carry the label.
             props["band_limit"] = props.pop("band")
-            features.append(_feature(shapely.Point(rec["lon"], rec["lat"]),
-                                     {"kind": "place", **props}))
+            features.append(
+                _feature(shapely.Point(rec["lon"], rec["lat"]), {"kind": "place", **props})
+            )
         return {
             "type": "FeatureCollection",
             "features": features,
             "properties": {
-                "metric": self.metric, "unit": self.unit, "limits": list(self.limits),
-                "profile": self.profile.name, "source": self.net.meta.source,
-                "osm_date": self.net.meta.osm_date, "attribution": self.net.meta.attribution,
+                "metric": self.metric,
+                "unit": self.unit,
+                "limits": list(self.limits),
+                "profile": self.profile.name,
+                "source": self.net.meta.source,
+                "osm_date": self.net.meta.osm_date,
+                "attribution": self.net.meta.attribution,
                 "assumptions": self.assumptions,
             },
         }
@@ -263,8 +310,18 @@ def reach(
     band_geoms = [_band_polygon(search, limit * scale, buffer_km, projected) for limit in limits]
     bands = _bands_frame(band_geoms, limits, unit)
     place_frame = _places(network, search, locs, limits, unit, places, max_snap_m)
-    return Reach(tuple(locs), tuple(snaps), limits, unit, prof, bands, place_frame,
-                 _edges_frame(network, search, limits, scale), buffer_km, network)
+    return Reach(
+        tuple(locs),
+        tuple(snaps),
+        limits,
+        unit,
+        prof,
+        bands,
+        place_frame,
+        _edges_frame(network, search, limits, scale),
+        buffer_km,
+        network,
+    )
 
 
 def border_crossings(
@@ -296,13 +353,21 @@ def border_crossings(
         w, s, e, n = bbox
         xy = xy[(xy[:, 0] >= w) & (xy[:, 0] <= e) & (xy[:, 1] >= s) & (xy[:, 1] <= n)]
     if len(xy) == 0:
-        raise ReachError("no road crosses an international border"
-                         + (f" inside bbox {bbox}" if bbox else ""))
+        raise ReachError(
+            "no road crosses an international border" + (f" inside bbox {bbox}" if bbox else "")
+        )
     # Carriageways of one road cross a few hundred metres apart: one crossing per 5 km cell.
     _, first = np.unique(np.round(xy / 0.05), axis=0, return_index=True)
     xy = xy[np.sort(first)]
-    return [Location(f"border crossing ({lat:.3f}, {lon:.3f})", float(lon), float(lat),
-                     "road x border intersection") for lon, lat in xy]
+    return [
+        Location(
+            f"border crossing ({lat:.3f}, {lon:.3f})",
+            float(lon),
+            float(lat),
+            "road x border intersection",
+        )
+        for lon, lat in xy
+    ]
 
 
 # ---------------------------------------------------------------------------- search
@@ -330,18 +395,32 @@ class _Search:
         tree_m = result.along(net.edges["length"].to_numpy(float))
         u = net.edges["u"].to_numpy(np.int64)
         v = net.edges["v"].to_numpy(np.int64)
-        return cls(result.cost, tree_m, result.origin, w.edge, u, v,
-                   ~net.edges["oneway"].to_numpy(bool), tuple(snaps), w.access_per_m)
+        return cls(
+            result.cost,
+            tree_m,
+            result.origin,
+            w.edge,
+            u,
+            v,
+            ~net.edges["oneway"].to_numpy(bool),
+            tuple(snaps),
+            w.access_per_m,
+        )
 
-    def at(self, edges: np.ndarray, fractions: np.ndarray, length: np.ndarray
-           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def at(
+        self, edges: np.ndarray, fractions: np.ndarray, length: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Cost, tree length and origin of points on edges (fraction 0 at ``u``)."""
         c = self.edge_cost[edges]
         cu, cv = self.cost[self.u[edges]], self.cost[self.v[edges]]
-        options = [cu + fractions * c,
-                   np.where(self.twoway[edges], cv + (1 - fractions) * c, np.inf)]
-        lengths = [self.tree_m[self.u[edges]] + fractions * length,
-                   self.tree_m[self.v[edges]] + (1 - fractions) * length]
+        options = [
+            cu + fractions * c,
+            np.where(self.twoway[edges], cv + (1 - fractions) * c, np.inf),
+        ]
+        lengths = [
+            self.tree_m[self.u[edges]] + fractions * length,
+            self.tree_m[self.v[edges]] + (1 - fractions) * length,
+        ]
         owners = [self.owner[self.u[edges]], self.owner[self.v[edges]]]
         for k, s in enumerate(self.snaps):  # driving along an origin's own edge
             same = edges == s.edge
@@ -353,18 +432,23 @@ class _Search:
             owners.append(np.full(len(edges), k))
         best = np.argmin(np.vstack(options), axis=0)
         pick = np.arange(len(edges))
-        return (np.vstack(options)[best, pick], np.vstack(lengths)[best, pick],
-                np.vstack(owners)[best, pick])
+        return (
+            np.vstack(options)[best, pick],
+            np.vstack(lengths)[best, pick],
+            np.vstack(owners)[best, pick],
+        )
 
     def pieces(self, limit: float) -> list[tuple[int, float, float]]:
         """Reached stretches ``(edge, from, to)`` (fractions from ``u``) within ``limit``."""
         c = self.edge_cost
         cu, cv = self.cost[self.u], self.cost[self.v]
         with np.errstate(invalid="ignore", divide="ignore"):
-            fwd = np.clip(np.where(c > 0, (limit - cu) / c, np.where(cu <= limit, 1.0, 0.0)),
-                          0.0, 1.0)
-            back = np.clip(np.where(c > 0, (limit - cv) / c, np.where(cv <= limit, 1.0, 0.0)),
-                           0.0, 1.0)
+            fwd = np.clip(
+                np.where(c > 0, (limit - cu) / c, np.where(cu <= limit, 1.0, 0.0)), 0.0, 1.0
+            )
+            back = np.clip(
+                np.where(c > 0, (limit - cv) / c, np.where(cv <= limit, 1.0, 0.0)), 0.0, 1.0
+            )
         fwd = np.nan_to_num(fwd)
         back = np.where(self.twoway, np.nan_to_num(back), 0.0)
         out: list[tuple[int, float, float]] = []
@@ -383,25 +467,33 @@ class _Search:
         return out
 
 
-def _edges_frame(net: RoadNetwork, search: _Search, limits: tuple[float, ...], scale: float
-                 ) -> pd.DataFrame:
+def _edges_frame(
+    net: RoadNetwork, search: _Search, limits: tuple[float, ...], scale: float
+) -> pd.DataFrame:
     pieces = search.pieces(limits[-1] * scale)
-    frac = pd.DataFrame(pieces, columns=["edge", "lo", "hi"]).assign(
-        share=lambda d: d["hi"] - d["lo"]).groupby("edge")["share"].sum().clip(upper=1.0)
+    frac = (
+        pd.DataFrame(pieces, columns=["edge", "lo", "hi"])
+        .assign(share=lambda d: d["hi"] - d["lo"])
+        .groupby("edge")["share"]
+        .sum()
+        .clip(upper=1.0)
+    )
     edges = frac.index.to_numpy(np.int64)
     cu, cv = search.cost[search.u[edges]], search.cost[search.v[edges]]
     enter = np.minimum(cu, np.where(search.twoway[edges], cv, np.inf))
     for s in search.snaps:  # an origin's own edge is entered at cost 0
         enter[edges == s.edge] = 0.0
     e = net.edges.iloc[edges]
-    out = pd.DataFrame({
-        "edge": edges,
-        "highway": e["highway"].astype(str).to_numpy(),
-        "ref": e["ref"].to_numpy(),
-        "name": e["name"].to_numpy(),
-        "enter": enter / scale,
-        "fraction": frac.to_numpy(),
-    })
+    out = pd.DataFrame(
+        {
+            "edge": edges,
+            "highway": e["highway"].astype(str).to_numpy(),
+            "ref": e["ref"].to_numpy(),
+            "name": e["name"].to_numpy(),
+            "enter": enter / scale,
+            "fraction": frac.to_numpy(),
+        }
+    )
     out["band"] = _band_of(out["enter"].to_numpy(), limits)
     return out.sort_values("enter").reset_index(drop=True)
 
@@ -421,22 +513,30 @@ def _project(net: RoadNetwork, origins: Sequence[Location]) -> _Projected:
     crs = CRS.from_proj4(f"+proj=aeqd +lat_0={lat} +lon_0={lon} +datum=WGS84 +units=m")
     fwd = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
     back = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
-    lines = shapely.transform(net.geometries, lambda xy: np.column_stack(
-        fwd.transform(xy[:, 0], xy[:, 1])))
+    lines = shapely.transform(
+        net.geometries, lambda xy: np.column_stack(fwd.transform(xy[:, 0], xy[:, 1]))
+    )
     return _Projected(fwd, back, np.asarray(lines))
 
 
-def _band_polygon(search: _Search, limit: float, buffer_km: float, proj: _Projected
-                  ) -> shapely.Geometry:
+def _band_polygon(
+    search: _Search, limit: float, buffer_km: float, proj: _Projected
+) -> shapely.Geometry:
     pieces = search.pieces(limit)
     full = [e for e, lo, hi in pieces if lo == 0.0 and hi == 1.0]
-    partial = [shapely.ops.substring(proj.lines[e], lo, hi, normalized=True)
-               for e, lo, hi in pieces if not (lo == 0.0 and hi == 1.0)]
+    partial = [
+        shapely.ops.substring(proj.lines[e], lo, hi, normalized=True)
+        for e, lo, hi in pieces
+        if not (lo == 0.0 and hi == 1.0)
+    ]
     lines = shapely.multilinestrings([*proj.lines[full], *partial])
-    area = shapely.simplify(shapely.buffer(lines, buffer_km * 1000.0, quad_segs=4),
-                            _SIMPLIFY_M)
-    return cast(shapely.Geometry, shapely.transform(area, lambda xy: np.column_stack(
-        proj.to_lonlat.transform(xy[:, 0], xy[:, 1]))))
+    area = shapely.simplify(shapely.buffer(lines, buffer_km * 1000.0, quad_segs=4), _SIMPLIFY_M)
+    return cast(
+        shapely.Geometry,
+        shapely.transform(
+            area, lambda xy: np.column_stack(proj.to_lonlat.transform(xy[:, 0], xy[:, 1]))
+        ),
+    )
 
 
 def _bands_frame(geoms: list[shapely.Geometry], limits: tuple[float, ...], unit: Unit) -> Any:
@@ -444,24 +544,45 @@ def _bands_frame(geoms: list[shapely.Geometry], limits: tuple[float, ...], unit:
 
     area = [abs(_GEOD.geometry_area_perimeter(g)[0]) / 1e6 for g in geoms]
     return gpd.GeoDataFrame(
-        {"band": [_band_label(x, unit) for x in limits], "limit": list(limits),
-         "unit": unit, "area_km2": area},
-        geometry=geoms, crs="EPSG:4326",
+        {
+            "band": [_band_label(x, unit) for x in limits],
+            "limit": list(limits),
+            "unit": unit,
+            "area_km2": area,
+        },
+        geometry=geoms,
+        crs="EPSG:4326",
     )
 
 
 # ---------------------------------------------------------------------------- places
-def _places(net: RoadNetwork, search: _Search, origins: list[Location],
-            limits: tuple[float, ...], unit: Unit, extra: Sequence[PlaceLike] | None,
-            max_snap_m: float) -> pd.DataFrame:
-    rows = _candidate_places(net, ARTICLE_TOWNS if extra is None else extra,
-                             strict=extra is not None)
+def _places(
+    net: RoadNetwork,
+    search: _Search,
+    origins: list[Location],
+    limits: tuple[float, ...],
+    unit: Unit,
+    extra: Sequence[PlaceLike] | None,
+    max_snap_m: float,
+) -> pd.DataFrame:
+    rows = _candidate_places(
+        net, ARTICLE_TOWNS if extra is None else extra, strict=extra is not None
+    )
     length = net.edges["length"].to_numpy(float)
     records = []
     for name, name_ar, source, lon, lat in rows:
-        rec: dict[str, Any] = {"name": name, "name_ar": name_ar, "source": source,
-                               "lon": lon, "lat": lat, "cost": np.inf, "distance_km": np.nan,
-                               "access_km": np.nan, "origin": "", "note": ""}
+        rec: dict[str, Any] = {
+            "name": name,
+            "name_ar": name_ar,
+            "source": source,
+            "lon": lon,
+            "lat": lat,
+            "cost": np.inf,
+            "distance_km": np.nan,
+            "access_km": np.nan,
+            "origin": "",
+            "note": "",
+        }
         try:
             cands = snap_candidates(net, lon, lat, max_snap_m=max_snap_m)
         except OffNetworkError:
@@ -475,8 +596,9 @@ def _places(net: RoadNetwork, search: _Search, origins: list[Location],
         gap = np.array([c.distance_m for c in cands])
         k = int(np.argmin(cost + gap * search.access_per_m))
         if np.isfinite(cost[k]):
-            rec.update(cost=cost[k], distance_km=tree[k] / 1000.0,
-                       origin=origins[int(owner[k])].name)
+            rec.update(
+                cost=cost[k], distance_km=tree[k] / 1000.0, origin=origins[int(owner[k])].name
+            )
         rec["access_km"] = cands[k].distance_m / 1000.0
         records.append(rec)
     df = pd.DataFrame.from_records(records)
@@ -484,8 +606,12 @@ def _places(net: RoadNetwork, search: _Search, origins: list[Location],
     cost = df["cost"].to_numpy()
     within = cost[:, None] <= np.asarray(limits)[None, :] * scale
     df["time_h"] = np.where(np.isfinite(cost), cost / 3600.0, np.nan) if unit == "h" else np.nan
-    straight = np.array([[haversine_m(o.lon, o.lat, x, y) for o in origins]
-                         for x, y in zip(df["lon"], df["lat"], strict=True)])
+    straight = np.array(
+        [
+            [haversine_m(o.lon, o.lat, x, y) for o in origins]
+            for x, y in zip(df["lon"], df["lat"], strict=True)
+        ]
+    )
     df["straight_km"] = straight.reshape(len(df), -1).min(axis=1) / 1000.0
     df["band"] = _band_of(cost / scale, limits)
     df["reached"] = within[:, -1]
@@ -494,14 +620,28 @@ def _places(net: RoadNetwork, search: _Search, origins: list[Location],
     beyond = ~df["reached"] & (df["note"] == "") & np.isfinite(cost)
     df.loc[beyond, "note"] = f"beyond {_limit_text(limits[-1], unit)}"
     df.loc[~np.isfinite(cost) & (df["note"] == ""), "note"] = "no road connection"
-    columns = ["name", "name_ar", "time_h", "distance_km", "straight_km", "access_km",
-               "origin", "band", "reached", *[_band_label(x, unit) for x in limits], "note",
-               "lon", "lat", "source"]
+    columns = [
+        "name",
+        "name_ar",
+        "time_h",
+        "distance_km",
+        "straight_km",
+        "access_km",
+        "origin",
+        "band",
+        "reached",
+        *[_band_label(x, unit) for x in limits],
+        "note",
+        "lon",
+        "lat",
+        "source",
+    ]
     return df.sort_values("cost", kind="stable")[columns].reset_index(drop=True)
 
 
-def _candidate_places(net: RoadNetwork, extra: Sequence[PlaceLike], *, strict: bool
-                      ) -> list[tuple[str, str, str, float, float]]:
+def _candidate_places(
+    net: RoadNetwork, extra: Sequence[PlaceLike], *, strict: bool
+) -> list[tuple[str, str, str, float, float]]:
     """Network place points inside its bbox, plus ``extra`` places not among them.
 
     With ``strict`` a name the gazetteer cannot resolve raises; otherwise (the default article
@@ -511,9 +651,16 @@ def _candidate_places(net: RoadNetwork, extra: Sequence[PlaceLike], *, strict: b
     if net.meta.bbox is not None:
         w, s, e, n = net.meta.bbox
         p = p[p["x"].between(w, e) & p["y"].between(s, n)]
-    rows = [(str(r["name_en"] or r["name"]), str(r["name_ar"]),
-             f"{net.meta.source}, place layer", float(r["x"]), float(r["y"]))
-            for r in p.to_dict("records")]
+    rows = [
+        (
+            str(r["name_en"] or r["name"]),
+            str(r["name_ar"]),
+            f"{net.meta.source}, place layer",
+            float(r["x"]),
+            float(r["y"]),
+        )
+        for r in p.to_dict("records")
+    ]
     for spec in extra:
         try:
             loc = resolve_location(spec, net)
@@ -521,16 +668,18 @@ def _candidate_places(net: RoadNetwork, extra: Sequence[PlaceLike], *, strict: b
             if strict:
                 raise
             continue
-        known = [r for r in rows
-                 if haversine_m(r[3], r[4], loc.lon, loc.lat) < _SAME_PLACE_KM * 1000]
+        known = [
+            r for r in rows if haversine_m(r[3], r[4], loc.lon, loc.lat) < _SAME_PLACE_KM * 1000
+        ]
         if not known:
             rows.append((loc.name, "", loc.source, loc.lon, loc.lat))
     return rows
 
 
 # ----------------------------------------------------------------------------- helpers
-def _limits(hours: float | Sequence[float] | None, km: float | Sequence[float] | None
-            ) -> tuple[tuple[float, ...], Unit]:
+def _limits(
+    hours: float | Sequence[float] | None, km: float | Sequence[float] | None
+) -> tuple[tuple[float, ...], Unit]:
     if (hours is None) == (km is None):
         raise ReachError("give exactly one of hours= or km= (the band limits)")
     unit: Unit = "h" if hours is not None else "km"
@@ -555,8 +704,9 @@ def _as_list(origins: PlaceLike | Sequence[PlaceLike]) -> list[PlaceLike]:
     return [origins]
 
 
-def _origin_snap(net: RoadNetwork, origin: Location, max_snap_m: float,
-                 labels: np.ndarray, main: int) -> Snap:
+def _origin_snap(
+    net: RoadNetwork, origin: Location, max_snap_m: float, labels: np.ndarray, main: int
+) -> Snap:
     """The nearest candidate road of the network's main component.
 
     Tile data holds isolated fragments (a lone bridge piece): a search started there reaches
@@ -602,8 +752,11 @@ def _figures(time_h: float, distance_km: float) -> str:
 
 
 def _feature(geom: shapely.Geometry, props: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "Feature", "geometry": json.loads(shapely.to_geojson(geom)),
-            "properties": props}
+    return {
+        "type": "Feature",
+        "geometry": json.loads(shapely.to_geojson(geom)),
+        "properties": props,
+    }
 
 
 def _jsonable(value: Any) -> Any:

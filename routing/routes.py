@@ -89,8 +89,12 @@ def resolve_location(spec: PlaceLike, net: RoadNetwork | None = None) -> Locatio
     if isinstance(spec, Location):
         return spec
     if all(hasattr(spec, a) for a in ("name", "lon", "lat")):
-        return Location(str(spec.name), float(spec.lon), float(spec.lat),
-                        str(getattr(spec, "source", "gazetteer")))
+        return Location(
+            str(spec.name),
+            float(spec.lon),
+            float(spec.lat),
+            str(getattr(spec, "source", "gazetteer")),
+        )
     if isinstance(spec, tuple | list) and len(spec) == 2:
         lon, lat = float(spec[0]), float(spec[1])
         return _checked(Location(f"({lat:.4f}, {lon:.4f})", lon, lat, "coordinates"), str(spec))
@@ -186,14 +190,18 @@ class Route:
         e = self.net.edges.iloc[self.edges]
         frac = np.abs(self.end - self.start)
         w = _weights(get_engine(self.net), self.profile, "time", self.scenario)
-        labels = [road_label(r, n, h) for r, n, h in
-                  zip(e["ref"], e["name"], e["highway"].astype(str), strict=True)]
-        df = pd.DataFrame({
-            "road": labels,
-            "highway": e["highway"].astype(str).to_numpy(),
-            "km": frac * e["length"].to_numpy() / 1000.0,
-            "minutes": frac * w.edge[self.edges] / 60.0,
-        })
+        labels = [
+            road_label(r, n, h)
+            for r, n, h in zip(e["ref"], e["name"], e["highway"].astype(str), strict=True)
+        ]
+        df = pd.DataFrame(
+            {
+                "road": labels,
+                "highway": e["highway"].astype(str).to_numpy(),
+                "km": frac * e["length"].to_numpy() / 1000.0,
+                "minutes": frac * w.edge[self.edges] / 60.0,
+            }
+        )
         # Short pieces between two stretches (an unlabelled stub at a junction, a tile-edge
         # fragment) are folded into the stretch before them so the list reads as a road
         # description rather than a list of fragments.
@@ -209,8 +217,9 @@ class Route:
             km=("km", "sum"),
             minutes=("minutes", "sum"),
         )
-        out["via"] = [", ".join(_towns_along(self.net, self.edges[(run == k).to_numpy()]))
-                      for k in out.index]
+        out["via"] = [
+            ", ".join(_towns_along(self.net, self.edges[(run == k).to_numpy()])) for k in out.index
+        ]
         return out[out["km"] > 0.05].reset_index(drop=True)
 
     @property
@@ -233,10 +242,15 @@ class Route:
     @property
     def assumptions(self) -> list[str]:
         """Every assumption behind the figures, one line each."""
-        kind = ("shortest route by road length" if self.optimize == "distance"
-                else f"fastest route by travel time (profile {self.profile.name!r})")
-        ends = [f"{label} {s.distance_m / 1000:.1f} km off-road from {s.road}"
-                for label, s in zip(self._snap_labels(), self.snaps, strict=True)]
+        kind = (
+            "shortest route by road length"
+            if self.optimize == "distance"
+            else f"fastest route by travel time (profile {self.profile.name!r})"
+        )
+        ends = [
+            f"{label} {s.distance_m / 1000:.1f} km off-road from {s.road}"
+            for label, s in zip(self._snap_labels(), self.snaps, strict=True)
+        ]
         out = [
             f"data: {self.net.meta.describe()}; {self.net.meta.attribution}",
             f"{kind}; road distance along OSM roads between the snapped road points "
@@ -253,9 +267,11 @@ class Route:
     def headline(self) -> str:
         """One line: ``'Husaybah -> Baghdad: 400 km by road, 4.8 h (car), straight 330 km'``."""
         main = ", ".join(self.roads().nlargest(3, "km")["road"])
-        return (f"{self.origin} -> {self.destination}: {self.length_km:,.0f} km by road, "
-                f"{format_hours(self.time_h)} ({self.profile.name}), straight line "
-                f"{self.straight_km:,.0f} km (detour x{self.detour_factor:.2f}); via {main}")
+        return (
+            f"{self.origin} -> {self.destination}: {self.length_km:,.0f} km by road, "
+            f"{format_hours(self.time_h)} ({self.profile.name}), straight line "
+            f"{self.straight_km:,.0f} km (detour x{self.detour_factor:.2f}); via {main}"
+        )
 
     def summary(self) -> str:
         """Readable multi-line description with the roads taken and all assumptions."""
@@ -278,11 +294,20 @@ class Route:
         props = self._properties()
         props["roads"] = self.roads().round(2).to_dict("records")
         props["snaps"] = [
-            {"point": label, "lon": s.lon, "lat": s.lat, "distance_m": round(s.distance_m, 1),
-             "road": s.road} for label, s in zip(self._snap_labels(), self.snaps, strict=True)
+            {
+                "point": label,
+                "lon": s.lon,
+                "lat": s.lat,
+                "distance_m": round(s.distance_m, 1),
+                "road": s.road,
+            }
+            for label, s in zip(self._snap_labels(), self.snaps, strict=True)
         ]
-        return {"type": "Feature", "geometry": shapely.geometry.mapping(self.geometry),
-                "properties": props}
+        return {
+            "type": "Feature",
+            "geometry": shapely.geometry.mapping(self.geometry),
+            "properties": props,
+        }
 
     def _properties(self) -> dict[str, Any]:
         return {
@@ -411,8 +436,9 @@ def alternatives(
             break
         penalised[found[-1].edges] *= penalty
         try:
-            path = plan.engine.route(sources, targets, plan.weights.replace_edges(penalised.copy()),
-                                     method="dijkstra")
+            path = plan.engine.route(
+                sources, targets, plan.weights.replace_edges(penalised.copy()), method="dijkstra"
+            )
         except NoRouteError:
             break
         if float(path.edge_costs(true_cost).sum()) > max_stretch * best_cost:
@@ -438,9 +464,16 @@ class _Plan:
     weights: Weights
 
 
-def _plan(origin: PlaceLike, destination: PlaceLike, via: Sequence[PlaceLike],
-          net: RoadNetwork | str | None, profile: Profile | str, optimize: Optimize,
-          scenario: Scenario | None, max_snap_m: float) -> _Plan:
+def _plan(
+    origin: PlaceLike,
+    destination: PlaceLike,
+    via: Sequence[PlaceLike],
+    net: RoadNetwork | str | None,
+    profile: Profile | str,
+    optimize: Optimize,
+    scenario: Scenario | None,
+    max_snap_m: float,
+) -> _Plan:
     """Validate and resolve the arguments of :func:`route`; snap every point in one batch."""
     if optimize not in ("distance", "time"):
         raise InvalidArgumentError(f"optimize must be 'distance' or 'time', got {optimize!r}")
@@ -449,20 +482,23 @@ def _plan(origin: PlaceLike, destination: PlaceLike, via: Sequence[PlaceLike],
     points = [resolve_location(p, network) for p in (origin, *via, destination)]
     for a, b in itertools.pairwise(points):
         if _geodesic_m(a, b) < _SAME_PLACE_M:
-            raise NoRouteError(f"{a} and {b} are the same place (under {_SAME_PLACE_M:g} m "
-                               "apart): nothing to route")
-    snaps = snap_points(network, [p.lon for p in points], [p.lat for p in points],
-                        max_snap_m=max_snap_m)
+            raise NoRouteError(
+                f"{a} and {b} are the same place (under {_SAME_PLACE_M:g} m "
+                "apart): nothing to route"
+            )
+    snaps = snap_points(
+        network, [p.lon for p in points], [p.lat for p in points], max_snap_m=max_snap_m
+    )
     engine = get_engine(network)
     scen = scenario or Scenario()
-    return _Plan(engine, prof, optimize, points, snaps, scen,
-                 _weights(engine, prof, optimize, scen))
+    return _Plan(
+        engine, prof, optimize, points, snaps, scen, _weights(engine, prof, optimize, scen)
+    )
 
 
 def _weights(engine: Engine, profile: Profile, optimize: Optimize, scen: Scenario) -> Weights:
     spec: str | Profile = "length" if optimize == "distance" else profile
-    return engine.weights(spec, closed=scen.closed(engine.net),
-                          delays_s=scen.delays(engine.net))
+    return engine.weights(spec, closed=scen.closed(engine.net), delays_s=scen.delays(engine.net))
 
 
 def _chain(plan: _Plan) -> list[PathResult]:
@@ -495,8 +531,14 @@ def _chain(plan: _Plan) -> list[PathResult]:
     return min(best, key=lambda o: o[0])[1]
 
 
-def _explain(engine: Engine, sources: list[list[Snap]], targets: list[list[Snap]],
-             a: Location, b: Location, scen: Scenario) -> None:
+def _explain(
+    engine: Engine,
+    sources: list[list[Snap]],
+    targets: list[list[Snap]],
+    a: Location,
+    b: Location,
+    scen: Scenario,
+) -> None:
     """Raise NoRouteError saying why no candidate of ``a`` reaches any of ``b``."""
     src = [s for group in sources for s in group]
     dst = [t for group in targets for t in group]
@@ -505,7 +547,8 @@ def _explain(engine: Engine, sources: list[list[Snap]], targets: list[list[Snap]
         try:
             engine.route(src, dst, engine.weights("length"))
             reason = "every road connection is cut by: " + "; ".join(
-                c.describe() for c in scen.closures)
+                c.describe() for c in scen.closures
+            )
         except NoRouteError:
             pass
     raise NoRouteError(f"no route from {a} to {b}: {reason} ({engine.net.meta.describe()})")
@@ -551,8 +594,10 @@ def _geodesic_m(a: Location, b: Location) -> float:
 
 def _checked(loc: Location, text: str) -> Location:
     if not (-90 <= loc.lat <= 90 and -180 <= loc.lon <= 180):
-        raise PlaceNotFoundError(f"{text} (latitude must be within +-90 and longitude within "
-                                 "+-180; text points are 'lat,lon', tuples are (lon, lat))")
+        raise PlaceNotFoundError(
+            f"{text} (latitude must be within +-90 and longitude within "
+            "+-180; text points are 'lat,lon', tuples are (lon, lat))"
+        )
     return loc
 
 
@@ -567,8 +612,11 @@ def _towns_along(net: RoadNetwork, edges: np.ndarray) -> list[str]:
     near = shapely.distance(pts, line) < _TOWN_NEAR_KM / 111.0
     if not near.any():
         return []
-    order = np.argsort(shapely.line_locate_point(line, pts[near]) if
-                       shapely.get_type_id(line) == 1 else np.arange(int(near.sum())))
+    order = np.argsort(
+        shapely.line_locate_point(line, pts[near])
+        if shapely.get_type_id(line) == 1
+        else np.arange(int(near.sum()))
+    )
     names = towns["name"].to_numpy()[near][order]
     return list(dict.fromkeys(str(n) for n in names))
 

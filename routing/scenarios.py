@@ -87,8 +87,9 @@ class Closure:
         if self.name:
             parts.append(f"named like {self.name!r}")
         if self.near:
-            parts.append(f"within {self.radius_m / 1000:g} km of "
-                         f"({self.near[1]:.4f}, {self.near[0]:.4f})")
+            parts.append(
+                f"within {self.radius_m / 1000:g} km of ({self.near[1]:.4f}, {self.near[0]:.4f})"
+            )
         if self.area is not None:
             parts.append("in the given area")
         return " ".join(parts)
@@ -101,8 +102,9 @@ class Closure:
             want = _norm_ref(self.ref)
             # Normalise each distinct ref once (a country network has few, on many edges).
             refs, which = np.unique(e["ref"].to_numpy(str), return_inverse=True)
-            hit = np.fromiter((want in {_norm_ref(r) for r in s.split(";")} for s in refs),
-                              bool, count=len(refs))
+            hit = np.fromiter(
+                (want in {_norm_ref(r) for r in s.split(";")} for s in refs), bool, count=len(refs)
+            )
             mask &= hit[which]
         if self.name:
             mask &= e["name"].str.contains(self.name, case=False, regex=False).to_numpy(bool)
@@ -159,8 +161,9 @@ class Scenario:
             raise ScenarioError("a road closure needs a ref, a name or a location")
         if not (math.isfinite(radius_km) and radius_km > 0):
             raise ScenarioError(f"closure radius must be a positive number of km, got {radius_km}")
-        rule = Closure(ref=ref, name=name, near=near, radius_m=radius_km * 1000,
-                       bridges_only=bridges_only)
+        rule = Closure(
+            ref=ref, name=name, near=near, radius_m=radius_km * 1000, bridges_only=bridges_only
+        )
         return replace(self, closures=(*self.closures, rule))
 
     def avoid_area(self, area: shapely.Geometry, label: str = "") -> Scenario:
@@ -191,8 +194,9 @@ class Scenario:
         for rule in self.closures:
             hit = rule.mask(net)
             if not hit.any():
-                raise ScenarioError(f"{rule.describe()}: matches no road in the network "
-                                    f"({net.meta.describe()})")
+                raise ScenarioError(
+                    f"{rule.describe()}: matches no road in the network ({net.meta.describe()})"
+                )
             mask |= hit
         return mask
 
@@ -232,8 +236,10 @@ def parse_avoid(specs: list[str], scenario: Scenario | None = None) -> Scenario:
         kind, sep, arg = spec.partition(":")
         kind = kind.strip().lower()
         if not sep or not arg.strip():
-            raise ScenarioError(f"bad --avoid spec {spec!r}: expected KIND:VALUE, e.g. 'ref:1', "
-                                "'near:34.14,42.38:5km', 'bbox:W,S,E,N', 'checkpoint:LAT,LON:30'")
+            raise ScenarioError(
+                f"bad --avoid spec {spec!r}: expected KIND:VALUE, e.g. 'ref:1', "
+                "'near:34.14,42.38:5km', 'bbox:W,S,E,N', 'checkpoint:LAT,LON:30'"
+            )
         if kind in ("ref", "name"):
             value, _, where = arg.partition("@")
             near, radius = _point(where, spec) if where else (None, 5.0)
@@ -258,8 +264,10 @@ def parse_avoid(specs: list[str], scenario: Scenario | None = None) -> Scenario:
             except ValueError as exc:
                 raise ScenarioError(f"bad checkpoint {spec!r}: expected LAT,LON:MINUTES") from exc
         else:
-            raise ScenarioError(f"unknown --avoid kind {kind!r} in {spec!r}; use ref, name, "
-                                "near, bridge, bbox, area or checkpoint")
+            raise ScenarioError(
+                f"unknown --avoid kind {kind!r} in {spec!r}; use ref, name, "
+                "near, bridge, bbox, area or checkpoint"
+            )
     return out
 
 
@@ -276,8 +284,7 @@ class ScenarioComparison:
     def summary(self) -> str:
         """What changed, with figures and assumptions."""
         b = self.before
-        lines = [f"Scenario: {'; '.join(self.scenario.describe())}",
-                 f"  before: {b.headline()}"]
+        lines = [f"Scenario: {'; '.join(self.scenario.describe())}", f"  before: {b.headline()}"]
         if self.after is None:
             lines.append(f"  after:  no route: {self.reason}")
         else:

@@ -174,17 +174,20 @@ def snap_points(
     on = shapely.line_interpolate_point(line, shapely.line_locate_point(line, given))
     bound = np.asarray(haversine_m(lon, lat, shapely.get_x(on), shapely.get_y(on)))
     bound = bound * 1.01 + 1.0  # the local frame below differs from haversine by < 0.1 %
-    reach = np.maximum(_CANDIDATE_FACTOR * bound, bound + _CANDIDATE_SLACK_M) if candidates \
-        else bound
+    reach = (
+        np.maximum(_CANDIDATE_FACTOR * bound, bound + _CANDIDATE_SLACK_M) if candidates else bound
+    )
     deg_lat = np.minimum(reach, max_snap_m) / _M_PER_DEG
-    boxes = shapely.box(lon - deg_lat / coslat, lat - deg_lat, lon + deg_lat / coslat,
-                        lat + deg_lat)
+    boxes = shapely.box(
+        lon - deg_lat / coslat, lat - deg_lat, lon + deg_lat / coslat, lat + deg_lat
+    )
     point, edge = net.edge_tree.query(boxes, predicate="intersects")
     # Each hit in its point's local frame: x scaled by cos(lat) so that one unit is one degree
     # of latitude everywhere, origin at the point.
     xy, part = shapely.get_coordinates(net.geometries[edge], return_index=True)
     xy = (xy - np.column_stack([lon, lat])[point[part]]) * np.column_stack(
-        [coslat[point[part]], np.ones(len(part))])
+        [coslat[point[part]], np.ones(len(part))]
+    )
     lines = shapely.linestrings(xy, indices=part)
     origin = shapely.Point(0.0, 0.0)
     dist = shapely.distance(lines, origin) * _M_PER_DEG
@@ -193,28 +196,45 @@ def snap_points(
     far = np.flatnonzero(nearest > max_snap_m)
     if len(far):
         i = int(far[0])
-        raise _too_far(net, float(lon[i]), float(lat[i]), max_snap_m,
-                       None if np.isinf(nearest[i]) else float(nearest[i]))
-    radius = (np.maximum(_CANDIDATE_FACTOR * nearest, nearest + _CANDIDATE_SLACK_M)
-              if candidates else nearest)
+        raise _too_far(
+            net,
+            float(lon[i]),
+            float(lat[i]),
+            max_snap_m,
+            None if np.isinf(nearest[i]) else float(nearest[i]),
+        )
+    radius = (
+        np.maximum(_CANDIDATE_FACTOR * nearest, nearest + _CANDIDATE_SLACK_M)
+        if candidates
+        else nearest
+    )
     keep = np.flatnonzero(dist <= radius[point])
     keep = keep[np.lexsort((dist[keep], point[keep]))]  # by point, then nearest first
     rank = np.arange(len(keep)) - np.searchsorted(point[keep], point[keep])
     keep = keep[rank < (_MAX_CANDIDATES if candidates else 1)]
     fractions = shapely.line_locate_point(lines[keep], origin, normalized=True)
     pts = shapely.get_coordinates(
-        shapely.line_interpolate_point(lines[keep], fractions, normalized=True))
+        shapely.line_interpolate_point(lines[keep], fractions, normalized=True)
+    )
     owner, idx = point[keep], edge[keep]
     snapped = pts / np.column_stack([coslat[owner], np.ones(len(owner))]) + np.column_stack(
-        [lon[owner], lat[owner]])
+        [lon[owner], lat[owner]]
+    )
     true_m = haversine_m(lon[owner], lat[owner], snapped[:, 0], snapped[:, 1])
     e = net.edges
     out: list[list[Snap]] = [[] for _ in range(len(lon))]
     for k, i, f, x, y, d, h, r, n in zip(
-            owner.tolist(), idx.tolist(), np.clip(fractions, 0.0, 1.0).tolist(),
-            snapped[:, 0].tolist(), snapped[:, 1].tolist(), np.asarray(true_m).tolist(),
-            e["highway"].to_numpy()[idx], e["ref"].to_numpy()[idx], e["name"].to_numpy()[idx],
-            strict=True):
+        owner.tolist(),
+        idx.tolist(),
+        np.clip(fractions, 0.0, 1.0).tolist(),
+        snapped[:, 0].tolist(),
+        snapped[:, 1].tolist(),
+        np.asarray(true_m).tolist(),
+        e["highway"].to_numpy()[idx],
+        e["ref"].to_numpy()[idx],
+        e["name"].to_numpy()[idx],
+        strict=True,
+    ):
         out[k].append(Snap(i, f, x, y, d, str(h), str(r), str(n)))
     return out
 
@@ -233,8 +253,10 @@ def _too_far(
         idx = int(net.edge_tree.query_nearest(shapely.Point(lon, lat))[0])
         c = net.edge_coords(idx)
         nearest_m = float(haversine_m(lon, lat, c[:, 0], c[:, 1]).min())
-    msg = (f"point ({lat:.4f}, {lon:.4f}) is {nearest_m / 1000:,.1f} km from the nearest road "
-           f"(limit {max_snap_m / 1000:g} km; data: {net.meta.describe()})")
+    msg = (
+        f"point ({lat:.4f}, {lon:.4f}) is {nearest_m / 1000:,.1f} km from the nearest road "
+        f"(limit {max_snap_m / 1000:g} km; data: {net.meta.describe()})"
+    )
     lo, hi, la, ha = net.bbox[0], net.bbox[2], net.bbox[1], net.bbox[3]
     if not (lo <= lon <= hi and la <= lat <= ha) and lo <= lat <= hi and la <= lon <= ha:
         msg += "; did you swap latitude and longitude? (text points are 'lat,lon')"

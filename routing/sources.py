@@ -53,12 +53,27 @@ class Region:
 REGIONS: dict[str, Region] = {
     r.name: r
     for r in (
-        Region("western-iraq", "openmaptiles-planet-z7", (38.0, 31.0, 45.6, 36.2), MAJOR_CLASSES,
-               "Syrian border to east of Baghdad; OpenMapTiles z7, major roads only"),
-        Region("iraq", "openmaptiles-planet-z7", (38.7, 29.0, 48.8, 37.4), MAJOR_CLASSES,
-               "all of Iraq; OpenMapTiles z7, major roads only"),
-        Region("syria", "syria-2021-08.mbtiles", None, DRIVE_CLASSES,
-               "all of Syria; OSM extract of 2021-08 at z14, drivable roads"),
+        Region(
+            "western-iraq",
+            "openmaptiles-planet-z7",
+            (38.0, 31.0, 45.6, 36.2),
+            MAJOR_CLASSES,
+            "Syrian border to east of Baghdad; OpenMapTiles z7, major roads only",
+        ),
+        Region(
+            "iraq",
+            "openmaptiles-planet-z7",
+            (38.7, 29.0, 48.8, 37.4),
+            MAJOR_CLASSES,
+            "all of Iraq; OpenMapTiles z7, major roads only",
+        ),
+        Region(
+            "syria",
+            "syria-2021-08.mbtiles",
+            None,
+            DRIVE_CLASSES,
+            "all of Syria; OSM extract of 2021-08 at z14, drivable roads",
+        ),
     )
 }
 
@@ -141,8 +156,9 @@ def load_network(
         def build() -> RoadNetwork:
             # Tiles touching the extent are read whole: clipping them would cut roads that
             # leave the extent and come back, and with them routes near its edge.
-            return network_from_tiles(TileSet(path), zoom=zoom, bbox=extent, classes=keep,
-                                      region=name, progress=progress)
+            return network_from_tiles(
+                TileSet(path), zoom=zoom, bbox=extent, classes=keep, region=name, progress=progress
+            )
 
         options: dict[str, object] = {"zoom": zoom, "classes": keep}
     else:
@@ -155,8 +171,14 @@ def load_network(
         options = {"network_type": network_type}
     if not use_cache:
         return build()
-    key = cache_key(path=str(path.resolve()), size=stat.st_size, mtime=int(stat.st_mtime),
-                    bbox=extent, version=__version__, **options)
+    key = cache_key(
+        path=str(path.resolve()),
+        size=stat.st_size,
+        mtime=int(stat.st_mtime),
+        bbox=extent,
+        version=__version__,
+        **options,
+    )
     # Networks already loaded in this process are shared, so the routing engine built on one
     # (cached on the network object) is reused by every call that names the same data.
     if not refresh and key in _LOADED:

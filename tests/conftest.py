@@ -42,11 +42,13 @@ def ladder() -> RoadNetwork:
         g.add_node(10 + i, x=42.0 + 0.1 * i, y=34.1)
     for i in range(4):
         for a, b in ((i, i + 1), (i + 1, i)):
-            g.add_edge(a, b, length=1.0, highway="primary", ref="12", name="Euphrates Road",
-                       oneway=False)
+            g.add_edge(
+                a, b, length=1.0, highway="primary", ref="12", name="Euphrates Road", oneway=False
+            )
         g.add_edge(10 + i, 11 + i, length=1.0, highway="motorway", ref="1", oneway=True)
     for i in range(5):
         for a, b in ((i, 10 + i), (10 + i, i)):
             g.add_edge(a, b, length=1.0, highway="secondary", oneway=False, bridge=i == 2)
-    return RoadNetwork.from_graph(g, NetworkMeta(source="synthetic ladder", path="memory",
-                                                 osm_date="2024-01-01"))
+    return RoadNetwork.from_graph(
+        g, NetworkMeta(source="synthetic ladder", path="memory", osm_date="2024-01-01")
+    )

@@ -76,7 +76,10 @@ def test_split_sentences_keeps_abbreviations_and_lines() -> None:
     text = "Maj. Gen. Qassim Atta spoke. He left!\n\nA new “line” here? Yes."
     sentences = split_sentences(text)
     assert [s.text for s in sentences] == [
-        "Maj. Gen. Qassim Atta spoke.", "He left!", "A new “line” here?", "Yes."
+        "Maj. Gen. Qassim Atta spoke.",
+        "He left!",
+        "A new “line” here?",
+        "Yes.",
     ]
     assert [s.line for s in sentences] == [1, 1, 3, 3]
     assert all(text[s.start : s.start + len(s.text)] == s.text for s in sentences)
@@ -114,9 +117,37 @@ def test_quantity_without_two_places_gives_no_claim() -> None:
 @given(
     st.lists(
         st.sampled_from(
-            ["Qaim", "Baghdad", "Syria", "is", "about", "100", "km", "four", "hours", "from",
-             "to", "the", "outskirts", "of", "along", "a", "highway", "border", "with", "across",
-             ",", ".", "(60 miles)", "less than", "west", "and", "towns", "Ana", "Rawa"]
+            [
+                "Qaim",
+                "Baghdad",
+                "Syria",
+                "is",
+                "about",
+                "100",
+                "km",
+                "four",
+                "hours",
+                "from",
+                "to",
+                "the",
+                "outskirts",
+                "of",
+                "along",
+                "a",
+                "highway",
+                "border",
+                "with",
+                "across",
+                ",",
+                ".",
+                "(60 miles)",
+                "less than",
+                "west",
+                "and",
+                "towns",
+                "Ana",
+                "Rawa",
+            ]
         ),
         max_size=40,
     )
@@ -133,8 +164,9 @@ def test_extractor_fuzz_yields_loadable_consistent_claims(words: list[str]) -> N
 
 
 @needs_article
-def test_cli_extract_writes_a_loadable_file(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_extract_writes_a_loadable_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     if importlib.util.find_spec("routing.gazetteer") is None:
         monkeypatch.setattr("routing.claims.extract._default_resolver", lambda: stub_resolver)
     out = tmp_path / "claims.yaml"

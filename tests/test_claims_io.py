@@ -73,10 +73,17 @@ def test_lines_of_claims_fields_and_items_are_kept() -> None:
         ("unit: km", "unit: furlong", "claims.yaml:10: claim 'qaim-baghdad': unit: unknown unit"),
         ("kind: distance", "kind: distanse", "claims.yaml:5: claim 'qaim-baghdad': unknown kind"),
         ("    kind: distance\n", "", "claims.yaml:4: claim 'qaim-baghdad': missing field 'kind'"),
-        ("  - id: towns", "  - id: qaim-baghdad",
-         "claims.yaml:11: claim 'qaim-baghdad': duplicate claim id"),
-        ("unit: km", "unit: km\n    qualifer: about", "claims.yaml:11: claim 'qaim-baghdad': "
-         "unknown field 'qualifer'; did you mean 'qualifier'?"),
+        (
+            "  - id: towns",
+            "  - id: qaim-baghdad",
+            "claims.yaml:11: claim 'qaim-baghdad': duplicate claim id",
+        ),
+        (
+            "unit: km",
+            "unit: km\n    qualifer: about",
+            "claims.yaml:11: claim 'qaim-baghdad': "
+            "unknown field 'qualifer'; did you mean 'qualifier'?",
+        ),
         ("  - id: qaim-baghdad\n", "  -\n", "claims.yaml:5: claim #1: missing field 'id'"),
         ("value: 500", "value: [500", "claims.yaml:10: invalid YAML"),
         ("value: 500", "value: 500\n    value: 600", "claims.yaml:10: invalid YAML: duplicate key"),
@@ -93,8 +100,10 @@ def test_malformed_files_name_line_and_claim(old: str, new: str, expected: str) 
     [
         ("", "claims.yaml:1: a claim file is a mapping"),
         ("- a\n- b\n", "not a list"),
-        ("claims: !!python/object/apply:os.system [echo hi]\n", "could not determine a constructor"
-         ),
+        (
+            "claims: !!python/object/apply:os.system [echo hi]\n",
+            "could not determine a constructor",
+        ),
         ("claims: 3\n", "claims.yaml:1: claims: Input should be a valid list"),
         ("version: 2\nclaims: []\n", "version"),
     ],
@@ -156,7 +165,12 @@ def test_example_places_resolve_with_the_real_gazetteer() -> None:
     gazetteer = pytest.importorskip("routing.gazetteer")
     resolved = validate_places(load_claims(EXAMPLE), gazetteer.find_place)
     assert {place.country for place in resolved.values()} == {"IQ", "SY"}
-    with pytest.raises(ClaimFileError, match=r"claims.yaml:7: claim 'qaim-baghdad': from: "
-                                             r"unknown place 'Qaimxyzzy'"):
-        validate_places(loads_claims(GOOD.replace("from: Qaim", "from: Qaimxyzzy"),
-                                     "claims.yaml"), gazetteer.find_place)
+    with pytest.raises(
+        ClaimFileError,
+        match=r"claims.yaml:7: claim 'qaim-baghdad': from: "
+        r"unknown place 'Qaimxyzzy'",
+    ):
+        validate_places(
+            loads_claims(GOOD.replace("from: Qaim", "from: Qaimxyzzy"), "claims.yaml"),
+            gazetteer.find_place,
+        )

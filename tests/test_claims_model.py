@@ -23,8 +23,15 @@ from routing.claims.units import Qualifier, Unit
 
 
 def distance(**changes: Any) -> dict[str, Any]:
-    claim = {"id": "d", "kind": "distance", "quote": "q", "from": "Qaim", "to": "Baghdad",
-             "value": 500, "unit": "km"}
+    claim = {
+        "id": "d",
+        "kind": "distance",
+        "quote": "q",
+        "from": "Qaim",
+        "to": "Baghdad",
+        "value": 500,
+        "unit": "km",
+    }
     return claim | changes
 
 
@@ -33,11 +40,22 @@ def test_wordings_are_normalised() -> None:
         distance(unit="kilometres", qualifier="approximately", direction="North-West")
     )
     assert (claim.unit, claim.qualifier, claim.direction) == (
-        Unit.KM, Qualifier.ABOUT, Direction.NORTHWEST
+        Unit.KM,
+        Qualifier.ABOUT,
+        Direction.NORTHWEST,
     )
     travel = TravelTimeClaim.model_validate(
-        {"id": "t", "kind": "travel_time", "quote": "q", "from": "Abu Kamal", "to": "Baghdad",
-         "value": 4, "unit": "hours", "qualifier": "less than", "destination_rule": "outskirts"}
+        {
+            "id": "t",
+            "kind": "travel_time",
+            "quote": "q",
+            "from": "Abu Kamal",
+            "to": "Baghdad",
+            "value": 4,
+            "unit": "hours",
+            "qualifier": "less than",
+            "destination_rule": "outskirts",
+        }
     )
     assert travel.from_ == ["Abu Kamal"]
     assert travel.destination_rule is DestinationRule.OUTSKIRTS
@@ -67,15 +85,25 @@ def test_bad_distance_claims_are_rejected(changes: dict[str, Any], message: str)
 def test_radius_only_with_outskirts() -> None:
     with pytest.raises(ValidationError, match="only used with destination_rule: outskirts"):
         TravelTimeClaim.model_validate(
-            {"id": "t", "kind": "travel_time", "quote": "q", "from": "A", "to": "B",
-             "value": 1, "unit": "h", "outskirts_radius_km": 10}
+            {
+                "id": "t",
+                "kind": "travel_time",
+                "quote": "q",
+                "from": "A",
+                "to": "B",
+                "value": 1,
+                "unit": "h",
+                "outskirts_radius_km": 10,
+            }
         )
 
 
 def test_source_is_inherited_and_merged() -> None:
     cf = ClaimFile.model_validate(
-        {"source": {"publication": "CNN", "date": "2014-06-21"},
-         "claims": [distance(), distance(id="e", source={"url": "https://example.org/a"})]}
+        {
+            "source": {"publication": "CNN", "date": "2014-06-21"},
+            "claims": [distance(), distance(id="e", source={"url": "https://example.org/a"})],
+        }
     )
     assert cf.claims[0].source == cf.source
     merged = cf.claims[1].source
@@ -92,13 +120,24 @@ def test_duplicate_ids_are_rejected() -> None:
 
 def test_tolerances_come_from_claim_then_file_then_table() -> None:
     cf = ClaimFile.model_validate(
-        {"defaults": {"tolerance": {"about": 0.2}, "border_tolerance_km": 3},
-         "claims": [distance(qualifier="about"), distance(id="e", tolerance=0.05),
-                    distance(id="f", qualifier="under"),
-                    {"id": "b", "kind": "border", "quote": "q", "place": "Qaim",
-                     "border_with": "SY"},
-                    {"id": "r", "kind": "along_route", "quote": "q", "places": ["Ana"],
-                     "from": "Qaim", "to": "Baghdad", "tolerance_km": 2}]}
+        {
+            "defaults": {"tolerance": {"about": 0.2}, "border_tolerance_km": 3},
+            "claims": [
+                distance(qualifier="about"),
+                distance(id="e", tolerance=0.05),
+                distance(id="f", qualifier="under"),
+                {"id": "b", "kind": "border", "quote": "q", "place": "Qaim", "border_with": "SY"},
+                {
+                    "id": "r",
+                    "kind": "along_route",
+                    "quote": "q",
+                    "places": ["Ana"],
+                    "from": "Qaim",
+                    "to": "Baghdad",
+                    "tolerance_km": 2,
+                },
+            ],
+        }
     )
     about, tight, under, border, along = cf.claims
     assert isinstance(about, DistanceClaim) and isinstance(tight, DistanceClaim)
@@ -112,9 +151,21 @@ def test_tolerances_come_from_claim_then_file_then_table() -> None:
 
 def test_travel_time_in_minutes_is_compared_in_hours() -> None:
     cf = ClaimFile.model_validate(
-        {"claims": [{"id": "t", "kind": "travel_time", "quote": "q", "from": ["A", "B"],
-                     "to": "C", "value": 90, "unit": "min", "qualifier": "about",
-                     "destination_rule": "outskirts"}]}
+        {
+            "claims": [
+                {
+                    "id": "t",
+                    "kind": "travel_time",
+                    "quote": "q",
+                    "from": ["A", "B"],
+                    "to": "C",
+                    "value": 90,
+                    "unit": "min",
+                    "qualifier": "about",
+                    "destination_rule": "outskirts",
+                }
+            ]
+        }
     )
     claim = cf.claims[0]
     assert isinstance(claim, TravelTimeClaim)

@@ -56,7 +56,9 @@ def test_cli_check_bad_file_is_one_line_error(tmp_path: Path, capsys) -> None:  
 
 
 def test_cli_check_fits_80_columns_and_names_assumptions(
-    tmp_path: Path, capsys, monkeypatch  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+    capsys,
+    monkeypatch,  # type: ignore[no-untyped-def]
 ) -> None:
     monkeypatch.setenv("COLUMNS", "80")
     assert main(["check", EXAMPLE, "--draws", "200", "--report", str(tmp_path)]) == 0

@@ -42,8 +42,9 @@ def test_probability_is_monotone_and_reproducible(qaim_baghdad) -> None:  # type
 
 def test_checkpoints_add_their_time(qaim_baghdad) -> None:  # type: ignore[no-untyped-def]
     base = travel_time_samples(qaim_baghdad, 2000, seed=3)
-    stops = travel_time_samples(qaim_baghdad, 2000, seed=3,
-                                checkpoints=Checkpoints(3, (10.0, 10.0, 10.0)))
+    stops = travel_time_samples(
+        qaim_baghdad, 2000, seed=3, checkpoints=Checkpoints(3, (10.0, 10.0, 10.0))
+    )
     assert stops.hours.mean() == pytest.approx(base.hours.mean() + 0.5, abs=0.05)
     with pytest.raises(ValueError):
         Checkpoints(1, (20.0, 10.0, 30.0))
@@ -76,7 +77,8 @@ def test_band_spread_ignores_short_stretches() -> None:
     long = PairMeasurement("A", "C", 2 * MIN_SPREAD_STRETCH_KM, 2 * MIN_SPREAD_STRETCH_KM * 1.04)
     g = GeneralizationFactor((short, long), "z7", "z14")
     assert g.high == pytest.approx(1.04)
-    assert g.factor == pytest.approx((12.0 + 2 * MIN_SPREAD_STRETCH_KM * 1.04)
-                                     / (10.0 + 2 * MIN_SPREAD_STRETCH_KM))
+    assert g.factor == pytest.approx(
+        (12.0 + 2 * MIN_SPREAD_STRETCH_KM * 1.04) / (10.0 + 2 * MIN_SPREAD_STRETCH_KM)
+    )
     only_short = GeneralizationFactor((short,), "z7", "z14")
     assert only_short.high == pytest.approx(1.2)

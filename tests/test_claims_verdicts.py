@@ -88,8 +88,9 @@ def test_under_four_hours_probability_and_needed_speed(
     assert r.details["needed_speed_kmh"] == pytest.approx(road_km / 4.0)
     fast_ok = profiles["fast"]["time_h"] <= 4.2
     car_ok = profiles["car"]["time_h"] <= 4.2
-    assert r.verdict is (Verdict.PLAUSIBLE if car_ok else
-                         Verdict.BORDERLINE if fast_ok else Verdict.IMPLAUSIBLE)
+    assert r.verdict is (
+        Verdict.PLAUSIBLE if car_ok else Verdict.BORDERLINE if fast_ok else Verdict.IMPLAUSIBLE
+    )
 
 
 def test_al_bukamal_across_the_border_from_qaim(

@@ -65,7 +65,8 @@ def test_same_edge_direct_path(ladder) -> None:
     p = engine.route([a], [b], w)
     assert list(p.edges) == [a.edge]
     assert p.edge_costs(w.edge).sum() == pytest.approx(
-        abs(b.fraction - a.fraction) * w.edge[a.edge])
+        abs(b.fraction - a.fraction) * w.edge[a.edge]
+    )
 
 
 def test_cch_and_dijkstra_agree(western_iraq) -> None:
@@ -74,7 +75,8 @@ def test_cch_and_dijkstra_agree(western_iraq) -> None:
     a = snap_candidates(western_iraq, 41.02, 34.42)
     b = snap_candidates(western_iraq, 44.37, 33.31)
     assert engine.route(a, b, w).cost == pytest.approx(
-        engine.route(a, b, w, method="dijkstra").cost, abs=1e-3)
+        engine.route(a, b, w, method="dijkstra").cost, abs=1e-3
+    )
 
 
 def test_closed_edges_cut_routes(ladder) -> None:
@@ -100,8 +102,9 @@ def test_one_to_all_matches_networkx_with_cutoff(western_iraq) -> None:
         assert res.cost[n] == pytest.approx(expect[int(n)], abs=1e-6)
     # The tree is consistent: each node's cost = predecessor's + its edge cost.
     inner = reached[res.pred_node[reached] >= 0]
-    np.testing.assert_allclose(res.cost[inner],
-                               res.cost[res.pred_node[inner]] + w.edge[res.pred_edge[inner]])
+    np.testing.assert_allclose(
+        res.cost[inner], res.cost[res.pred_node[inner]] + w.edge[res.pred_edge[inner]]
+    )
     assert set(res.origin[reached]) == {0, 1}
 
 
@@ -158,8 +161,10 @@ def test_closed_pairs_keep_the_cheapest_open_parallel_arc(ladder) -> None:
 def test_along_sums_edge_values_up_the_tree(western_iraq) -> None:
     engine = get_engine(western_iraq)
     w = engine.weights("car")
-    snaps = [snap_candidates(western_iraq, 41.02, 34.42)[0],
-             snap_candidates(western_iraq, 43.30, 33.42)[0]]
+    snaps = [
+        snap_candidates(western_iraq, 41.02, 34.42)[0],
+        snap_candidates(western_iraq, 43.30, 33.42)[0],
+    ]
     res = engine.one_to_all(snaps, w, access=False)
     reached = np.isfinite(res.cost)
     # Without the off-road gap, the cost of a node is its tree path's cost.

@@ -81,8 +81,9 @@ def test_route_map(husaybah_baghdad: Route, western_iraq: RoadNetwork) -> None:
     _common_cartography(fig, western_iraq)
 
 
-def test_route_map_arabic_needs_optional_packages(husaybah_baghdad: Route,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_route_map_arabic_needs_optional_packages(
+    husaybah_baghdad: Route, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Where matplotlib cannot shape Arabic itself (before 3.11), the optional packages do.
     monkeypatch.setattr(figures, "_MPL_SHAPES_TEXT", False)
     try:
@@ -115,8 +116,7 @@ def test_labels_keep_clear_of_route_and_markers(husaybah_baghdad: Route) -> None
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     (line,) = _by_gid(fig, "route")
     route_px = shapely.LineString(ax.transData.transform(line.get_xydata()))
-    towns = [a for a in _by_gid(fig, "place-label")
-             if a.get_text() not in ("Husaybah", "Baghdad")]
+    towns = [a for a in _by_gid(fig, "place-label") if a.get_text() not in ("Husaybah", "Baghdad")]
     assert towns
     for a in towns:
         box = shapely.box(*a.get_window_extent(renderer).extents)
@@ -140,11 +140,28 @@ def test_reach_map(western_iraq: RoadNetwork) -> None:
 
 def _rows() -> list[ClaimRow]:
     return [
-        ClaimRow("Husaybah to Baghdad", 100.0, {"road": 408.0, "straight line": 336.0}, "km",
-                 stated_low=90.0, stated_high=110.0, measured_low=400.0,
-                 measured_high=440.0, verdict="false"),
-        ClaimRow("Syria to Baghdad outskirts", 4.0, {"road": 4.6}, "h", stated_low=0.0,
-                 stated_high=4.0, measured_low=3.8, measured_high=6.4, verdict="plausible"),
+        ClaimRow(
+            "Husaybah to Baghdad",
+            100.0,
+            {"road": 408.0, "straight line": 336.0},
+            "km",
+            stated_low=90.0,
+            stated_high=110.0,
+            measured_low=400.0,
+            measured_high=440.0,
+            verdict="false",
+        ),
+        ClaimRow(
+            "Syria to Baghdad outskirts",
+            4.0,
+            {"road": 4.6},
+            "h",
+            stated_low=0.0,
+            stated_high=4.0,
+            measured_low=3.8,
+            measured_high=6.4,
+            verdict="plausible",
+        ),
     ]
 
 
@@ -187,14 +204,21 @@ def test_save_rejects_bad_paths(tmp_path: Path) -> None:
 
 def test_claim_figure_band_legend_per_kind() -> None:
     rows = _rows()
-    rows[1] = ClaimRow("Syria to Baghdad outskirts", 4.0, {"fastest time, car": 4.6}, "h",
-                       stated_low=0.0, stated_high=4.0, measured_low=3.8, measured_high=6.4,
-                       band_label="5-95 % of speed draws")
+    rows[1] = ClaimRow(
+        "Syria to Baghdad outskirts",
+        4.0,
+        {"fastest time, car": 4.6},
+        "h",
+        stated_low=0.0,
+        stated_high=4.0,
+        measured_low=3.8,
+        measured_high=6.4,
+        band_label="5-95 % of speed draws",
+    )
     fig = claim_figure(rows, assumptions=["Data: OSM data of 2021-02-01."])
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
     assert "uncertainty of road" in legend and "uncertainty of fastest time, car" in legend
-    assert [a.get_text() for a in _by_gid(fig, "band-label")] == [
-        "shaded: 5-95 % of speed draws"]
+    assert [a.get_text() for a in _by_gid(fig, "band-label")] == ["shaded: 5-95 % of speed draws"]
     assert "2021-02-01" in "\n".join(_texts(fig))
     # Non-negative rows start at zero.
     assert fig.axes[1].get_xlim()[0] == 0.0

@@ -78,8 +78,14 @@ def road_gaz(western_iraq: RoadNetwork) -> Gazetteer:
 # ---------------------------------------------------------------------- match keys
 @pytest.mark.parametrize(
     ("a", "b"),
-    [("Al-Qa'im", "Qaim"), ("Ar-Rutbah", "Rutba"), ("Fallujah", "Falluja"),
-     ("Heet", "Hit"), ("Aanah", "Anah"), ("Husaiba", "Husaybah")],
+    [
+        ("Al-Qa'im", "Qaim"),
+        ("Ar-Rutbah", "Rutba"),
+        ("Fallujah", "Falluja"),
+        ("Heet", "Hit"),
+        ("Aanah", "Anah"),
+        ("Husaiba", "Husaybah"),
+    ],
 )
 def test_latin_key_folds_variants(a: str, b: str) -> None:
     assert latin_key(a) == latin_key(b)
@@ -188,8 +194,13 @@ def test_ambiguous_name_lists_country_and_province(gaz: Gazetteer) -> None:
 
 @pytest.mark.parametrize(
     ("query", "country", "admin1"),
-    [("Sinjar, Iraq", None, "Ninawa"), ("Sinjar, Idlib", None, "Idlib"),
-     ("Sinjar, سوريا", None, "Idlib"), ("Sinjar", "SY", "Idlib"), ("Sinjar", "Iraq", "Ninawa")],
+    [
+        ("Sinjar, Iraq", None, "Ninawa"),
+        ("Sinjar, Idlib", None, "Idlib"),
+        ("Sinjar, سوريا", None, "Idlib"),
+        ("Sinjar", "SY", "Idlib"),
+        ("Sinjar", "Iraq", "Ninawa"),
+    ],
 )
 def test_qualified_ambiguous_name_resolves(
     gaz: Gazetteer, query: str, country: str | None, admin1: str

@@ -49,5 +49,6 @@ def test_same_edge_shortcut_only_wins_on_total_cost(western_iraq) -> None:
     m = matrix([a, b], net=western_iraq)
     expect = route(a, b, net=western_iraq).length_km
     assert m.distance_km.iat[0, 1] == pytest.approx(expect, abs=0.01)
-    assert m.distance_km.iat[1, 0] == pytest.approx(route(b, a, net=western_iraq).length_km,
-                                                    abs=0.01)
+    assert m.distance_km.iat[1, 0] == pytest.approx(
+        route(b, a, net=western_iraq).length_km, abs=0.01
+    )

@@ -29,8 +29,7 @@ def test_graph_has_osmnx_attributes(western_iraq: RoadNetwork, graph: nx.MultiDi
 
 
 def test_osmnx_functions_work_on_graph(graph: nx.MultiDiGraph) -> None:
-    g = ox.routing.add_edge_speeds(graph, hwy_speeds={"motorway": 110, "trunk": 90,
-                                                      "primary": 70})
+    g = ox.routing.add_edge_speeds(graph, hwy_speeds={"motorway": 110, "trunk": 90, "primary": 70})
     g = ox.routing.add_edge_travel_times(g)
     node = ox.distance.nearest_nodes(g, 44.37, 33.31)  # Baghdad
     assert g.nodes[node]["y"] == pytest.approx(33.31, abs=0.05)
@@ -49,8 +48,9 @@ def test_from_graph_round_trip(western_iraq: RoadNetwork, graph: nx.MultiDiGraph
 def test_edge_lengths_match_osmnx_formula(western_iraq: RoadNetwork) -> None:
     i = int(np.argmax(np.diff(western_iraq.offsets)))  # the edge with most vertices
     xy = western_iraq.edge_coords(i)
-    expected = sum(ox.distance.great_circle(a[1], a[0], b[1], b[0])
-                   for a, b in itertools.pairwise(xy))
+    expected = sum(
+        ox.distance.great_circle(a[1], a[0], b[1], b[0]) for a, b in itertools.pairwise(xy)
+    )
     assert western_iraq.edges["length"].iloc[i] == pytest.approx(expected, abs=1e-6)
 
 
@@ -67,8 +67,17 @@ def test_clip_keeps_edges_touching_bbox(western_iraq: RoadNetwork) -> None:
     assert cut.edges["u"].max() < cut.n_nodes
 
 
-@pytest.mark.parametrize(("tag", "kph"), [("80", 80.0), ("50 mph", 80.467), (["60", "80"], 70.0),
-                                          ("none", math.nan), (None, math.nan), ("999", math.nan)])
+@pytest.mark.parametrize(
+    ("tag", "kph"),
+    [
+        ("80", 80.0),
+        ("50 mph", 80.467),
+        (["60", "80"], 70.0),
+        ("none", math.nan),
+        (None, math.nan),
+        ("999", math.nan),
+    ],
+)
 def test_parse_maxspeed(tag: object, kph: float) -> None:
     got = parse_maxspeed(tag)
     assert (math.isnan(got) and math.isnan(kph)) or got == pytest.approx(kph, abs=1e-3)

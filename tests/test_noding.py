@@ -7,10 +7,16 @@ import numpy as np
 from routing._noding import Pieces, Topology, build_topology
 
 
-def _build(lines: list[list[tuple[float, float]]], *, tiles: list[int] | None = None,
-           on_edge: list[tuple[bool, bool]] | None = None, attr: list[int] | None = None,
-           no_cross: list[bool] | None = None, oneway: list[bool] | None = None,
-           crossings: bool = True) -> Topology:
+def _build(
+    lines: list[list[tuple[float, float]]],
+    *,
+    tiles: list[int] | None = None,
+    on_edge: list[tuple[bool, bool]] | None = None,
+    attr: list[int] | None = None,
+    no_cross: list[bool] | None = None,
+    oneway: list[bool] | None = None,
+    crossings: bool = True,
+) -> Topology:
     n = len(lines)
     pieces = Pieces(
         coords=[np.asarray(xy, dtype=float) for xy in lines],
@@ -19,21 +25,32 @@ def _build(lines: list[list[tuple[float, float]]], *, tiles: list[int] | None = 
         on_edge=np.asarray(on_edge or [(False, False)] * n, dtype=bool),
         no_cross=np.asarray(no_cross or [False] * n, dtype=bool),
     )
-    return build_topology(pieces, oneway_attr=np.asarray(oneway or [False] * 4),
-                          join_tol=3.0, snap_tol=2.0, node_crossings=crossings)
+    return build_topology(
+        pieces,
+        oneway_attr=np.asarray(oneway or [False] * 4),
+        join_tol=3.0,
+        snap_tol=2.0,
+        node_crossings=crossings,
+    )
 
 
 def test_pieces_meeting_at_tile_edge_are_joined_and_merged() -> None:
-    topo = _build([[(0, 10), (4096, 12)], [(4096, 13.5), (8000, 20)]], tiles=[0, 1],
-                  on_edge=[(False, True), (True, False)])
+    topo = _build(
+        [[(0, 10), (4096, 12)], [(4096, 13.5), (8000, 20)]],
+        tiles=[0, 1],
+        on_edge=[(False, True), (True, False)],
+    )
     assert topo.joined_tile_ends == 1 and topo.dangling_tile_ends == 0
     assert len(topo.edge_u) == 1  # one continuous road, merged through the join
     assert len(topo.node_xy) == 2
 
 
 def test_unmatched_tile_edge_end_is_counted() -> None:
-    topo = _build([[(0, 10), (4096, 12)], [(4096, 40), (8000, 20)]], tiles=[0, 1],
-                  on_edge=[(False, True), (True, False)])
+    topo = _build(
+        [[(0, 10), (4096, 12)], [(4096, 40), (8000, 20)]],
+        tiles=[0, 1],
+        on_edge=[(False, True), (True, False)],
+    )
     assert topo.dangling_tile_ends == 2
     assert len(topo.edge_u) == 2
 
@@ -54,11 +71,9 @@ def test_crossing_noded_but_not_at_bridges() -> None:
 
 def test_oneway_chains_do_not_merge_against_direction() -> None:
     # Two one-way pieces pointing at each other meet head to head: not one road.
-    topo = _build([[(0, 0), (50, 0)], [(100, 0), (50, 0)]], attr=[1, 1],
-                  oneway=[False, True])
+    topo = _build([[(0, 0), (50, 0)], [(100, 0), (50, 0)]], attr=[1, 1], oneway=[False, True])
     assert len(topo.edge_u) == 2
-    same_way = _build([[(0, 0), (50, 0)], [(50, 0), (100, 0)]], attr=[1, 1],
-                      oneway=[False, True])
+    same_way = _build([[(0, 0), (50, 0)], [(50, 0), (100, 0)]], attr=[1, 1], oneway=[False, True])
     assert len(same_way.edge_u) == 1
 
 

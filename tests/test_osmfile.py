@@ -38,7 +38,11 @@ def _way_length(way_id: int) -> float:
 def test_keeps_exactly_the_drivable_ways(net: RoadNetwork) -> None:
     assert set(net.edges["name"]) == town.DRIVE_NAMES
     assert net.meta.road_classes == (
-        "trunk", "primary", "unclassified", "residential", "motorway_link"
+        "trunk",
+        "primary",
+        "unclassified",
+        "residential",
+        "motorway_link",
     )
 
 

@@ -36,14 +36,28 @@ STATUS = (
     "Currently running queries (pid, space limit, time limit, start time):\n"
 )
 NOMINATIM_TOWN = {
-    "place_id": 1, "osm_type": "relation", "osm_id": 99, "lat": "34.37", "lon": "41.02",
+    "place_id": 1,
+    "osm_type": "relation",
+    "osm_id": 99,
+    "lat": "34.37",
+    "lon": "41.02",
     "boundingbox": [str(BBOX[1]), str(BBOX[3]), str(BBOX[0]), str(BBOX[2])],
-    "display_name": "Test Town, Iraq", "class": "boundary", "type": "administrative",
+    "display_name": "Test Town, Iraq",
+    "class": "boundary",
+    "type": "administrative",
     "importance": 0.5,
-    "geojson": {"type": "Polygon", "coordinates": [[
-        [BBOX[0], BBOX[1]], [BBOX[2], BBOX[1]], [BBOX[2], BBOX[3]], [BBOX[0], BBOX[3]],
-        [BBOX[0], BBOX[1]],
-    ]]},
+    "geojson": {
+        "type": "Polygon",
+        "coordinates": [
+            [
+                [BBOX[0], BBOX[1]],
+                [BBOX[2], BBOX[1]],
+                [BBOX[2], BBOX[3]],
+                [BBOX[0], BBOX[3]],
+                [BBOX[0], BBOX[1]],
+            ]
+        ],
+    },
 }
 
 

@@ -53,8 +53,9 @@ def test_graph_attributes_agree_with_osmnx_routing(western_iraq) -> None:
     a, b = int(western_iraq.edges["u"].iloc[10]), int(western_iraq.edges["v"].iloc[400])
     path = ox.routing.shortest_path(g, a, b, weight="travel_time")
     assert path is not None
-    total = sum(min(d["travel_time"] for d in g[x][y].values())
-                for x, y in itertools.pairwise(path))
+    total = sum(
+        min(d["travel_time"] for d in g[x][y].values()) for x, y in itertools.pairwise(path)
+    )
     assert total == pytest.approx(engine.node_distance(a, b, engine.weights("car")), abs=0.5)
 
 
@@ -68,8 +69,10 @@ def test_sample_draws_within_range() -> None:
 
 def test_user_profile_file(tmp_path: Path) -> None:
     f = tmp_path / "mine.yaml"
-    f.write_text("profiles:\n  slow:\n    description: d\n    source: s\n"
-                 "    default: [5, 10, 15]\n    speeds: {primary: 20}\n")
+    f.write_text(
+        "profiles:\n  slow:\n    description: d\n    source: s\n"
+        "    default: [5, 10, 15]\n    speeds: {primary: 20}\n"
+    )
     p = get_profile(str(f))
     assert p.name == "slow" and p.speed("primary") == 20 and p.speed("track") == 10
     assert get_profile(f"{f}:slow") == p
@@ -79,12 +82,15 @@ def test_user_profile_file(tmp_path: Path) -> None:
     ("body", "needle"),
     [
         ("profiles: [1, 2]", "profiles"),
-        ("profiles:\n  x: {description: d, source: s, default: [5, 1, 9], speeds: {}}",
-         "low <= mode <= high"),
-        ("profiles:\n  x: {description: d, source: s, default: 10, speeds: {}, spede: 3}",
-         "spede"),
-        ("profiles: {x: {description: d, source: s, default: 10, speeds: {primary: -3}}}",
-         "speeds.primary"),
+        (
+            "profiles:\n  x: {description: d, source: s, default: [5, 1, 9], speeds: {}}",
+            "low <= mode <= high",
+        ),
+        ("profiles:\n  x: {description: d, source: s, default: 10, speeds: {}, spede: 3}", "spede"),
+        (
+            "profiles: {x: {description: d, source: s, default: 10, speeds: {primary: -3}}}",
+            "speeds.primary",
+        ),
         ("a: [", "not valid YAML"),
     ],
 )

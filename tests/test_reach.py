@@ -42,8 +42,7 @@ def test_article_towns_listed_with_times(husaybah_4h: Reach) -> None:
     assert _row(husaybah_4h, "Haditha")["time_h"] < _row(husaybah_4h, "Baghdad")["time_h"]
 
 
-def test_place_time_equals_fastest_route(husaybah_4h: Reach, western_iraq: RoadNetwork
-                                         ) -> None:
+def test_place_time_equals_fastest_route(husaybah_4h: Reach, western_iraq: RoadNetwork) -> None:
     fastest = route("Husaybah", "Baghdad", net=western_iraq, optimize="time")
     assert _row(husaybah_4h, "Baghdad")["time_h"] == pytest.approx(fastest.time_h, rel=0.02)
 
@@ -138,21 +137,28 @@ def test_assumptions_state_method(husaybah_4h: Reach) -> None:
     assert "buffered by 5 km" in text and "2021-02-01" in text and "'car'" in text
 
 
-@pytest.mark.parametrize(("args", "code", "message"), [
-    (["reach", "Husaybah", "--hours", "0"], 2, "positive numbers of hours"),
-    (["reach", "Husaybah", "--hours", "-1"], 2, "positive numbers of hours"),
-    (["reach", "Husaybah", "--hours", "abc"], 2, "numbers separated by commas"),
-    (["reach", "Husaybah", "--profile", "nope"], 2, "unknown profile"),
-    (["reach", "20,10", "--hours", "1"], 4, "origin"),
-    (["reach", "Husaybah", "--out", "x.txt"], 2, "use one of"),
-    (["reach", "Husaybah", "--geojson", "/nonexistent/dir/x.json"], 3, "does not exist"),
-    (["map", "route", "Baghdad", "Baghdad", "--out", "/tmp/x.png"], 4, "same place"),
-    (["map", "route", "Husaybah", "Baghdad", "--out", "/nonexistent/dir/x.png"], 2,
-     "does not exist"),
-    (["map", "route", "Husaybah", "Baghdad", "--out", "x.txt"], 2, "use one of"),
-])
-def test_cli_bad_input(args: list[str], code: int, message: str,
-                       capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["reach", "Husaybah", "--hours", "0"], 2, "positive numbers of hours"),
+        (["reach", "Husaybah", "--hours", "-1"], 2, "positive numbers of hours"),
+        (["reach", "Husaybah", "--hours", "abc"], 2, "numbers separated by commas"),
+        (["reach", "Husaybah", "--profile", "nope"], 2, "unknown profile"),
+        (["reach", "20,10", "--hours", "1"], 4, "origin"),
+        (["reach", "Husaybah", "--out", "x.txt"], 2, "use one of"),
+        (["reach", "Husaybah", "--geojson", "/nonexistent/dir/x.json"], 3, "does not exist"),
+        (["map", "route", "Baghdad", "Baghdad", "--out", "/tmp/x.png"], 4, "same place"),
+        (
+            ["map", "route", "Husaybah", "Baghdad", "--out", "/nonexistent/dir/x.png"],
+            2,
+            "does not exist",
+        ),
+        (["map", "route", "Husaybah", "Baghdad", "--out", "x.txt"], 2, "use one of"),
+    ],
+)
+def test_cli_bad_input(
+    args: list[str], code: int, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(args) == code
     err = capsys.readouterr().err
     assert message in " ".join(err.split()) and "Traceback" not in err

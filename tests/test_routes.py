@@ -44,8 +44,10 @@ def test_husaybah_baghdad_length_and_roads(pair) -> None:
 
 
 def test_every_profile_gives_a_time(western_iraq, pair) -> None:
-    times = {p: route(HUSAYBAH, BAGHDAD, net=western_iraq, profile=p, optimize="time").time_h
-             for p in available_profiles()}
+    times = {
+        p: route(HUSAYBAH, BAGHDAD, net=western_iraq, profile=p, optimize="time").time_h
+        for p in available_profiles()
+    }
     assert times["fast"] < times["car"] < times["convoy"]
     assert all(2 < t < 10 for t in times.values())
 
@@ -65,7 +67,8 @@ def test_summary_and_exports_carry_assumptions(pair) -> None:
     from pyproj import Geod
 
     assert Geod(ellps="WGS84").geometry_length(gdf.geometry.iloc[0]) == pytest.approx(
-        r.length_m, rel=0.01)
+        r.length_m, rel=0.01
+    )
 
 
 def test_via_point_and_candidate_choice(western_iraq, pair) -> None:
@@ -115,8 +118,9 @@ def test_time_with_another_profile_is_that_profiles_time(western_iraq, pair) -> 
         assert shortest.time_with(name) == pytest.approx(again.time_s, rel=1e-9)
 
 
-def test_cli_route_on_80_columns(monkeypatch: pytest.MonkeyPatch,
-                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_route_on_80_columns(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from routing.cli import main
 
     monkeypatch.setenv("COLUMNS", "80")

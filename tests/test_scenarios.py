@@ -45,9 +45,19 @@ def test_no_route_names_the_closures(ladder) -> None:
         route((42.02, 33.99), (42.38, 33.99), net=ladder, scenario=s)
 
 
-@pytest.mark.parametrize("spec", ["ref", "near:abc", "bbox:1,2,3", "teleport:1,2",
-                                  "checkpoint:34,42:x", "checkpoint:34,42:nan",
-                                  "checkpoint:34,42:inf", "checkpoint:34,42:-5"])
+@pytest.mark.parametrize(
+    "spec",
+    [
+        "ref",
+        "near:abc",
+        "bbox:1,2,3",
+        "teleport:1,2",
+        "checkpoint:34,42:x",
+        "checkpoint:34,42:nan",
+        "checkpoint:34,42:inf",
+        "checkpoint:34,42:-5",
+    ],
+)
 def test_bad_specs(spec: str) -> None:
     with pytest.raises(ScenarioError):
         parse_avoid([spec])

@@ -26,8 +26,9 @@ def _nearest_node(net: RoadNetwork, lon: float, lat: float, within: np.ndarray) 
     return int(cand[np.argmin(d)])
 
 
-def _road_km(net: RoadNetwork, graph: nx.MultiDiGraph, a: tuple[float, float],
-             b: tuple[float, float]) -> tuple[float, list[int]]:
+def _road_km(
+    net: RoadNetwork, graph: nx.MultiDiGraph, a: tuple[float, float], b: tuple[float, float]
+) -> tuple[float, list[int]]:
     labels = net.component_labels()
     big = labels == np.bincount(labels).argmax()
     u, v = _nearest_node(net, *a, big), _nearest_node(net, *b, big)
@@ -47,16 +48,26 @@ def test_western_iraq_provenance(western_iraq: RoadNetwork) -> None:
     assert meta.generalized
     assert 50 < (meta.resolution_m or 0) < 80
     assert "OpenStreetMap contributors" in meta.attribution
-    assert set(western_iraq.edges["highway"].unique()) <= {"motorway", "trunk", "primary",
-                                                           "motorway_link", "trunk_link",
-                                                           "primary_link"}
+    assert set(western_iraq.edges["highway"].unique()) <= {
+        "motorway",
+        "trunk",
+        "primary",
+        "motorway_link",
+        "trunk_link",
+        "primary_link",
+    }
 
 
-@pytest.mark.parametrize(("a", "b", "low", "high"), [(QAIM, BAGHDAD, 380, 460),
-                                                      (RAMADI, BAGHDAD, 100, 135)])
+@pytest.mark.parametrize(
+    ("a", "b", "low", "high"), [(QAIM, BAGHDAD, 380, 460), (RAMADI, BAGHDAD, 100, 135)]
+)
 def test_road_lengths_within_bounds(
-    western_iraq: RoadNetwork, wi_graph: nx.MultiDiGraph, a: tuple[float, float],
-    b: tuple[float, float], low: float, high: float,
+    western_iraq: RoadNetwork,
+    wi_graph: nx.MultiDiGraph,
+    a: tuple[float, float],
+    b: tuple[float, float],
+    low: float,
+    high: float,
 ) -> None:
     km, _ = _road_km(western_iraq, wi_graph, a, b)
     straight = float(haversine_m(*a, *b)) / 1000
@@ -68,8 +79,12 @@ def test_road_lengths_within_bounds(
 def test_road_length_never_below_straight_line(western_iraq: RoadNetwork) -> None:
     e = western_iraq.edges
     nodes = western_iraq.nodes
-    chord = haversine_m(nodes["x"].to_numpy()[e["u"]], nodes["y"].to_numpy()[e["u"]],
-                        nodes["x"].to_numpy()[e["v"]], nodes["y"].to_numpy()[e["v"]])
+    chord = haversine_m(
+        nodes["x"].to_numpy()[e["u"]],
+        nodes["y"].to_numpy()[e["u"]],
+        nodes["x"].to_numpy()[e["v"]],
+        nodes["y"].to_numpy()[e["v"]],
+    )
     assert np.all(e["length"].to_numpy() >= chord - 1e-6)
 
 
@@ -97,16 +112,19 @@ def test_connectivity_reported(western_iraq: RoadNetwork) -> None:
     assert s.km_total == pytest.approx(sum(s.km_by_class.values()))
 
 
-def test_syria_z14_cut_against_z7(syria_cut: RoadNetwork, western_iraq: RoadNetwork,
-                                  wi_graph: nx.MultiDiGraph) -> None:
+def test_syria_z14_cut_against_z7(
+    syria_cut: RoadNetwork, western_iraq: RoadNetwork, wi_graph: nx.MultiDiGraph
+) -> None:
     assert syria_cut.meta.zoom == 14 and not syria_cut.meta.generalized
     assert syria_cut.meta.osm_date == "2021-08-05"
     assert syria_cut.build_report["joined_tile_ends"] > 1000
     km14, _ = _road_km(syria_cut, syria_cut.to_graph(), ABU_KAMAL, DEIR_EZ_ZOR)
     km7, _ = _road_km(western_iraq, wi_graph, ABU_KAMAL, DEIR_EZ_ZOR)
     straight = float(haversine_m(*ABU_KAMAL, *DEIR_EZ_ZOR)) / 1000
-    print(f"Abu Kamal -> Deir ez-Zor: z14 {km14:.1f} km, z7 {km7:.1f} km, "
-          f"straight line {straight:.1f} km")
+    print(
+        f"Abu Kamal -> Deir ez-Zor: z14 {km14:.1f} km, z7 {km7:.1f} km, "
+        f"straight line {straight:.1f} km"
+    )
     assert straight < km14 < 1.6 * straight
 
 
@@ -115,8 +133,9 @@ def test_unknown_region_or_path() -> None:
         load_network("atlantis")
 
 
-def test_missing_data_dir_names_the_setting(monkeypatch: pytest.MonkeyPatch,
-                                            tmp_path: object) -> None:
+def test_missing_data_dir_names_the_setting(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: object
+) -> None:
     monkeypatch.setenv("ROUTING_DATA_DIR", "/nonexistent/osm")
     with pytest.raises(DataNotFoundError, match="ROUTING_DATA_DIR"):
         load_network("western-iraq")
@@ -131,8 +150,17 @@ def test_regions_are_defined() -> None:
     assert {"western-iraq", "iraq", "syria"} <= set(REGIONS)
 
 
-TOWNS = ["Al-Qaim", "Husaybah", "Abu Kamal", "Rawah", "Anah", "Haditha", "Hit", "Ramadi",
-         "Fallujah"]
+TOWNS = [
+    "Al-Qaim",
+    "Husaybah",
+    "Abu Kamal",
+    "Rawah",
+    "Anah",
+    "Haditha",
+    "Hit",
+    "Ramadi",
+    "Fallujah",
+]
 
 
 def test_towns_attach_to_one_component_without_absurd_detours(
@@ -144,8 +172,10 @@ def test_towns_attach_to_one_component_without_absurd_detours(
     for town in TOWNS:
         r = route(town, "Baghdad", net=western_iraq)
         start, end = r.snaps[0], r.snaps[-1]
-        print(f"{town:10} attaches {start.distance_m / 1000:5.2f} km from a {start.highway}; "
-              f"Baghdad {end.distance_m / 1000:.2f} km; {r.headline()}")
+        print(
+            f"{town:10} attaches {start.distance_m / 1000:5.2f} km from a {start.highway}; "
+            f"Baghdad {end.distance_m / 1000:.2f} km; {r.headline()}"
+        )
         assert start.distance_m < 10_000 and end.distance_m < 5_000
         # Haditha, Rawah and Anah sit beside the Euphrates near roads on both banks: whichever
         # road they attach to, the route must stay a plausible detour of the straight line.
@@ -169,5 +199,6 @@ def test_malformed_bbox(bbox: tuple[float, ...]) -> None:
 
 
 def test_loaded_networks_are_shared_in_process(western_iraq: RoadNetwork) -> None:
-    assert load_network("western-iraq", progress=False) is load_network("western-iraq",
-                                                                        progress=False)
+    assert load_network("western-iraq", progress=False) is load_network(
+        "western-iraq", progress=False
+    )

@@ -48,8 +48,11 @@ def test_decode_same_as_reference_decoder() -> None:
     ((x, y, data),) = list(ts.iter_raw(7, [(79, 51)]))
     ours = decode_tile(data, 7, x, y, {"transportation"}, set())
     ref = mapbox_vector_tile.decode(data, default_options={"y_coord_down": True})
-    ref_lines = [f["geometry"]["coordinates"] for f in ref["transportation"]["features"]
-                 if f["geometry"]["type"] == "LineString"]
+    ref_lines = [
+        f["geometry"]["coordinates"]
+        for f in ref["transportation"]["features"]
+        if f["geometry"]["type"] == "LineString"
+    ]
     assert len(ours.lines) >= len(ref_lines) > 100
     np.testing.assert_array_equal(ours.lines[0][2], np.asarray(ref_lines[0]))
 

@@ -50,8 +50,27 @@ Resolver = Callable[[str], Any]
 
 _ABBREVIATIONS = frozenset(
     {
-        "mr", "mrs", "ms", "dr", "gen", "maj", "col", "lt", "capt", "sgt", "st", "jr", "sr",
-        "prof", "gov", "sen", "rep", "no", "vs", "etc", "approx"
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "gen",
+        "maj",
+        "col",
+        "lt",
+        "capt",
+        "sgt",
+        "st",
+        "jr",
+        "sr",
+        "prof",
+        "gov",
+        "sen",
+        "rep",
+        "no",
+        "vs",
+        "etc",
+        "approx",
     }
 )
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
@@ -61,15 +80,96 @@ _NAME = re.compile(rf"\b{_NAME_WORD}(?:[ \t]+{_NAME_WORD})*")
 # Capitalised words that start sentences or name days and titles rather than places.
 _NOT_NAMES = frozenset(
     {
-        "the", "a", "an", "in", "on", "at", "of", "from", "to", "and", "but", "or", "if", "as",
-        "by", "for", "with", "across", "since", "most", "together", "one", "two", "three", "four",
-        "five", "local", "why", "this", "that", "these", "those", "there", "their", "they", "he",
-        "she", "it", "we", "its", "also", "however", "meanwhile", "trending", "editor", "note",
-        "join", "thank", "us", "our", "more", "some", "many", "all", "both", "monday", "tuesday",
-        "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march",
-        "april", "may", "june", "july", "august", "september", "october", "november", "december",
-        "maj", "gen", "col", "lt", "capt", "sgt", "mr", "mrs", "ms", "dr", "president",
-        "minister", "official", "officials", "forces", "army"
+        "the",
+        "a",
+        "an",
+        "in",
+        "on",
+        "at",
+        "of",
+        "from",
+        "to",
+        "and",
+        "but",
+        "or",
+        "if",
+        "as",
+        "by",
+        "for",
+        "with",
+        "across",
+        "since",
+        "most",
+        "together",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "local",
+        "why",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "their",
+        "they",
+        "he",
+        "she",
+        "it",
+        "we",
+        "its",
+        "also",
+        "however",
+        "meanwhile",
+        "trending",
+        "editor",
+        "note",
+        "join",
+        "thank",
+        "us",
+        "our",
+        "more",
+        "some",
+        "many",
+        "all",
+        "both",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "maj",
+        "gen",
+        "col",
+        "lt",
+        "capt",
+        "sgt",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "president",
+        "minister",
+        "official",
+        "officials",
+        "forces",
+        "army",
     }
 )
 _POSSESSIVE = re.compile(r"['’]s$")
@@ -211,8 +311,9 @@ class _Linker:
             for name, start in self._phrases(match[0], match.start()):
                 mention = self.lookup(name)
                 if mention is not None:
-                    found.append(_Mention(**{**mention.__dict__, "start": start,
-                                             "end": start + len(name)}))
+                    found.append(
+                        _Mention(**{**mention.__dict__, "start": start, "end": start + len(name)})
+                    )
         return found
 
     @staticmethod
@@ -409,9 +510,7 @@ class _Extractor:
         origin = next((m for m in mentions if _FROM_WORD.search(text[: m.start])), None)
         if origin is None and mentions:
             origin = mentions[0]
-        targets = [
-            m for m in mentions if m is not origin and _TO_WORDS.search(text[: m.start])
-        ]
+        targets = [m for m in mentions if m is not origin and _TO_WORDS.search(text[: m.start])]
         if origin is None or not targets:
             return None
         target = targets[0]
@@ -463,9 +562,7 @@ class _Extractor:
                 comments.append(origin_note)
             elif origin_note:
                 note += " " + origin_note[0].upper() + origin_note[1:] + "."
-            comments.append(
-                "review: route is the fastest by default; tolerance_km default 5 km"
-            )
+            comments.append("review: route is the fastest by default; tolerance_km default 5 km")
             claim = AlongRouteClaim(
                 id=self._id("along", origin.name, target.name),
                 quote=text,
@@ -474,9 +571,7 @@ class _Extractor:
                 to=target.name,
                 note=note,
             )
-            yield _Draft(
-                claim, comments + self._places_comment(self._named([*places, *origins]))
-            )
+            yield _Draft(claim, comments + self._places_comment(self._named([*places, *origins])))
 
     def _enumeration(self, i: int, group: re.Match[str] | None) -> list[_Mention] | None:
         """The latest list of places ("Qaim, Rawa, Ana and Husaybah") up to sentence ``i``."""

@@ -120,12 +120,19 @@ class RouteChoice(StrEnum):
 
 # Natural wordings accepted in claim files, like the qualifiers' (files store the canonical).
 _MEASURES = Wordings(
-    "measure", Measure,
+    "measure",
+    Measure,
     {
         **dict.fromkeys(["by road", "road distance", "driving distance", "by car"], Measure.ROAD),
         **dict.fromkeys(
-            ["straight line", "in a straight line", "as the crow flies", "crow flies",
-             "geodesic", "great circle"],
+            [
+                "straight line",
+                "in a straight line",
+                "as the crow flies",
+                "crow flies",
+                "geodesic",
+                "great circle",
+            ],
             Measure.STRAIGHT_LINE,
         ),
         **dict.fromkeys(["either", "both", "not stated"], Measure.UNSPECIFIED),
@@ -133,19 +140,23 @@ _MEASURES = Wordings(
     "'by road', 'straight line', 'as the crow flies'",
 )
 _DIRECTIONS = Wordings(
-    "direction", Direction,
+    "direction",
+    Direction,
     dict(zip(["n", "ne", "e", "se", "s", "sw", "w", "nw"], Direction, strict=True)),
     "'north-west', 'NW'",
 )
 _DESTINATION_RULES = Wordings(
-    "destination_rule", DestinationRule,
-    {"center": DestinationRule.CENTRE, "city centre": DestinationRule.CENTRE,
-     "city center": DestinationRule.CENTRE, "edge": DestinationRule.OUTSKIRTS},
+    "destination_rule",
+    DestinationRule,
+    {
+        "center": DestinationRule.CENTRE,
+        "city centre": DestinationRule.CENTRE,
+        "city center": DestinationRule.CENTRE,
+        "edge": DestinationRule.OUTSKIRTS,
+    },
     "'center', 'city centre'",
 )
-_ROUTE_CHOICES = Wordings(
-    "route", RouteChoice, {"quickest": RouteChoice.FASTEST}, "'quickest'"
-)
+_ROUTE_CHOICES = Wordings("route", RouteChoice, {"quickest": RouteChoice.FASTEST}, "'quickest'")
 
 
 def _parsed_by(parse: Callable[[str], Any]) -> BeforeValidator:
@@ -516,4 +527,3 @@ def claim_file_schema() -> dict[str, Any]:
         "See docs/claims.md."
     )
     return schema
-

@@ -28,8 +28,9 @@ ATTRIBUTION = "Road data (c) OpenStreetMap contributors, ODbL 1.0."
 
 def report_dict(claim_file: ClaimFile, results: list[ClaimResult]) -> dict[str, Any]:
     """Everything the check measured and assumed, JSON-ready."""
-    source = claim_file.source.model_dump(mode="json", exclude_none=True) \
-        if claim_file.source else {}
+    source = (
+        claim_file.source.model_dump(mode="json", exclude_none=True) if claim_file.source else {}
+    )
     return {
         "generated": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "source": source,
@@ -68,23 +69,33 @@ def report_markdown(
     lines += ["| claim | stated | verdict | measured (band) |", "|---|---|---|---|"]
     for r in results:
         measured = "; ".join(f"{f.label}: {f.format()}" for f in r.figures[:2]) or "-"
-        lines.append(f"| [{r.claim_id}](#{r.claim_id}) | {r.stated} | **{r.verdict.value}** "
-                     f"| {measured} |")
+        lines.append(
+            f"| [{r.claim_id}](#{r.claim_id}) | {r.stated} | **{r.verdict.value}** | {measured} |"
+        )
     if "" in images:
         lines += ["", f"![stated against measured figures]({images['']})"]
     shared = shared_assumptions(results)
     lines += ["", "## Data and method", "", *[f"- {a}" for a in shared]]
     for r in results:
-        lines += ["", f'<a id="{r.claim_id}"></a>', "",
-                  f"## {r.claim_id}: {r.verdict.value}", "", f"> {r.claim.quote}", ""]
+        lines += [
+            "",
+            f'<a id="{r.claim_id}"></a>',
+            "",
+            f"## {r.claim_id}: {r.verdict.value}",
+            "",
+            f"> {r.claim.quote}",
+            "",
+        ]
         if r.claim.note:
             lines += [f"*Reading:* {r.claim.note}", ""]
         lines += [r.explanation, ""]
         if r.figures:
             lines += ["| figure | value | band | why the band |", "|---|---|---|---|"]
             for f in r.figures:
-                lines.append(f"| {f.label} | {f.value_text()} | {f.band_text() or 'exact'} | "
-                             f"{f.band_reason or '-'} |")
+                lines.append(
+                    f"| {f.label} | {f.value_text()} | {f.band_text() or 'exact'} | "
+                    f"{f.band_reason or '-'} |"
+                )
             lines.append("")
         if r.to_make_true:
             lines += ["**What would make it true:**", "", *[f"- {t}" for t in r.to_make_true], ""]
@@ -93,8 +104,15 @@ def report_markdown(
         own = [a for a in r.assumptions if a not in shared]
         if own:
             lines += ["**Assumptions of this claim:**", "", *[f"- {a}" for a in own]]
-    lines += ["", "## Verdict scale", "", *[f"- **{v.value}**: {v.meaning}" for v in Verdict],
-              "", ATTRIBUTION, ""]
+    lines += [
+        "",
+        "## Verdict scale",
+        "",
+        *[f"- **{v.value}**: {v.meaning}" for v in Verdict],
+        "",
+        ATTRIBUTION,
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -113,19 +131,20 @@ def write_report(
     try:
         out.mkdir(parents=True, exist_ok=True)
         images = _write_figures(claim_file, results, out)
-        md.write_text(report_markdown(claim_file, results,
-                                      {key: p.name for key, p in images.items()}),
-                      encoding="utf-8")
-        js.write_text(json.dumps(report_dict(claim_file, results), indent=2,
-                                 ensure_ascii=False), encoding="utf-8")
+        md.write_text(
+            report_markdown(claim_file, results, {key: p.name for key, p in images.items()}),
+            encoding="utf-8",
+        )
+        js.write_text(
+            json.dumps(report_dict(claim_file, results), indent=2, ensure_ascii=False),
+            encoding="utf-8",
+        )
     except OSError as exc:
         raise DataNotFoundError(f"cannot write the report to {out}: {exc.strerror}") from exc
     return [md, js, *images.values()]
 
 
-def _write_figures(
-    claim_file: ClaimFile, results: list[ClaimResult], out: Path
-) -> dict[str, Path]:
+def _write_figures(claim_file: ClaimFile, results: list[ClaimResult], out: Path) -> dict[str, Path]:
     """The claim figure (key ``""``) and a map of each claim's first route (key: claim id)."""
     import matplotlib.pyplot as plt
 
@@ -141,15 +160,20 @@ def _write_figures(
         measured = [f for f in res.figures if f.unit == unit][:3]
         if not measured:
             continue
-        rows.append(ClaimRow(
-            label=claim.id, stated=claim.quantity.base_value, unit=unit,
-            stated_low=low if math.isfinite(low) else None,
-            stated_high=high if math.isfinite(high) else None,
-            measured={f.label: f.value for f in measured},
-            measured_low=measured[0].low, measured_high=measured[0].high,
-            verdict=res.verdict.value,
-            band_label=measured[0].band_reason,
-        ))
+        rows.append(
+            ClaimRow(
+                label=claim.id,
+                stated=claim.quantity.base_value,
+                unit=unit,
+                stated_low=low if math.isfinite(low) else None,
+                stated_high=high if math.isfinite(high) else None,
+                measured={f.label: f.value for f in measured},
+                measured_low=measured[0].low,
+                measured_high=measured[0].high,
+                verdict=res.verdict.value,
+                band_label=measured[0].band_reason,
+            )
+        )
     images = {}
     if rows:
         metas = {r.net.meta.describe() for res in results for r in res.routes}

@@ -166,13 +166,17 @@ def travel_time_samples(
     classes, km = _km_by_sampled_class(fixed_route)
     modal = np.array([_capped(profile, profile.speed(c, "mode")) for c in classes])
     # Everything the engine timed that class speeds do not explain stays fixed.
-    fixed_h = max(fixed_route.time_h - float(np.sum(km / modal)) if len(km) else
-                  fixed_route.time_h, 0.0)
+    fixed_h = max(
+        fixed_route.time_h - float(np.sum(km / modal)) if len(km) else fixed_route.time_h, 0.0
+    )
     hours = np.full(draws, fixed_h)
     for c, k in zip(classes, km, strict=True):
         rng_c = profile.speeds.get(c, profile.default)
-        speed = (rng.triangular(rng_c.low, rng_c.mode, rng_c.high, draws)
-                 if rng_c.high > rng_c.low else np.full(draws, rng_c.mode))
+        speed = (
+            rng.triangular(rng_c.low, rng_c.mode, rng_c.high, draws)
+            if rng_c.high > rng_c.low
+            else np.full(draws, rng_c.mode)
+        )
         hours += k / _capped(profile, speed)
     assumptions = [
         f"Monte Carlo, {draws:,} draws: one speed per road class per draw from the profile's "
@@ -181,17 +185,27 @@ def travel_time_samples(
         "shorten a few slow draws)",
     ]
     if fixed_h > 0:
-        assumptions.append(f"{fixed_h * 60:.0f} min not sampled (tagged speed limits, "
-                           "per-town delays of the profile)")
+        assumptions.append(
+            f"{fixed_h * 60:.0f} min not sampled (tagged speed limits, "
+            "per-town delays of the profile)"
+        )
     if checkpoints is not None and checkpoints.count:
         low, mode, high = checkpoints.minutes
-        stops = rng.triangular(low, mode, high, (draws, checkpoints.count)) if high > low \
+        stops = (
+            rng.triangular(low, mode, high, (draws, checkpoints.count))
+            if high > low
             else np.full((draws, checkpoints.count), mode)
+        )
         hours += stops.sum(axis=1) / 60.0
         assumptions.append("checkpoints: " + checkpoints.describe())
-    return TimeDistribution(profile.name, hours, fixed_route.length_km,
-                            dict(zip(classes, km.round(3).tolist(), strict=True)), fixed_h,
-                            tuple(assumptions))
+    return TimeDistribution(
+        profile.name,
+        hours,
+        fixed_route.length_km,
+        dict(zip(classes, km.round(3).tolist(), strict=True)),
+        fixed_h,
+        tuple(assumptions),
+    )
 
 
 def _km_by_sampled_class(r: Route) -> tuple[list[str], np.ndarray]:
@@ -203,8 +217,7 @@ def _km_by_sampled_class(r: Route) -> tuple[list[str], np.ndarray]:
         sampled = np.isnan(e["maxspeed"].to_numpy(dtype=float))
     classes = e["highway"].astype(str).to_numpy()[sampled]
     names, inverse = np.unique(classes, return_inverse=True)
-    return [str(n) for n in names], np.bincount(inverse, weights=km[sampled],
-                                                 minlength=len(names))
+    return [str(n) for n in names], np.bincount(inverse, weights=km[sampled], minlength=len(names))
 
 
 def _capped(profile: Profile, speed: Any) -> Any:
@@ -280,18 +293,25 @@ class GeneralizationFactor:
 
     def describe(self) -> str:
         """One line: the measured factor, its spread and how it was measured."""
-        return (f"z7 generalization: the same major-road stretches measure x{self.factor:.3f} "
-                f"(range x{self.low:.3f}-x{self.high:.3f} over stretches of "
-                f"{MIN_SPREAD_STRETCH_KM:g} km or more) longer on z14 full-detail data "
-                f"({len(self.pairs)} stretches of the Euphrates road Abu Kamal-Deir ez-Zor, "
-                "Syria); z7 road lengths are widened by that range")
+        return (
+            f"z7 generalization: the same major-road stretches measure x{self.factor:.3f} "
+            f"(range x{self.low:.3f}-x{self.high:.3f} over stretches of "
+            f"{MIN_SPREAD_STRETCH_KM:g} km or more) longer on z14 full-detail data "
+            f"({len(self.pairs)} stretches of the Euphrates road Abu Kamal-Deir ez-Zor, "
+            "Syria); z7 road lengths are widened by that range"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-dict form, with the derived figures."""
-        return {"factor": self.factor, "low": self.low, "high": self.high,
-                "pairs": [{**asdict(p), "ratio": p.ratio} for p in self.pairs],
-                "z7_source": self.z7_source, "z14_source": self.z14_source,
-                "method": self.describe()}
+        return {
+            "factor": self.factor,
+            "low": self.low,
+            "high": self.high,
+            "pairs": [{**asdict(p), "ratio": p.ratio} for p in self.pairs],
+            "z7_source": self.z7_source,
+            "z14_source": self.z14_source,
+            "method": self.describe(),
+        }
 
 
 def measure_generalization(
@@ -359,17 +379,21 @@ def generalization_factor(
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("version") == _CACHE_VERSION and data.get("z7_source") == key:
                 return GeneralizationFactor(
-                    tuple(PairMeasurement(**p) for p in data["pairs"]), data["z7_source"],
-                    data["z14_source"])
+                    tuple(PairMeasurement(**p) for p in data["pairs"]),
+                    data["z7_source"],
+                    data["z14_source"],
+                )
         except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise CacheError(f"unreadable cache {path}: {exc}; delete it to re-measure") \
-                from exc
+            raise CacheError(f"unreadable cache {path}: {exc}; delete it to re-measure") from exc
     measured = measure_generalization(z7)
     if not measured.pairs:
         raise DataFormatError("no z7/z14 road stretch could be measured")
-    record = {"version": _CACHE_VERSION, "z7_source": measured.z7_source,
-              "z14_source": measured.z14_source,
-              "pairs": [asdict(p) for p in measured.pairs]}
+    record = {
+        "version": _CACHE_VERSION,
+        "z7_source": measured.z7_source,
+        "z14_source": measured.z14_source,
+        "pairs": [asdict(p) for p in measured.pairs],
+    }
     try:
         path.write_text(json.dumps(record, indent=2), encoding="utf-8")
     except OSError as exc:

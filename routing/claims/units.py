@@ -145,9 +145,7 @@ class Wordings(Generic[E]):
         Example wordings for the error message, if the canonical values are not enough.
     """
 
-    def __init__(
-        self, what: str, enum: type[E], words: Mapping[str, E], example: str = ""
-    ) -> None:
+    def __init__(self, what: str, enum: type[E], words: Mapping[str, E], example: str = "") -> None:
         self.what, self.enum, self.example = what, enum, example
         self._table = {word_key(w): v for w, v in words.items()}
         self._table.update({word_key(v.value): v for v in enum})
@@ -178,19 +176,54 @@ _QUALIFIER_WORDS: dict[str, Qualifier] = {
         Qualifier.NONE,
     ),
     **dict.fromkeys(
-        ["about", "around", "roughly", "some", "nearly", "almost", "approximately", "approx.",
-         "approx", "circa", "ca.", "an estimated", "close to", "estimated"],
+        [
+            "about",
+            "around",
+            "roughly",
+            "some",
+            "nearly",
+            "almost",
+            "approximately",
+            "approx.",
+            "approx",
+            "circa",
+            "ca.",
+            "an estimated",
+            "close to",
+            "estimated",
+        ],
         Qualifier.ABOUT,
     ),
     **dict.fromkeys(["just", "only", "a mere", "merely", "barely"], Qualifier.JUST),
     **dict.fromkeys(
-        ["under", "less than", "fewer than", "within", "no more than", "not more than",
-         "at most", "up to", "just under", "below", "in under", "in less than"],
+        [
+            "under",
+            "less than",
+            "fewer than",
+            "within",
+            "no more than",
+            "not more than",
+            "at most",
+            "up to",
+            "just under",
+            "below",
+            "in under",
+            "in less than",
+        ],
         Qualifier.UNDER,
     ),
     **dict.fromkeys(
-        ["over", "more than", "at least", "no less than", "not less than", "upwards of",
-         "just over", "in excess of", "above"],
+        [
+            "over",
+            "more than",
+            "at least",
+            "no less than",
+            "not less than",
+            "upwards of",
+            "just over",
+            "in excess of",
+            "above",
+        ],
         Qualifier.OVER,
     ),
 }
@@ -229,9 +262,7 @@ def _alternation(words: Iterable[str]) -> str:
 _WORD = rf"(?:{_alternation([*_ONES, *_TENS, 'hundred', 'thousand', 'dozen'])})"
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 # "a"/"an" is a number only before a scale word ("a hundred") or alone ("an hour").
-_WORDS = (
-    rf"(?:(?:an?\s+(?=hundred|thousand|dozen))?{_WORD}(?:(?:\s+|-)(?:and\s+)?{_WORD})*|an?)"
-)
+_WORDS = rf"(?:(?:an?\s+(?=hundred|thousand|dozen))?{_WORD}(?:(?:\s+|-)(?:and\s+)?{_WORD})*|an?)"
 _HALF = r"\s+and\s+a\s+half"
 _NUMBER = rf"(?:half\s+an?|(?:{_DIGITS}|{_WORDS})(?:{_HALF})?)"
 _QUAL = _alternation(w for w in _QUALIFIER_WORDS if w not in ("none",))

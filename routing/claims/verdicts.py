@@ -106,8 +106,7 @@ _FAST_PROFILE = "fast"
 _GEOD = Geod(ellps="WGS84")
 _MEASURE_NAMES = {Measure.ROAD: "road distance", Measure.STRAIGHT_LINE: "straight line"}
 _MEASURE_HOW = {Measure.ROAD: "by road", Measure.STRAIGHT_LINE: "in a straight line"}
-_COMPASS = ("north", "northeast", "east", "southeast", "south", "southwest", "west",
-            "northwest")
+_COMPASS = ("north", "northeast", "east", "southeast", "south", "southwest", "west", "northwest")
 
 
 class Verdict(StrEnum):
@@ -130,15 +129,15 @@ class Verdict(StrEnum):
 
 _MEANINGS = {
     Verdict.ACCURATE: "the central measured figure is within the claim's tolerance (e.g. "
-                      "±15 % for 'about')",
+    "±15 % for 'about')",
     Verdict.ROUGHLY_ACCURATE: "stated and measured figures differ by at most the tolerance "
-                              f"plus {ROUGH_MARGIN:.0%} (x1.20 for 'about'); for places along "
-                              "a route or on a border: within three times the distance "
-                              "tolerance",
+    f"plus {ROUGH_MARGIN:.0%} (x1.20 for 'about'); for places along "
+    "a route or on a border: within three times the distance "
+    "tolerance",
     Verdict.MISLEADING: f"stated and measured figures differ by at most x{FALSE_FACTOR:g} "
-                        "(50 % more, or a third less), or the claim is only partly true",
+    "(50 % more, or a third less), or the claim is only partly true",
     Verdict.FALSE: f"stated and measured figures differ by more than x{FALSE_FACTOR:g}, "
-                   "or the claim is untrue",
+    "or the claim is untrue",
     Verdict.PLAUSIBLE: "a time bound met at typical speeds",
     Verdict.BORDERLINE: "a time bound met only by flat-out driving (profile 'fast')",
     Verdict.IMPLAUSIBLE: "a time bound missed even by flat-out driving",
@@ -192,8 +191,14 @@ class Figure:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-dict form."""
-        return {"label": self.label, "value": self.value, "unit": self.unit, "low": self.low,
-                "high": self.high, "band_reason": self.band_reason}
+        return {
+            "label": self.label,
+            "value": self.value,
+            "unit": self.unit,
+            "low": self.low,
+            "high": self.high,
+            "band_reason": self.band_reason,
+        }
 
 
 @dataclass
@@ -298,8 +303,15 @@ def check_claims(
     _validate_countries(claim_file)
     if generalization is None and network.meta.generalized:
         generalization = generalization_factor(network)
-    ctx = _Context(claim_file, network, {k: resolve_location(v) for k, v in places.items()},
-                   places, draws, seed, generalization)
+    ctx = _Context(
+        claim_file,
+        network,
+        {k: resolve_location(v) for k, v in places.items()},
+        places,
+        draws,
+        seed,
+        generalization,
+    )
     checkers: dict[type, Callable[[Any, _Context], ClaimResult]] = {
         DistanceClaim: _check_distance,
         TravelTimeClaim: _check_travel_time,
@@ -311,8 +323,13 @@ def check_claims(
         try:
             result = checkers[type(claim)](claim, ctx)
         except (OffNetworkError, NoRouteError) as exc:
-            result = ClaimResult(claim, Verdict.NOT_CHECKABLE, _stated(claim), [],
-                                 f"The road data cannot measure this claim: {exc}")
+            result = ClaimResult(
+                claim,
+                Verdict.NOT_CHECKABLE,
+                _stated(claim),
+                [],
+                f"The road data cannot measure this claim: {exc}",
+            )
         result.assumptions = [*ctx.base_assumptions(), *result.assumptions]
         results.append(result)
     return results
@@ -345,10 +362,12 @@ class _Context:
     gen: GeneralizationFactor | None
 
     def base_assumptions(self) -> list[str]:
-        out = [f"data: {self.net.meta.describe()}; {self.net.meta.attribution}",
-               "road distance: along OSM roads between the points where each place joins the "
-               "road (off-road gaps excluded, but added to the upper band)",
-               "straight line: geodesic on the WGS84 ellipsoid between the gazetteer points"]
+        out = [
+            f"data: {self.net.meta.describe()}; {self.net.meta.attribution}",
+            "road distance: along OSM roads between the points where each place joins the "
+            "road (off-road gaps excluded, but added to the upper band)",
+            "straight line: geodesic on the WGS84 ellipsoid between the gazetteer points",
+        ]
         if self.gen is not None:
             out.append(self.gen.describe())
         return out
@@ -360,9 +379,12 @@ class _Context:
 
     def road_reason(self, r: Route) -> str:
         gaps = sum(s.distance_m for s in (r.snaps[0], r.snaps[-1])) / 1000.0
-        gen = (f"z7 lines cut bends: the same roads measure x{min(self.gen.low, 1):.3f}-"
-               f"x{max(self.gen.high, 1):.3f} on full-detail z14 data" if self.gen
-               else "full-detail data")
+        gen = (
+            f"z7 lines cut bends: the same roads measure x{min(self.gen.low, 1):.3f}-"
+            f"x{max(self.gen.high, 1):.3f} on full-detail z14 data"
+            if self.gen
+            else "full-detail data"
+        )
         return gen + (f"; +{gaps:.1f} km off-road at the ends" if gaps >= 0.05 else "")
 
 
@@ -373,30 +395,42 @@ def _check_distance(claim: DistanceClaim, ctx: _Context) -> ClaimResult:
     tol = ctx.claims.tolerance(claim)
     stated = claim.quantity.base_value
     shortest = route(a, b, net=ctx.net, optimize="distance")
-    road = Figure("road distance (shortest route)", shortest.length_km, "km",
-                  *ctx.road_band(shortest), band_reason=ctx.road_reason(shortest))
+    road = Figure(
+        "road distance (shortest route)",
+        shortest.length_km,
+        "km",
+        *ctx.road_band(shortest),
+        band_reason=ctx.road_reason(shortest),
+    )
     straight = _straight_figure(a, b)
     measures = {Measure.ROAD: road, Measure.STRAIGHT_LINE: straight}
-    judged = ([claim.measure] if claim.measure is not Measure.UNSPECIFIED else list(measures))
+    judged = [claim.measure] if claim.measure is not Measure.UNSPECIFIED else list(measures)
 
     def grade(value: float) -> Verdict:
         return grade_measurement(value, stated, lo, hi, tol)
 
     # Best verdict first; between equals, the figure nearest the stated one (as a factor).
-    verdict, closest = min(((grade(measures[m].value), m) for m in judged),
-                           key=lambda g: (_RANK.index(g[0]),
-                                          _factor(stated, measures[g[1]].value)))
+    verdict, closest = min(
+        ((grade(measures[m].value), m) for m in judged),
+        key=lambda g: (_RANK.index(g[0]), _factor(stated, measures[g[1]].value)),
+    )
     best = measures[closest]
-    sentences = [f"{a} is {road.format()} from {b} by road and {straight.format()} in a "
-                 f"straight line; '{_stated(claim)}' allows {_range(lo, hi, 'km')}."]
-    comparisons = [f"{_compare(stated, measures[m].value)} the {_MEASURE_NAMES[m]} "
-                   f"({_num(measures[m].value, 'km')} km)"
-                   for m in sorted(judged, key=lambda m: m != closest)]
+    sentences = [
+        f"{a} is {road.format()} from {b} by road and {straight.format()} in a "
+        f"straight line; '{_stated(claim)}' allows {_range(lo, hi, 'km')}."
+    ]
+    comparisons = [
+        f"{_compare(stated, measures[m].value)} the {_MEASURE_NAMES[m]} "
+        f"({_num(measures[m].value, 'km')} km)"
+        for m in sorted(judged, key=lambda m: m != closest)
+    ]
     lead = f"The {best.label} comes closest: the" if len(judged) > 1 else "The"
     sentences.append(f"{lead} stated {stated:g} km is " + "; it is ".join(comparisons) + ".")
     sentences.append(_band_sentence(best, grade, verdict))
     details: dict[str, Any] = {
-        "accepted_km": [lo, hi], "tolerance": tol, "closest_measure": best.label,
+        "accepted_km": [lo, hi],
+        "tolerance": tol,
+        "closest_measure": best.label,
         "verdict_by_measure": {m.value: grade(measures[m].value).value for m in judged},
         "stated_over_measured": {m.value: stated / measures[m].value for m in judged},
         "band_verdicts": _band_verdicts(best, grade),
@@ -406,32 +440,52 @@ def _check_distance(claim: DistanceClaim, ctx: _Context) -> ClaimResult:
         off = _angle_off(bearing, claim.direction.value)
         holds = off <= 45.0
         details.update(bearing_deg=bearing, direction_holds=holds)
-        sentences.append(f"{a} lies at a bearing of {bearing:.0f}° ({_compass(bearing)}) from "
-                         f"{b}, so '{claim.direction.value}' "
-                         f"{'holds' if holds else 'does not hold'}.")
+        sentences.append(
+            f"{a} lies at a bearing of {bearing:.0f}° ({_compass(bearing)}) from "
+            f"{b}, so '{claim.direction.value}' "
+            f"{'holds' if holds else 'does not hold'}."
+        )
         if not holds and _RANK.index(verdict) < _RANK.index(Verdict.MISLEADING):
             verdict = Verdict.MISLEADING
     if claim.alt_quantity is not None:
         alt = claim.alt_quantity.base_value
         details["alt_km"] = alt
         if abs(alt - stated) > tol * stated:
-            sentences.append(f"The conversion given ({claim.alt_value:g} {claim.alt_unit}) is "
-                             f"{alt:.0f} km, which does not match {stated:g} km.")
+            sentences.append(
+                f"The conversion given ({claim.alt_value:g} {claim.alt_unit}) is "
+                f"{alt:.0f} km, which does not match {stated:g} km."
+            )
     to_make_true = []
     if verdict is not Verdict.ACCURATE:
         fits = " or ".join(f"{measures[m].value:.0f} km {_MEASURE_HOW[m]}" for m in judged)
-        to_make_true = [f"The claim would be accurate if it stated {fits} "
-                        f"({_tolerance_text(claim.quantity.qualifier, tol)}).",
-                        *_places_at(ctx, b, lo, hi, stated, exclude={a.name, b.name})]
-    return ClaimResult(claim, verdict, _stated(claim), [road, straight], " ".join(sentences),
-                       to_make_true, details, shortest.assumptions[1:2], [shortest])
+        to_make_true = [
+            f"The claim would be accurate if it stated {fits} "
+            f"({_tolerance_text(claim.quantity.qualifier, tol)}).",
+            *_places_at(ctx, b, lo, hi, stated, exclude={a.name, b.name}),
+        ]
+    return ClaimResult(
+        claim,
+        verdict,
+        _stated(claim),
+        [road, straight],
+        " ".join(sentences),
+        to_make_true,
+        details,
+        shortest.assumptions[1:2],
+        [shortest],
+    )
 
 
 def _straight_figure(a: Location, b: Location) -> Figure:
     km = float(_GEOD.inv(a.lon, a.lat, b.lon, b.lat)[2]) / 1000.0
-    return Figure("straight-line distance", km, "km", max(km - 2 * TOWN_POINT_KM, 0.0),
-                  km + 2 * TOWN_POINT_KM,
-                  band_reason=f"±{TOWN_POINT_KM:g} km per end: a town's extent around its point")
+    return Figure(
+        "straight-line distance",
+        km,
+        "km",
+        max(km - 2 * TOWN_POINT_KM, 0.0),
+        km + 2 * TOWN_POINT_KM,
+        band_reason=f"±{TOWN_POINT_KM:g} km per end: a town's extent around its point",
+    )
 
 
 def _factor(stated: float, measured: float) -> float:
@@ -486,8 +540,10 @@ def _band_sentence(f: Figure, grade: Callable[[float], Verdict], verdict: Verdic
     differ = [f"'{v.value}' at its {end} end" for end, v in other.items() if v is not verdict]
     if not differ:
         return f"Its whole uncertainty band ({band}) gives the same verdict."
-    return (f"The verdict rests on the central figure; its uncertainty band ({band}: "
-            f"{f.band_reason}) would give {' and '.join(differ)}, so it is less certain.")
+    return (
+        f"The verdict rests on the central figure; its uncertainty band ({band}: "
+        f"{f.band_reason}) would give {' and '.join(differ)}, so it is less certain."
+    )
 
 
 def _tolerance_text(qualifier: Qualifier, tol: float) -> str:
@@ -495,12 +551,16 @@ def _tolerance_text(qualifier: Qualifier, tol: float) -> str:
         return f"'{qualifier.value}' allows {tol:.0%} over the stated figure"
     if qualifier.bound is Bound.LOWER:
         return f"'{qualifier.value}' allows {tol:.0%} under the stated figure"
-    return f"'{qualifier.value}' allows ±{tol:.0%}" if qualifier is not Qualifier.NONE \
+    return (
+        f"'{qualifier.value}' allows ±{tol:.0%}"
+        if qualifier is not Qualifier.NONE
         else f"a bare figure allows ±{tol:.0%}"
+    )
 
 
-def _places_at(ctx: _Context, centre: Location, lo: float, hi: float, stated: float,
-               exclude: set[str]) -> list[str]:
+def _places_at(
+    ctx: _Context, centre: Location, lo: float, hi: float, stated: float, exclude: set[str]
+) -> list[str]:
     """Named places whose road or straight distance from ``centre`` fits, closest first."""
     net = ctx.net
     engine = get_engine(net)
@@ -524,8 +584,11 @@ def _places_at(ctx: _Context, centre: Location, lo: float, hi: float, stated: fl
     for hits, how in ((road_hits, "by road"), (line_hits, "in a straight line")):
         if hits:
             best = sorted(hits, key=lambda h: abs(h[0] - stated))[:5]
-            out.append(f"Places {stated:g} km or so from {centre} {how}: "
-                       + ", ".join(f"{n} ({km:.0f} km)" for km, n in best) + ".")
+            out.append(
+                f"Places {stated:g} km or so from {centre} {how}: "
+                + ", ".join(f"{n} ({km:.0f} km)" for km, n in best)
+                + "."
+            )
     return out
 
 
@@ -557,32 +620,49 @@ def _check_travel_time(claim: TravelTimeClaim, ctx: _Context) -> ClaimResult:
         dist = travel_time_samples(best, ctx.draws, seed=ctx.seed)
         q05, q50, q95 = dist.quantiles()
         per_profile[name] = {
-            "origin": best.origin.name, "road_km": best.length_km, "time_h": best.time_h,
-            "p05_h": q05, "median_h": q50, "p95_h": q95,
+            "origin": best.origin.name,
+            "road_km": best.length_km,
+            "time_h": best.time_h,
+            "p05_h": q05,
+            "median_h": q50,
+            "p95_h": q95,
             "probability_within": dist.probability_within(stated_h),
-            "km_by_class": dist.km_by_class, "monte_carlo": list(dist.assumptions),
+            "km_by_class": dist.km_by_class,
+            "monte_carlo": list(dist.assumptions),
         }
         # The high end also allows for roads the z7 data cut short.
-        times[name] = Figure(f"fastest time, profile {name!r} (from {best.origin})",
-                             best.time_h, "h", q05, q95 * grow,
-                             band_reason=f"5-95 % of {ctx.draws:,} speed draws"
-                             + (f"; high end x{grow:.3f} for z7 generalization"
-                                if grow > 1 else ""))
+        times[name] = Figure(
+            f"fastest time, profile {name!r} (from {best.origin})",
+            best.time_h,
+            "h",
+            q05,
+            q95 * grow,
+            band_reason=f"5-95 % of {ctx.draws:,} speed draws"
+            + (f"; high end x{grow:.3f} for z7 generalization" if grow > 1 else ""),
+        )
     road_km = routes[base].length_km
     needed = road_km / stated_h
-    figures = [Figure(f"road distance (fastest route, {base}, from {routes[base].origin})",
-                      road_km, "km", *ctx.road_band(routes[base]),
-                      band_reason=ctx.road_reason(routes[base])),
-               *times.values(),
-               Figure(f"average speed needed over {road_km:.0f} km", needed, "km/h")]
+    figures = [
+        Figure(
+            f"road distance (fastest route, {base}, from {routes[base].origin})",
+            road_km,
+            "km",
+            *ctx.road_band(routes[base]),
+            band_reason=ctx.road_reason(routes[base]),
+        ),
+        *times.values(),
+        Figure(f"average speed needed over {road_km:.0f} km", needed, "km/h"),
+    ]
     where = f"within {radius:g} km of {dest}'s centre" if radius else f"{dest}"
     fastest = min(per_profile, key=lambda n: per_profile[n]["time_h"])
     probs = "; ".join(f"{n} {v['probability_within']:.0%}" for n, v in per_profile.items())
-    sentences = [f"The fastest road trip from {routes[base].origin} to {where} is "
-                 f"{road_km:.0f} km; it takes {format_hours(routes[base].time_h)} at the "
-                 f"modal speeds of profile {base!r} and {format_hours(routes[fastest].time_h)}"
-                 f" at best (profile {fastest!r}). Chance of making it within "
-                 f"{format_hours(stated_h)} over the speed draws: {probs}."]
+    sentences = [
+        f"The fastest road trip from {routes[base].origin} to {where} is "
+        f"{road_km:.0f} km; it takes {format_hours(routes[base].time_h)} at the "
+        f"modal speeds of profile {base!r} and {format_hours(routes[fastest].time_h)}"
+        f" at best (profile {fastest!r}). Chance of making it within "
+        f"{format_hours(stated_h)} over the speed draws: {probs}."
+    ]
     if claim.qualifier.bound is Bound.UPPER:
         typical = [n for n in per_profile if n != _FAST_PROFILE]
         if any(per_profile[n]["time_h"] <= hi for n in typical):
@@ -592,17 +672,26 @@ def _check_travel_time(claim: TravelTimeClaim, ctx: _Context) -> ClaimResult:
         else:
             verdict = Verdict.IMPLAUSIBLE
     else:
+
         def grade(value: float) -> Verdict:
             return grade_measurement(value, stated_h, lo, hi, tol)
 
         verdict = grade(times[base].value)
-        sentences += [f"The stated {format_hours(stated_h)} is "
-                      f"{_compare(stated_h, times[base].value)} the time of profile {base!r}.",
-                      _band_sentence(times[base], grade, verdict)]
-    to_make_true = [f"An average of {needed:.0f} km/h over {road_km:.0f} km of road, without "
-                    f"stopping, would be needed to make it in {format_hours(stated_h)}."]
-    details = {"accepted_h": [lo, hi], "destination_radius_km": radius,
-               "needed_speed_kmh": needed, "profiles": per_profile}
+        sentences += [
+            f"The stated {format_hours(stated_h)} is "
+            f"{_compare(stated_h, times[base].value)} the time of profile {base!r}.",
+            _band_sentence(times[base], grade, verdict),
+        ]
+    to_make_true = [
+        f"An average of {needed:.0f} km/h over {road_km:.0f} km of road, without "
+        f"stopping, would be needed to make it in {format_hours(stated_h)}."
+    ]
+    details = {
+        "accepted_h": [lo, hi],
+        "destination_radius_km": radius,
+        "needed_speed_kmh": needed,
+        "profiles": per_profile,
+    }
     assumptions = [
         f"destination: the first road point {where}" if radius else "destination: the centre",
         "origins: " + ", ".join(claim.from_) + " (the fastest of them per profile)",
@@ -611,12 +700,22 @@ def _check_travel_time(claim: TravelTimeClaim, ctx: _Context) -> ClaimResult:
         f"Monte Carlo: {ctx.draws:,} draws per profile, seed {ctx.seed}; speeds triangular "
         "(low, mode, high) per road class",
     ]
-    return ClaimResult(claim, verdict, _stated(claim), figures, " ".join(sentences),
-                       to_make_true, details, assumptions, list(routes.values()))
+    return ClaimResult(
+        claim,
+        verdict,
+        _stated(claim),
+        figures,
+        " ".join(sentences),
+        to_make_true,
+        details,
+        assumptions,
+        list(routes.values()),
+    )
 
 
-def _route_to(ctx: _Context, origin: Location, dest: Location, radius_km: float,
-              profile: str) -> Route:
+def _route_to(
+    ctx: _Context, origin: Location, dest: Location, radius_km: float, profile: str
+) -> Route:
     """Fastest route from ``origin`` to ``dest`` or, given a radius, to its ring."""
     if not radius_km:
         return route(origin, dest, net=ctx.net, profile=profile, optimize="time")
@@ -624,14 +723,20 @@ def _route_to(ctx: _Context, origin: Location, dest: Location, radius_km: float,
     w = engine.weights(profile)
     tree = engine.one_to_all(snap_candidates(ctx.net, origin.lon, origin.lat), w)
     x, y = ctx.net.nodes["x"].to_numpy(), ctx.net.nodes["y"].to_numpy()
-    inside = _GEOD.inv(np.full(len(x), dest.lon), np.full(len(x), dest.lat), x, y)[2] \
+    inside = (
+        _GEOD.inv(np.full(len(x), dest.lon), np.full(len(x), dest.lat), x, y)[2]
         <= radius_km * 1000.0
+    )
     cost = np.where(inside, tree.cost, np.inf)
     k = int(np.argmin(cost))
     if not np.isfinite(cost[k]):
         raise NoRouteError(f"no road from {origin} reaches within {radius_km:g} km of {dest}")
-    end = Location(f"{dest} outskirts ({radius_km:g} km)", float(x[k]), float(y[k]),
-                   "first road point inside the outskirts ring")
+    end = Location(
+        f"{dest} outskirts ({radius_km:g} km)",
+        float(x[k]),
+        float(y[k]),
+        "first road point inside the outskirts ring",
+    )
     return route(origin, end, net=ctx.net, profile=profile, optimize="time")
 
 
@@ -648,8 +753,9 @@ def _check_along_route(claim: AlongRouteClaim, ctx: _Context) -> ClaimResult:
             best = (off, r)
     assert best is not None  # from_ has at least one place (model validation)
     off, main = best
-    other = route(main.origin, dest, net=ctx.net,
-                  optimize="distance" if optimize == "time" else "time")
+    other = route(
+        main.origin, dest, net=ctx.net, optimize="distance" if optimize == "time" else "time"
+    )
     other_off = [_distance_km(ctx.loc[p], other.geometry) for p in claim.places]
     n_in = sum(d <= tol for d in off)
     if n_in == len(off):
@@ -659,27 +765,45 @@ def _check_along_route(claim: AlongRouteClaim, ctx: _Context) -> ClaimResult:
     else:
         verdict = Verdict.MISLEADING if n_in else Verdict.FALSE
     roads = main.roads().groupby("road", sort=False)["km"].sum().round(0)
-    towns = [{"place": p, "km_from_route": d, "km_from_other_route": o, "along": d <= tol}
-             for p, d, o in zip(claim.places, off, other_off, strict=True)]
-    figures = [Figure(f"{p}: distance from the {claim.route.value} route", d, "km",
-                      max(d - TOWN_POINT_KM, 0.0), d + TOWN_POINT_KM,
-                      band_reason=f"±{TOWN_POINT_KM:g} km: a town's extent around its point")
-               for p, d in zip(claim.places, off, strict=True)]
+    towns = [
+        {"place": p, "km_from_route": d, "km_from_other_route": o, "along": d <= tol}
+        for p, d, o in zip(claim.places, off, other_off, strict=True)
+    ]
+    figures = [
+        Figure(
+            f"{p}: distance from the {claim.route.value} route",
+            d,
+            "km",
+            max(d - TOWN_POINT_KM, 0.0),
+            d + TOWN_POINT_KM,
+            band_reason=f"±{TOWN_POINT_KM:g} km: a town's extent around its point",
+        )
+        for p, d in zip(claim.places, off, strict=True)
+    ]
     listing = ", ".join(f"{t['place']} {t['km_from_route']:.1f} km" for t in towns)
-    explanation = (f"{n_in} of {len(off)} towns lie within {tol:g} km of the {claim.route.value} "
-                   f"route {main.origin} -> {dest} ({main.length_km:.0f} km): {listing}.")
+    explanation = (
+        f"{n_in} of {len(off)} towns lie within {tol:g} km of the {claim.route.value} "
+        f"route {main.origin} -> {dest} ({main.length_km:.0f} km): {listing}."
+    )
     outside = [p for p, d in zip(claim.places, off, strict=True) if d > tol]
     to_make_true = []
     if outside:
-        to_make_true.append(f"With a tolerance of {math.ceil(max(off)):.0f} km instead of "
-                            f"{tol:g} km every town would count as along the route; "
-                            f"{', '.join(outside)} {'lies' if len(outside) == 1 else 'lie'} "
-                            "off it.")
-        via = sorted(outside, key=lambda p: _GEOD.inv(
-            main.origin.lon, main.origin.lat, ctx.loc[p].lon, ctx.loc[p].lat)[2])
+        to_make_true.append(
+            f"With a tolerance of {math.ceil(max(off)):.0f} km instead of "
+            f"{tol:g} km every town would count as along the route; "
+            f"{', '.join(outside)} {'lies' if len(outside) == 1 else 'lie'} "
+            "off it."
+        )
+        via = sorted(
+            outside,
+            key=lambda p: _GEOD.inv(
+                main.origin.lon, main.origin.lat, ctx.loc[p].lon, ctx.loc[p].lat
+            )[2],
+        )
         try:
-            detour = route(main.origin, dest, net=ctx.net, optimize=optimize,
-                           via=[ctx.loc[p] for p in via])
+            detour = route(
+                main.origin, dest, net=ctx.net, optimize=optimize, via=[ctx.loc[p] for p in via]
+            )
         except (OffNetworkError, NoRouteError):
             detour = None
         # A via point joins its nearest road; only a longer route means another road.
@@ -687,25 +811,43 @@ def _check_along_route(claim: AlongRouteClaim, ctx: _Context) -> ClaimResult:
             to_make_true.append(
                 f"A route through {', '.join(via)}: {detour.length_km:.0f} km, "
                 f"{format_hours(detour.time_h)} by car (fastest: {main.length_km:.0f} km, "
-                f"{format_hours(main.time_h)}).")
-    details = {"tolerance_km": tol, "towns": towns,
-               "roads_km": {str(k): float(v) for k, v in roads.items()},
-               "route_km": main.length_km, "other_route_km": other.length_km}
-    assumptions = [*main.assumptions[1:2],
-                   f"a town is along the route when within {tol:g} km of it (its point to the "
-                   "nearest point of the route line)",
-                   "road refs: the z7 data carries refs mostly on motorways; other roads show "
-                   "as 'unnamed <class>'"]
-    return ClaimResult(claim, verdict, _stated(claim), figures, explanation, to_make_true,
-                       details, assumptions, [main, other])
+                f"{format_hours(main.time_h)})."
+            )
+    details = {
+        "tolerance_km": tol,
+        "towns": towns,
+        "roads_km": {str(k): float(v) for k, v in roads.items()},
+        "route_km": main.length_km,
+        "other_route_km": other.length_km,
+    }
+    assumptions = [
+        *main.assumptions[1:2],
+        f"a town is along the route when within {tol:g} km of it (its point to the "
+        "nearest point of the route line)",
+        "road refs: the z7 data carries refs mostly on motorways; other roads show "
+        "as 'unnamed <class>'",
+    ]
+    return ClaimResult(
+        claim,
+        verdict,
+        _stated(claim),
+        figures,
+        explanation,
+        to_make_true,
+        details,
+        assumptions,
+        [main, other],
+    )
 
 
 def _distance_km(p: Location, line: shapely.Geometry) -> float:
     """Ground distance (km) from a point to a lon/lat geometry, in a projection centred on it."""
-    aeqd = Transformer.from_crs("EPSG:4326", f"+proj=aeqd +lat_0={p.lat} +lon_0={p.lon} "
-                                "+datum=WGS84 +units=m", always_xy=True)
-    local = shapely.transform(line, lambda xy: np.column_stack(aeqd.transform(xy[:, 0],
-                                                                              xy[:, 1])))
+    aeqd = Transformer.from_crs(
+        "EPSG:4326",
+        f"+proj=aeqd +lat_0={p.lat} +lon_0={p.lon} +datum=WGS84 +units=m",
+        always_xy=True,
+    )
+    local = shapely.transform(line, lambda xy: np.column_stack(aeqd.transform(xy[:, 0], xy[:, 1])))
     return float(shapely.distance(shapely.Point(0, 0), local)) / 1000.0
 
 
@@ -715,56 +857,96 @@ def _check_border(claim: BorderClaim, ctx: _Context) -> ClaimResult:
     # countries of its lines (``border_countries``), every international line.
     lines = ctx.net.border_lines(claim.border_with)
     if not len(lines):
-        return ClaimResult(claim, Verdict.NOT_CHECKABLE, _stated(claim), [],
-                           f"The road data holds no border line of {claim.border_with}.")
+        return ClaimResult(
+            claim,
+            Verdict.NOT_CHECKABLE,
+            _stated(claim),
+            [],
+            f"The road data holds no border line of {claim.border_with}.",
+        )
     known = ctx.net.border_countries is not None
-    which = (f"the border with {claim.border_with}" if known
-             else "the nearest international border")
+    which = f"the border with {claim.border_with}" if known else "the nearest international border"
     tol = ctx.claims.tolerance_km(claim)
     border = shapely.MultiLineString(list(lines))
     place = ctx.loc[claim.place]
     d = _distance_km(place, border)
-    figures = [Figure(f"{place}: distance to {which}", d, "km",
-                      max(d - TOWN_POINT_KM, 0.0), d + TOWN_POINT_KM,
-                      band_reason=f"±{TOWN_POINT_KM:g} km town extent; border line generalized "
-                                  f"to the ~{ctx.net.meta.resolution_m or 0:.0f} m grid")]
+    figures = [
+        Figure(
+            f"{place}: distance to {which}",
+            d,
+            "km",
+            max(d - TOWN_POINT_KM, 0.0),
+            d + TOWN_POINT_KM,
+            band_reason=f"±{TOWN_POINT_KM:g} km town extent; border line generalized "
+            f"to the ~{ctx.net.meta.resolution_m or 0:.0f} m grid",
+        )
+    ]
     verdict = _near(d, tol)
     sentences = [f"{place} lies {d:.1f} km from {which} (tolerance {tol:g} km)."]
     details: dict[str, Any] = {"border_km": d, "tolerance_km": tol}
     country = getattr(ctx.places[claim.place], "country_name", None)
     if country and country.lower() == claim.border_with.lower():
-        sentences.append(f"Note: {place} is itself in {country}, the country named as the "
-                         "other side.")
+        sentences.append(
+            f"Note: {place} is itself in {country}, the country named as the other side."
+        )
     if claim.across_from is not None:
         other = ctx.loc[claim.across_from]
         apart = float(_GEOD.inv(place.lon, place.lat, other.lon, other.lat)[2]) / 1000.0
-        crosses = bool(shapely.intersects(shapely.LineString(
-            [(place.lon, place.lat), (other.lon, other.lat)]), border))
+        crosses = bool(
+            shapely.intersects(
+                shapely.LineString([(place.lon, place.lat), (other.lon, other.lat)]), border
+            )
+        )
         d_other = _distance_km(other, border)
-        figures.append(Figure(f"distance {place} - {other}", apart, "km",
-                              max(apart - 2 * TOWN_POINT_KM, 0.0), apart + 2 * TOWN_POINT_KM,
-                              band_reason=f"±{TOWN_POINT_KM:g} km per town"))
+        figures.append(
+            Figure(
+                f"distance {place} - {other}",
+                apart,
+                "km",
+                max(apart - 2 * TOWN_POINT_KM, 0.0),
+                apart + 2 * TOWN_POINT_KM,
+                band_reason=f"±{TOWN_POINT_KM:g} km per town",
+            )
+        )
         details.update(across_km=apart, border_between=crosses, other_border_km=d_other)
         verdict = max(verdict, _near(d_other, tol), key=_RANK.index)
         if not crosses:
             verdict = Verdict.FALSE
-        sentences.append(f"{other} is {apart:.1f} km away and {d_other:.1f} km from that "
-                         f"border, which {'runs' if crosses else 'does not run'} between them.")
+        sentences.append(
+            f"{other} is {apart:.1f} km away and {d_other:.1f} km from that "
+            f"border, which {'runs' if crosses else 'does not run'} between them."
+        )
     to_make_true = []
     if tol < d <= 3 * tol:
-        to_make_true.append(f"With a tolerance of {math.ceil(d):.0f} km instead of {tol:g} km, "
-                            f"{place} would count as on the border.")
+        to_make_true.append(
+            f"With a tolerance of {math.ceil(d):.0f} km instead of {tol:g} km, "
+            f"{place} would count as on the border."
+        )
     elif d > 3 * tol and known:
         near_km, sides = _nearest_border(ctx.net, place)
-        to_make_true.append(f"The international border nearest {place} is {sides}, "
-                            f"{near_km:.1f} km away.")
-    source = ("boundary lines of the tile data, by the countries on their two sides (adm0_l/"
-              "adm0_r)" if known else "international boundary lines of the data (which "
-              "countries a line separates is not recorded: the nearest line is used)")
-    assumptions = [f"border: {source}",
-                   f"a place is on the border when its point lies within {tol:g} km of the line"]
-    return ClaimResult(claim, verdict, _stated(claim), figures, " ".join(sentences),
-                       to_make_true, details, assumptions)
+        to_make_true.append(
+            f"The international border nearest {place} is {sides}, {near_km:.1f} km away."
+        )
+    source = (
+        "boundary lines of the tile data, by the countries on their two sides (adm0_l/adm0_r)"
+        if known
+        else "international boundary lines of the data (which "
+        "countries a line separates is not recorded: the nearest line is used)"
+    )
+    assumptions = [
+        f"border: {source}",
+        f"a place is on the border when its point lies within {tol:g} km of the line",
+    ]
+    return ClaimResult(
+        claim,
+        verdict,
+        _stated(claim),
+        figures,
+        " ".join(sentences),
+        to_make_true,
+        details,
+        assumptions,
+    )
 
 
 def _nearest_border(net: RoadNetwork, place: Location) -> tuple[float, str]:
@@ -815,6 +997,14 @@ def _with_unit(x: float, unit: str) -> str:
 
 def results_table(results: list[ClaimResult]) -> pd.DataFrame:
     """One row per claim: id, stated, verdict, headline figures (for notebooks and tables)."""
-    return pd.DataFrame([{"id": r.claim_id, "stated": r.stated, "verdict": r.verdict.value,
-                          "figures": "; ".join(f.format() for f in r.figures[:3])}
-                         for r in results])
+    return pd.DataFrame(
+        [
+            {
+                "id": r.claim_id,
+                "stated": r.stated,
+                "verdict": r.verdict.value,
+                "figures": "; ".join(f.format() for f in r.figures[:3]),
+            }
+            for r in results
+        ]
+    )

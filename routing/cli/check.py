@@ -25,9 +25,14 @@ from ._app import app, console, err_console
 __all__ = ["check"]
 
 _STYLE = {
-    Verdict.ACCURATE: "green", Verdict.ROUGHLY_ACCURATE: "green", Verdict.PLAUSIBLE: "green",
-    Verdict.BORDERLINE: "yellow", Verdict.MISLEADING: "yellow", Verdict.FALSE: "red",
-    Verdict.IMPLAUSIBLE: "red", Verdict.NOT_CHECKABLE: "dim",
+    Verdict.ACCURATE: "green",
+    Verdict.ROUGHLY_ACCURATE: "green",
+    Verdict.PLAUSIBLE: "green",
+    Verdict.BORDERLINE: "yellow",
+    Verdict.MISLEADING: "yellow",
+    Verdict.FALSE: "red",
+    Verdict.IMPLAUSIBLE: "red",
+    Verdict.NOT_CHECKABLE: "dim",
 }
 
 
@@ -96,8 +101,10 @@ def _block(r: ClaimResult) -> RenderableType:
 def _footer(results: list[ClaimResult]) -> RenderableType:
     """The assumptions, each once: those shared by every claim, then each claim's own."""
     shared = shared_assumptions(results)
-    lines = [Text("\nAssumptions (every claim):", style="bold"),
-             *[Text(f"\u2022 {a}", style="dim") for a in shared]]
+    lines = [
+        Text("\nAssumptions (every claim):", style="bold"),
+        *[Text(f"\u2022 {a}", style="dim") for a in shared],
+    ]
     for r in results:
         own = [a for a in r.assumptions if a not in shared]
         if own:

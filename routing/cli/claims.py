@@ -44,7 +44,7 @@ def _emit(text: str, output: Path | None) -> None:
 def _title(text: str) -> str | None:
     # A first line without closing punctuation is the headline in copied articles.
     first = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    return first if first and len(first) <= 200 and first[-1] not in ".!?\"”" else None
+    return first if first and len(first) <= 200 and first[-1] not in '.!?"”' else None
 
 
 @app.command("extract")
@@ -70,8 +70,9 @@ def extract(
             }
         )
     except ValidationError as exc:
-        raise ClaimFileError("; ".join(f"--{'.'.join(map(str, e['loc']))}: {e['msg']}"
-                                       for e in exc.errors())) from exc
+        raise ClaimFileError(
+            "; ".join(f"--{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        ) from exc
     extraction = extract_claims(text, source=source)
     _emit(extraction.to_yaml(origin=article.name), output)
     n = len(extraction.claim_file.claims)

@@ -58,11 +58,15 @@ def info(
         table.add_row(cls, f"{summary.edges_by_class[cls]:,}", f"{km:,.1f}")
     table.add_row("[bold]total", f"[bold]{summary.edges:,}", f"[bold]{summary.km_total:,.1f}")
     console.print(table)
-    console.print(f"nodes: {summary.nodes:,}; components: {summary.components:,} "
-                  f"({summary.largest_component_share:.1%} of km in the largest)")
+    console.print(
+        f"nodes: {summary.nodes:,}; components: {summary.components:,} "
+        f"({summary.largest_component_share:.1%} of km in the largest)"
+    )
     console.print("bbox (W,S,E,N): " + ", ".join(f"{c:.3f}" for c in summary.bbox))
-    console.print("topology repair: " + ", ".join(f"{k.replace('_', ' ')} {v:,}"
-                                                 for k, v in net.build_report.items()))
+    console.print(
+        "topology repair: "
+        + ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in net.build_report.items())
+    )
     console.print(f"place points in source: {len(net.places):,}")
     for file in cache_files(region):
         console.print(f"cache: {file} ({file.stat().st_size / 1e6:.1f} MB)")

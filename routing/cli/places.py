@@ -30,15 +30,22 @@ def _gazetteer() -> tuple[Gazetteer, str | None]:
 def _table(query: str, found: list[Place]) -> Table:
     table = Table(title=f"places matching {query!r}", title_justify="left")
     for column in ("name", "country", "province", "lat", "lon", "kind"):
-        table.add_column(column, no_wrap=True, justify="right" if column in ("lat", "lon")
-                         else "left")
+        table.add_column(
+            column, no_wrap=True, justify="right" if column in ("lat", "lon") else "left"
+        )
     # Only the long free-text columns wrap, so names and coordinates stay readable.
     table.add_column("source", overflow="fold", ratio=1)
     table.add_column("notes", overflow="fold", ratio=2)
     for p in found:
         table.add_row(
-            p.name, p.country_name or p.country or "", p.admin1 or "", f"{p.lat:.4f}",
-            f"{p.lon:.4f}", p.kind or "", "\n".join(p.sources), "\n".join(p.notes),
+            p.name,
+            p.country_name or p.country or "",
+            p.admin1 or "",
+            f"{p.lat:.4f}",
+            f"{p.lon:.4f}",
+            p.kind or "",
+            "\n".join(p.sources),
+            "\n".join(p.notes),
         )
     return table
 

@@ -22,16 +22,16 @@ __all__ = ["map_route", "reach_command"]
 @app.command("reach")
 def reach_command(
     place: Annotated[list[str], typer.Argument(help="Origin place(s): name or 'lat,lon'.")],
-    hours: Annotated[str | None, typer.Option(help="Time bands in hours, e.g. '1,2,3,4'.")]
-    = None,
-    km: Annotated[str | None, typer.Option(help="Road-distance bands in km, e.g. '100,200'.")]
-    = None,
-    profile: Annotated[str, typer.Option(help="Speed profile name or YAML file.")]
-    = DEFAULT_PROFILE,
+    hours: Annotated[str | None, typer.Option(help="Time bands in hours, e.g. '1,2,3,4'.")] = None,
+    km: Annotated[
+        str | None, typer.Option(help="Road-distance bands in km, e.g. '100,200'.")
+    ] = None,
+    profile: Annotated[
+        str, typer.Option(help="Speed profile name or YAML file.")
+    ] = DEFAULT_PROFILE,
     region: Annotated[str, typer.Option(help="Region name or path to data.")] = DEFAULT_REGION,
     out: Annotated[Path | None, typer.Option(help="Write a map (.png, .svg or .pdf).")] = None,
-    geojson: Annotated[Path | None, typer.Option(help="Write bands and places as GeoJSON.")]
-    = None,
+    geojson: Annotated[Path | None, typer.Option(help="Write bands and places as GeoJSON.")] = None,
 ) -> None:
     """Towns and areas reachable from PLACE within each band (travel time or road km)."""
     from ..figures import check_figure_path
@@ -44,19 +44,32 @@ def reach_command(
         raise DataNotFoundError(f"directory {str(geojson.parent)!r} does not exist")
     if hours is None and km is None:
         hours = "1,2,3,4"
-    result = reach(place, hours=_numbers(hours, "--hours"), km=_numbers(km, "--km"),
-                   profile=profile, net=load_network(region))
+    result = reach(
+        place,
+        hours=_numbers(hours, "--hours"),
+        km=_numbers(km, "--km"),
+        profile=profile,
+        net=load_network(region),
+    )
     metric = "time" if result.unit == "h" else "road km"
-    table = Table(title=f"Reach from {', '.join(map(str, result.origins))} "
-                        f"within {result.limit_text} ({result.metric})")
+    table = Table(
+        title=f"Reach from {', '.join(map(str, result.origins))} "
+        f"within {result.limit_text} ({result.metric})"
+    )
     for col in ("place", metric, "road km", "straight km", "reached"):
         table.add_column(col, justify="left" if col == "place" else "right")
     for r in result.places.to_dict("records"):
         road_km = "-" if math.isnan(r["distance_km"]) else f"{r['distance_km']:,.0f}"
-        figure = road_km if result.unit == "km" or math.isnan(r["time_h"]) \
-            else format_hours(r["time_h"])
-        table.add_row(str(r["name"]), figure, road_km, f"{r['straight_km']:,.0f}",
-                      "yes" if r["reached"] else f"no ({r['note']})")
+        figure = (
+            road_km if result.unit == "km" or math.isnan(r["time_h"]) else format_hours(r["time_h"])
+        )
+        table.add_row(
+            str(r["name"]),
+            figure,
+            road_km,
+            f"{r['straight_km']:,.0f}",
+            "yes" if r["reached"] else f"no ({r['note']})",
+        )
     console.print(table)
     for line in result.assumptions:
         console.print(f"[dim]assumption: {line}[/]", highlight=False)
@@ -77,20 +90,25 @@ def map_route(
     origin: Annotated[str, typer.Argument(help="Start: place name or 'lat,lon'.")],
     destination: Annotated[str, typer.Argument(help="End: place name or 'lat,lon'.")],
     out: Annotated[Path, typer.Option(help="Map file (.png, .svg or .pdf).")],
-    profile: Annotated[str, typer.Option(help="Speed profile name or YAML file.")]
-    = DEFAULT_PROFILE,
+    profile: Annotated[
+        str, typer.Option(help="Speed profile name or YAML file.")
+    ] = DEFAULT_PROFILE,
     fastest: Annotated[bool, typer.Option(help="Fastest instead of shortest route.")] = False,
     region: Annotated[str, typer.Option(help="Region name or path to data.")] = DEFAULT_REGION,
-    arabic: Annotated[bool, typer.Option(help="Add Arabic names (needs routing[arabic]).")]
-    = False,
+    arabic: Annotated[bool, typer.Option(help="Add Arabic names (needs routing[arabic]).")] = False,
 ) -> None:
     """Draw a route map: roads by class, the route, towns, borders, scale and attribution."""
     from ..figures import check_figure_path, route_map, save_figure
     from ..sources import load_network
 
     check_figure_path(out)  # before routing, so a bad path fails at once
-    r = route(origin, destination, net=load_network(region), profile=profile,
-              optimize="time" if fastest else "distance")
+    r = route(
+        origin,
+        destination,
+        net=load_network(region),
+        profile=profile,
+        optimize="time" if fastest else "distance",
+    )
     console.print(r.headline(), highlight=False)
     console.print(f"wrote {save_figure(route_map(r, arabic=arabic), out)}")
 

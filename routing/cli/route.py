@@ -25,56 +25,76 @@ from ._app import app, console, err_console
 __all__ = ["matrix_command", "route_command"]
 
 _REGION = typer.Option("--region", "-r", help="Named region or data path.")
-_PROFILE_HELP = ("Speed profile: " + ", ".join(available_profiles())
-                 + ", or a YAML profile file.")
+_PROFILE_HELP = "Speed profile: " + ", ".join(available_profiles()) + ", or a YAML profile file."
 
 
 @app.command("route")
 def route_command(
     origin: Annotated[str, typer.Argument(help="Place name or 'lat,lon'.")],
     destination: Annotated[str, typer.Argument(help="Place name or 'lat,lon'.")],
-    via: Annotated[list[str] | None, typer.Option("--via", help="Pass through (repeatable).")
-                   ] = None,
+    via: Annotated[
+        list[str] | None, typer.Option("--via", help="Pass through (repeatable).")
+    ] = None,
     profile: Annotated[str, typer.Option("--profile", "-p", help=_PROFILE_HELP)] = "car",
-    avoid: Annotated[list[str] | None, typer.Option(
-        "--avoid", help="Closure/delay: ref:1, name:X, near:LAT,LON[:5km], bridge:LAT,LON, "
-                        "bbox:W,S,E,N, area:FILE.geojson, checkpoint:LAT,LON:MIN (repeatable)."
-    )] = None,
-    alternatives_k: Annotated[int, typer.Option(
-        "--alternatives", "-k", min=1, max=5, help="Up to K distinct routes.")] = 1,
+    avoid: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--avoid",
+            help="Closure/delay: ref:1, name:X, near:LAT,LON[:5km], bridge:LAT,LON, "
+            "bbox:W,S,E,N, area:FILE.geojson, checkpoint:LAT,LON:MIN (repeatable).",
+        ),
+    ] = None,
+    alternatives_k: Annotated[
+        int, typer.Option("--alternatives", "-k", min=1, max=5, help="Up to K distinct routes.")
+    ] = 1,
     region: Annotated[str, _REGION] = DEFAULT_REGION,
-    as_json: Annotated[bool, typer.Option("--json", help="GeoJSON FeatureCollection.")
-                       ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="GeoJSON FeatureCollection.")] = False,
 ) -> None:
     """Shortest and fastest road route between two places, with roads taken and assumptions."""
     net = resolve_network(region)
     prof = get_profile(profile)
     # Resolve each place once: every route below reuses the same Locations.
     a, b = resolve_location(origin, net), resolve_location(destination, net)
-    common: dict[str, Any] = {"net": net, "profile": prof, "scenario": parse_avoid(avoid or []),
-                              "via": [resolve_location(v, net) for v in via or []]}
+    common: dict[str, Any] = {
+        "net": net,
+        "profile": prof,
+        "scenario": parse_avoid(avoid or []),
+        "via": [resolve_location(v, net) for v in via or []],
+    }
     shortest = route(a, b, optimize="distance", **common)
     # The first of the alternatives is the fastest route itself.
     fastest, *others = alternatives(a, b, alternatives_k, optimize="time", **common)
-    every = [("shortest", shortest), ("fastest", fastest),
-             *[(f"alternative {i}", r) for i, r in enumerate(others, 1)]]
+    every = [
+        ("shortest", shortest),
+        ("fastest", fastest),
+        *[(f"alternative {i}", r) for i, r in enumerate(others, 1)],
+    ]
     if len(others) < alternatives_k - 1:
-        err_console.print(f"note: only {len(others)} alternative(s) distinct and fast enough "
-                          "(limits: routing.routes.alternatives)", highlight=False)
+        err_console.print(
+            f"note: only {len(others)} alternative(s) distinct and fast enough "
+            "(limits: routing.routes.alternatives)",
+            highlight=False,
+        )
     if as_json:
         features = [{**r.to_geojson(), "id": kind} for kind, r in every]
         typer.echo(json.dumps({"type": "FeatureCollection", "features": features}, indent=1))
         return
     table = Table(title=f"{shortest.origin} -> {shortest.destination}")
-    for col in ("route", "road", f"time ({prof.name})", "straight line", "detour",
-                "main roads"):
+    for col in ("route", "road", f"time ({prof.name})", "straight line", "detour", "main roads"):
         table.add_column(col, justify="left" if col in ("route", "main roads") else "right")
     for kind, r in every:
         # One road per line, so a number never wraps away from its unit.
-        main = "\n".join(f"{x.road}: {x.km:,.0f}\u00a0km" for x in r.roads().nlargest(3, "km")
-                         .itertuples())
-        table.add_row(kind, f"{r.length_km:,.1f} km", format_hours(r.time_h),
-                      f"{r.straight_km:,.1f} km", f"x{r.detour_factor:.2f}", main)
+        main = "\n".join(
+            f"{x.road}: {x.km:,.0f}\u00a0km" for x in r.roads().nlargest(3, "km").itertuples()
+        )
+        table.add_row(
+            kind,
+            f"{r.length_km:,.1f} km",
+            format_hours(r.time_h),
+            f"{r.straight_km:,.1f} km",
+            f"x{r.detour_factor:.2f}",
+            main,
+        )
     console.print(table)
     console.print(_times_by_profile(shortest))
     _print_roads(fastest)
@@ -84,8 +104,9 @@ def route_command(
 @app.command("matrix")
 def matrix_command(
     places: Annotated[list[str], typer.Argument(help="Origins (names or 'lat,lon').")],
-    to: Annotated[list[str] | None, typer.Option(
-        "--to", help="Destinations (default: the same places).")] = None,
+    to: Annotated[
+        list[str] | None, typer.Option("--to", help="Destinations (default: the same places).")
+    ] = None,
     profile: Annotated[str, typer.Option("--profile", "-p", help=_PROFILE_HELP)] = "car",
     avoid: Annotated[list[str] | None, typer.Option("--avoid", help="As for 'route'.")] = None,
     region: Annotated[str, _REGION] = DEFAULT_REGION,
@@ -95,8 +116,13 @@ def matrix_command(
     """Road distance (shortest route, km) and travel time (fastest route, h) between places."""
     if as_csv and as_json:
         raise typer.BadParameter("choose one of --csv and --json")
-    result = matrix(places, to or None, net=resolve_network(region), profile=profile,
-                    scenario=parse_avoid(avoid or []))
+    result = matrix(
+        places,
+        to or None,
+        net=resolve_network(region),
+        profile=profile,
+        scenario=parse_avoid(avoid or []),
+    )
     long = result.to_frame()
     if as_csv:
         typer.echo(long.to_csv(index=False, float_format="%.3f"), nl=False)
@@ -104,18 +130,25 @@ def matrix_command(
             typer.echo(f"# {line}")
         return
     if as_json:
-        doc = {"pairs": json.loads(long.to_json(orient="records", double_precision=4)),
-               "assumptions": result.assumptions}
+        doc = {
+            "pairs": json.loads(long.to_json(orient="records", double_precision=4)),
+            "assumptions": result.assumptions,
+        }
         typer.echo(json.dumps(doc, indent=1))
         return
     _print_matrix(result)
 
 
 def _print_matrix(result: Matrix) -> None:
-    tables = (("road distance, km (shortest route)", result.distance_km, "{:,.1f}"),
-              (f"travel time, hours (fastest route, profile {result.profile.name!r})",
-               result.time_h, "{:.2f}"),
-              ("straight-line distance, km (geodesic)", result.straight_km, "{:,.1f}"))
+    tables = (
+        ("road distance, km (shortest route)", result.distance_km, "{:,.1f}"),
+        (
+            f"travel time, hours (fastest route, profile {result.profile.name!r})",
+            result.time_h,
+            "{:.2f}",
+        ),
+        ("straight-line distance, km (geodesic)", result.straight_km, "{:,.1f}"),
+    )
     names = [str(c) for c in result.distance_km.columns]
     # Numbered columns when the names do not fit side by side: names are never cut.
     widest_row = max(len(str(n)) for n in result.distance_km.index)
@@ -126,8 +159,9 @@ def _print_matrix(result: Matrix) -> None:
         for i, col in enumerate(names, 1):
             table.add_column(f"({i})" if numbered else col, justify="right")
         for label, row in frame.iterrows():
-            table.add_row(str(label), *["no route" if v != v else fmt.format(v)
-                                       for v in row.to_numpy(float)])
+            table.add_row(
+                str(label), *["no route" if v != v else fmt.format(v) for v in row.to_numpy(float)]
+            )
         console.print(table)
     if numbered:
         console.print("columns: " + "; ".join(f"({i}) {n}" for i, n in enumerate(names, 1)))
