@@ -599,7 +599,7 @@ class Engine:
         raw = self._cch(w).distances_many_to_many(  # type: ignore[attr-defined]
             np.asarray(sources, np.uint32), np.asarray(targets, np.uint32)
         )
-        out = raw.astype(float)
+        out: np.ndarray = raw.astype(float)
         out /= _SCALE[w.kind]
         out[raw >= rk.INF_WEIGHT] = np.inf
         return out

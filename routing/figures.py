@@ -595,7 +595,8 @@ class _Canvas:
         back = Transformer.from_crs(self.fwd.target_crs, "EPSG:4326", always_xy=True)
         xs, ys = np.meshgrid(np.linspace(x0, x1, 9), np.linspace(y0, y1, 9))
         lon, lat = back.transform(xs.ravel(), ys.ravel())
-        return shapely.box(min(lon), min(lat), max(lon), max(lat))
+        box: shapely.Polygon = shapely.box(min(lon), min(lat), max(lon), max(lat))
+        return box
 
     def marker(self, x: float, y: float, *, ms: float, **style: Any) -> None:
         """Plot one point marker that labels keep clear of."""
@@ -903,7 +904,8 @@ def _place_labels(
     import matplotlib.patheffects as pe
 
     fig = ax.get_figure()
-    assert fig is not None
+    if fig is None:
+        raise FigureError("labels need axes that belong to a figure")
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     frame = ax.get_window_extent(renderer)
     px_per_pt = fig.dpi / 72
@@ -959,7 +961,8 @@ def _place_labels(
                 ann.remove()
             if score == (0, 0):
                 break
-        assert best is not None
+        if best is None:  # no spot was tried (no gaps or directions configured)
+            continue
         (collisions, _), ann = best
         if collisions and not lab.required:
             ann.remove()

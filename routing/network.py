@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property
-from typing import Any
+from typing import Any, overload
 
 import networkx as nx
 import numpy as np
@@ -75,18 +75,31 @@ EDGE_COLUMNS = (
 )
 
 
+@overload
+def haversine_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float: ...  # type: ignore[overload-overlap]
+@overload
 def haversine_m(
     lon1: np.ndarray | float,
     lat1: np.ndarray | float,
     lon2: np.ndarray | float,
     lat2: np.ndarray | float,
-) -> np.ndarray:
-    """Great-circle distance in metres (vectorised; same formula as osmnx)."""
+) -> np.ndarray: ...
+def haversine_m(
+    lon1: np.ndarray | float,
+    lat1: np.ndarray | float,
+    lon2: np.ndarray | float,
+    lat2: np.ndarray | float,
+) -> np.ndarray | float:
+    """Great-circle distance in metres (vectorised; same formula as osmnx).
+
+    A float for four scalars, an array otherwise (broadcast like numpy).
+    """
     p1, p2 = np.radians(lat1), np.radians(lat2)
     dphi = p2 - p1
     dlmb = np.radians(np.asarray(lon2) - np.asarray(lon1))
     h = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
-    return np.asarray(2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))))
+    d = np.asarray(2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))))
+    return float(d) if d.ndim == 0 else d
 
 
 def polyline_lengths_m(coords: np.ndarray, offsets: np.ndarray) -> np.ndarray:
@@ -271,7 +284,7 @@ class RoadNetwork:
             return lines
         code = iso3(country)
         keep = [not sides or code in sides.split("|") for sides in self.border_countries]
-        return lines[np.asarray(keep, dtype=bool)]
+        return np.asarray(lines[np.asarray(keep, dtype=bool)])
 
     @property
     def bbox(self) -> tuple[float, float, float, float]:

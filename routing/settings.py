@@ -32,36 +32,31 @@ def _candidates() -> list[Path]:
     return [Path.cwd() / ".." / "shared" / "osm", _REPO_ROOT / ".." / "shared" / "osm"]
 
 
-def data_dir(required: bool = True) -> Path | None:
+def data_dir() -> Path:
     """Return the offline OSM data directory.
 
-    Parameters
-    ----------
-    required
-        Raise :class:`~routing.exceptions.DataNotFoundError` when no directory is found
-        (otherwise return ``None``).
+    Raises
+    ------
+    DataNotFoundError
+        ``ROUTING_DATA_DIR`` is set but not a directory, or no default location exists.
     """
     env = os.environ.get(DATA_DIR_ENV)
     if env:
         path = Path(env).expanduser()
         if path.is_dir():
             return path.resolve()
-        if required:
-            raise DataNotFoundError(
-                f"{DATA_DIR_ENV}={env!r} is not a directory; point it at the offline OSM data "
-                "(the folder holding openmaptiles-planet-z7/ and syria-2021-08.mbtiles)"
-            )
-        return None
+        raise DataNotFoundError(
+            f"{DATA_DIR_ENV}={env!r} is not a directory; point it at the offline OSM data "
+            "(the folder holding openmaptiles-planet-z7/ and syria-2021-08.mbtiles)"
+        )
     for path in _candidates():
         if path.is_dir():
             return path.resolve()
-    if required:
-        raise DataNotFoundError(
-            "no offline OSM data directory found: set the environment variable "
-            f"{DATA_DIR_ENV} to the folder holding openmaptiles-planet-z7/ and "
-            "syria-2021-08.mbtiles (default: ../shared/osm)"
-        )
-    return None
+    raise DataNotFoundError(
+        "no offline OSM data directory found: set the environment variable "
+        f"{DATA_DIR_ENV} to the folder holding openmaptiles-planet-z7/ and "
+        "syria-2021-08.mbtiles (default: ../shared/osm)"
+    )
 
 
 def cache_dir() -> Path:

@@ -84,7 +84,6 @@ def resolve_source(region_or_path: str | Path) -> tuple[Path, Region | None]:
     if key in REGIONS:
         region = REGIONS[key]
         root = data_dir()
-        assert root is not None
         path = root / region.relpath
         if not path.exists():
             raise DataNotFoundError(

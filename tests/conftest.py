@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from routing.claims import ClaimFile, ClaimResult, check_claims, load_claims
 from routing.network import RoadNetwork
 from routing.sources import load_network
+
+ARTICLE_CLAIMS = "examples/isis-anbar-2014.yaml"
 
 # Around Abu Kamal / Al-Qaim up to Deir ez-Zor: a CI-sized cut of the Syria z14 extract.
 SYRIA_CUT_BBOX = (40.0, 34.3, 41.0, 35.5)
@@ -21,6 +24,13 @@ def western_iraq() -> RoadNetwork:
 def syria_cut() -> RoadNetwork:
     """Full-detail (z14) drivable roads between Abu Kamal and Deir ez-Zor."""
     return load_network("syria", bbox=SYRIA_CUT_BBOX, progress=False)
+
+
+@pytest.fixture(scope="session")
+def article_results(western_iraq: RoadNetwork) -> tuple[ClaimFile, list[ClaimResult]]:
+    """The article's claims checked once per test session (the slowest shared computation)."""
+    claims = load_claims(ARTICLE_CLAIMS)
+    return claims, check_claims(claims, western_iraq, draws=2000)
 
 
 # --- routing engine fixtures (routes, engine, matrix, scenarios) ---------------------------

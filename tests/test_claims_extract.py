@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -25,9 +24,10 @@ from routing.claims import (
 from routing.claims.extract import extract_claims, split_sentences
 from routing.cli import main
 from routing.exceptions import PlaceNotFoundError
+from routing.settings import data_dir
 
-ARTICLE = Path("/work/shared/article/isis-anbar-2014.txt")
-needs_article = pytest.mark.skipif(not ARTICLE.exists(), reason="shared article not present")
+# The article sits beside the OSM data folder (../shared/article next to ../shared/osm).
+ARTICLE = data_dir().parent / "article" / "isis-anbar-2014.txt"
 
 # A stand-in for the gazetteer: the towns of the article, nothing else.
 TOWNS = {
@@ -85,7 +85,6 @@ def test_split_sentences_keeps_abbreviations_and_lines() -> None:
     assert all(text[s.start : s.start + len(s.text)] == s.text for s in sentences)
 
 
-@needs_article
 def test_article_claims_with_stub_gazetteer() -> None:
     extraction = extract_claims(ARTICLE.read_text(encoding="utf-8"), stub_resolver)
     check_article_claims(extraction.claim_file.claims)
@@ -163,12 +162,9 @@ def test_extractor_fuzz_yields_loadable_consistent_claims(words: list[str]) -> N
             assert name in TOWNS or name == "Syria"
 
 
-@needs_article
 def test_cli_extract_writes_a_loadable_file(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    if importlib.util.find_spec("routing.gazetteer") is None:
-        monkeypatch.setattr("routing.claims.extract._default_resolver", lambda: stub_resolver)
     out = tmp_path / "claims.yaml"
     assert main(["extract", str(ARTICLE), "-o", str(out), "--publication", "CNN"]) == 0
     assert "claims proposed" in capsys.readouterr().err

@@ -745,14 +745,12 @@ def _check_along_route(claim: AlongRouteClaim, ctx: _Context) -> ClaimResult:
     tol = ctx.claims.tolerance_km(claim)
     dest = ctx.loc[claim.to]
     optimize: Optimize = "time" if claim.route is RouteChoice.FASTEST else "distance"
-    best: tuple[list[float], Route] | None = None
-    for start in claim.from_:
+    tried = []
+    for start in claim.from_:  # at least one (model validation)
         r = route(ctx.loc[start], dest, net=ctx.net, optimize=optimize)
-        off = [_distance_km(ctx.loc[p], r.geometry) for p in claim.places]
-        if best is None or sum(d <= tol for d in off) > sum(d <= tol for d in best[0]):
-            best = (off, r)
-    assert best is not None  # from_ has at least one place (model validation)
-    off, main = best
+        tried.append(([_distance_km(ctx.loc[p], r.geometry) for p in claim.places], r))
+    # The start from which most towns lie along the route (the first of equals).
+    off, main = max(tried, key=lambda t: sum(d <= tol for d in t[0]))
     other = route(
         main.origin, dest, net=ctx.net, optimize="distance" if optimize == "time" else "time"
     )
