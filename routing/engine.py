@@ -39,6 +39,7 @@ from functools import cached_property
 from typing import Literal
 
 import numpy as np
+import pyroutingkit as rk
 import scipy.sparse as sp
 from scipy.sparse.csgraph import dijkstra
 
@@ -306,8 +307,6 @@ class Engine:
         return np.asarray(w.edge[self.arc_edge])
 
     def _cch(self, w: Weights) -> object:
-        import pyroutingkit as rk
-
         if self._topology is None:
             topo = rk.CCHTopology()
             x = self.net.nodes["x"].to_numpy(np.float32)
@@ -594,8 +593,6 @@ class Engine:
 
     def node_matrix(self, sources: np.ndarray, targets: np.ndarray, w: Weights) -> np.ndarray:
         """Node-to-node cost matrix (``inf`` where unreachable), CCH many-to-many."""
-        import pyroutingkit as rk
-
         raw = self._cch(w).distances_many_to_many(  # type: ignore[attr-defined]
             np.asarray(sources, np.uint32), np.asarray(targets, np.uint32)
         )
