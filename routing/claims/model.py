@@ -27,12 +27,15 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Literal
 
+from annotated_types import Ge, Gt, Lt
 from pydantic import (
+    AllowInfNan,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
     PrivateAttr,
+    Strict,
     StringConstraints,
     field_validator,
     model_validator,
@@ -185,8 +188,10 @@ ClaimId = Annotated[
     StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=80),
     Field(description="Unique id: letters, digits, '-', '_', '.'."),
 ]
-PositiveNumber = Annotated[float, Field(strict=True, gt=0, allow_inf_nan=False)]
-Fraction = Annotated[float, Field(strict=True, ge=0, lt=1, allow_inf_nan=False)]
+# Plain constraint markers, not a shared Field(): pydantic before 2.12 let a default given to
+# one field that uses an aliased Field() leak into every other field using the same alias.
+PositiveNumber = Annotated[float, Strict(), Gt(0), AllowInfNan(False)]
+Fraction = Annotated[float, Strict(), Ge(0), Lt(1), AllowInfNan(False)]
 UnitField = Annotated[Unit, _parsed_by(parse_unit)]
 QualifierField = Annotated[Qualifier, BeforeValidator(_qualifier)]
 
@@ -267,7 +272,7 @@ class Defaults(_Strict):
 
 class _Claim(_Strict):
     id: ClaimId
-    quote: NonEmptyStr = Field(description="The sentence(s) stating the claim, verbatim.")
+    quote: Annotated[NonEmptyStr, Field(description="The sentence(s) stating the claim, verbatim.")]
     source: Source | None = Field(default=None, description="Defaults to the file's source.")
     note: NonEmptyStr | None = Field(
         default=None, description="How the claim was read; anything a reviewer should know."
@@ -297,7 +302,7 @@ class _Claim(_Strict):
 
 
 class _MeasuredClaim(_Claim):
-    value: PositiveNumber = Field(description="The stated figure, in `unit`.")
+    value: Annotated[PositiveNumber, Field(description="The stated figure, in `unit`.")]
     unit: UnitField
     qualifier: QualifierField = Qualifier.NONE
     tolerance: Fraction | None = Field(
