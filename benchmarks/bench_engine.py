@@ -17,10 +17,10 @@ import networkx as nx
 import numpy as np
 import osmnx as ox
 
+from routing.analysis.matrix import matrix
 from routing.engine import Engine
-from routing.matrix import matrix
+from routing.engine.profiles import get_profile
 from routing.network import RoadNetwork
-from routing.profiles import get_profile
 from routing.sources import load_network
 
 CUTOFF_S = 4 * 3600.0

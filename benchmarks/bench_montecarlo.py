@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import time
 
+from routing.analysis.routes import route
 from routing.claims.uncertainty import DEFAULT_DRAWS, travel_time_samples
-from routing.profiles import available_profiles
-from routing.routes import route
+from routing.engine.profiles import available_profiles
 from routing.sources import load_network
 
 

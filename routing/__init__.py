@@ -8,6 +8,10 @@ claim about distance or travel time holds, with every figure's assumptions state
 from __future__ import annotations
 
 from ._version import __version__
+from .analysis.matrix import matrix
+from .analysis.routes import Route, alternatives, route, shortest_and_fastest
+from .analysis.scenarios import Scenario
+from .engine.profiles import Profile, available_profiles, get_profile
 from .exceptions import (
     AmbiguousPlaceError,
     CacheError,
@@ -22,11 +26,7 @@ from .exceptions import (
     RoutingError,
 )
 from .gazetteer import Gazetteer, Place, find_place
-from .matrix import matrix
 from .network import NetworkMeta, RoadNetwork
-from .profiles import Profile, available_profiles, get_profile
-from .routes import Route, alternatives, route, shortest_and_fastest
-from .scenarios import Scenario
 from .sources import REGIONS, load_network
 
 __all__ = [

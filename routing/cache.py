@@ -53,10 +53,10 @@ class CacheWarning(UserWarning):
 
 
 _BUILDER_MODULES = (
-    "_tiles.py",
-    "_noding.py",
-    "_vectortiles.py",
-    "_osmfile.py",
+    "sources/_tiles.py",
+    "sources/_noding.py",
+    "sources/_vectortiles.py",
+    "sources/_osmfile.py",
     "network.py",
     "cache.py",
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from routing.analysis.routes import route
 from routing.claims.uncertainty import (
     Checkpoints,
     generalization_factor,
@@ -12,7 +13,6 @@ from routing.claims.uncertainty import (
     travel_time_samples,
 )
 from routing.network import RoadNetwork
-from routing.routes import route
 
 
 @pytest.fixture(scope="module")

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from routing.engine import Engine, get_engine
+from routing.engine.profiles import get_profile
+from routing.engine.snapping import nearest_snap, snap_candidates
 from routing.exceptions import InvalidArgumentError, NoRouteError
-from routing.profiles import get_profile
-from routing.snapping import nearest_snap, snap_candidates
 
 
 def _compare_with_networkx(net, n_pairs: int, seed: int) -> int:

@@ -16,8 +16,11 @@ import pytest
 import shapely
 from matplotlib.figure import Figure
 
-from routing import figures
-from routing.figures import (
+from routing.analysis.reach import reach
+from routing.analysis.routes import Route, route
+from routing.network import RoadNetwork
+from routing.output import figures
+from routing.output.figures import (
     ClaimRow,
     FigureError,
     check_figure_path,
@@ -26,9 +29,6 @@ from routing.figures import (
     route_map,
     save_figure,
 )
-from routing.network import RoadNetwork
-from routing.reach import reach
-from routing.routes import Route, route
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from routing._noding import Pieces, Topology, build_topology
+from routing.sources._noding import Pieces, Topology, build_topology
 
 
 def _build(

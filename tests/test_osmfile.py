@@ -1,4 +1,4 @@
-"""Tests for routing._osmfile: OSM XML and PBF readers on the tests/fixtures town."""
+"""Tests for routing.sources._osmfile: OSM XML and PBF readers on the tests/fixtures town."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 from fixtures import make_fixtures as town
 
-from routing._osmfile import network_from_osm_file, network_from_pbf, network_from_xml
 from routing.exceptions import DataFormatError, DataNotFoundError
 from routing.network import RoadNetwork, haversine_m
+from routing.sources._osmfile import network_from_osm_file, network_from_pbf, network_from_xml
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -1,4 +1,4 @@
-"""Tests for routing.overpass against a stand-in Overpass/Nominatim server on 127.0.0.1."""
+"""Tests for routing.sources.overpass against a stand-in Overpass/Nominatim server on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ import osmnx as ox
 import pytest
 from fixtures import make_fixtures as town
 
-from routing._osmfile import network_from_xml
 from routing.exceptions import (
     DataNotFoundError,
     DataOutsideBoundsError,
@@ -25,7 +24,8 @@ from routing.exceptions import (
     PlaceNotFoundError,
 )
 from routing.network import haversine_m
-from routing.overpass import network_from_overpass
+from routing.sources._osmfile import network_from_xml
+from routing.sources.overpass import network_from_overpass
 
 TOWN_OSM = Path(__file__).parent / "fixtures" / "town.osm"
 BBOX = (40.98, 34.35, 41.07, 34.39)

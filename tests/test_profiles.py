@@ -9,13 +9,13 @@ import numpy as np
 import osmnx as ox
 import pytest
 
-from routing.exceptions import ProfileError
-from routing.profiles import (
+from routing.engine.profiles import (
     add_edge_travel_times,
     available_profiles,
     get_profile,
     load_profiles,
 )
+from routing.exceptions import ProfileError
 
 
 def test_shipped_profiles_are_complete_and_sourced() -> None:

@@ -13,11 +13,11 @@ import pytest
 import shapely
 
 from routing import exceptions
+from routing.analysis.reach import Reach, ReachError, border_crossings, reach
+from routing.analysis.routes import route
 from routing.cli import main
 from routing.exceptions import OffNetworkError, ProfileError
 from routing.network import RoadNetwork
-from routing.reach import Reach, ReachError, border_crossings, reach
-from routing.routes import route
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,8 @@ import json
 
 import pytest
 
+from routing.analysis.routes import alternatives, resolve_location, route, shortest_and_fastest
+from routing.engine.profiles import available_profiles
 from routing.exceptions import (
     InvalidArgumentError,
     NoRouteError,
@@ -13,8 +15,6 @@ from routing.exceptions import (
     PlaceNotFoundError,
     ProfileError,
 )
-from routing.profiles import available_profiles
-from routing.routes import alternatives, resolve_location, route, shortest_and_fastest
 
 HUSAYBAH = (41.02, 34.42)
 QAIM = (41.09, 34.37)

@@ -8,9 +8,9 @@ import pytest
 import shapely
 from pyproj import Geod
 
+from routing.analysis.routes import route
+from routing.analysis.scenarios import Scenario, compare, parse_avoid
 from routing.exceptions import NoRouteError, ScenarioError
-from routing.routes import route
-from routing.scenarios import Scenario, compare, parse_avoid
 
 HUSAYBAH, BAGHDAD = (41.02, 34.42), (44.37, 33.31)
 GEOD = Geod(ellps="WGS84")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from routing.engine.snapping import nearest_snap, snap_candidates, snap_points
 from routing.exceptions import InvalidArgumentError, OffNetworkError
 from routing.network import haversine_m
-from routing.snapping import nearest_snap, snap_candidates, snap_points
 
 
 def test_snaps_to_edge_interior_not_node(ladder) -> None:

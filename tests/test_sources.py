@@ -167,7 +167,7 @@ def test_towns_attach_to_one_component_without_absurd_detours(
     western_iraq: RoadNetwork,
 ) -> None:
     """Every article town reaches Baghdad (one component) from a nearby, sensible road."""
-    from routing.routes import route
+    from routing.analysis.routes import route
 
     for town in TOWNS:
         r = route(town, "Baghdad", net=western_iraq)

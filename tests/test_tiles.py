@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from routing._tiles import TileSet, decode_tile, lonlat_to_tile, tile_to_lonlat
 from routing.exceptions import DataNotFoundError
 from routing.settings import data_dir
+from routing.sources._tiles import TileSet, decode_tile, lonlat_to_tile, tile_to_lonlat
 
 OSM = data_dir()
 assert OSM is not None

@@ -5,11 +5,12 @@ Two sources of uncertainty are quantified, each stated with every figure it wide
 Speeds (travel times)
     :func:`travel_time_samples` draws the speed of every road class from the profile's
     triangular ``(low, mode, high)`` distribution, one draw per class per run (as
-    :meth:`routing.profiles.Profile.sample` does), and optional checkpoint stops. The route is
-    held fixed (the fastest route at modal speeds): the time of run ``k`` is the route's
-    kilometres per class divided by that run's speeds, plus the profile's fixed delays. This is
-    exact for the fixed route and fully vectorised (10,000 draws in milliseconds); a faster
-    alternative route under unusual draws is ignored, which can only overstate times slightly.
+    :meth:`~routing.engine.profiles.Profile.sample` does), and optional checkpoint stops.
+    The route is held fixed (the fastest route at modal speeds): the time of run ``k`` is the
+    route's kilometres per class divided by that run's speeds, plus the profile's fixed
+    delays. This is exact for the fixed route and fully vectorised (10,000 draws in
+    milliseconds); a faster alternative route under unusual draws is ignored, which can only
+    overstate times slightly.
 Generalization (road lengths)
     Zoom-7 tiles snap vertices to a ~75 m grid and simplify lines, which cuts bends and
     shortens roads. :func:`measure_generalization` measures by how much: it routes between
@@ -33,12 +34,12 @@ from typing import Any
 
 import numpy as np
 
+from ..analysis.routes import Route, route
+from ..engine.profiles import Profile
+from ..engine.snapping import nearest_snap
 from ..exceptions import CacheError, DataFormatError, NoRouteError
 from ..network import RoadNetwork
-from ..profiles import Profile
-from ..routes import Route, route
 from ..settings import cache_dir
-from ..snapping import nearest_snap
 
 __all__ = [
     "DEFAULT_DRAWS",

@@ -47,11 +47,7 @@ import pandas as pd
 import shapely
 from pyproj import Geod, Transformer
 
-from ..engine import get_engine
-from ..exceptions import ClaimFileError, NoRouteError, OffNetworkError, PlaceQueryError
-from ..network import RoadNetwork, iso3
-from ..profiles import DEFAULT_PROFILE, available_profiles
-from ..routes import (
+from ..analysis.routes import (
     Location,
     Optimize,
     Route,
@@ -60,7 +56,11 @@ from ..routes import (
     resolve_network,
     route,
 )
-from ..snapping import snap_candidates
+from ..engine import get_engine
+from ..engine.profiles import DEFAULT_PROFILE, available_profiles
+from ..engine.snapping import snap_candidates
+from ..exceptions import ClaimFileError, NoRouteError, OffNetworkError, PlaceQueryError
+from ..network import RoadNetwork, iso3
 from .model import (
     AlongRouteClaim,
     BorderClaim,

@@ -18,8 +18,8 @@ from rich.table import Table
 from rich.text import Text
 
 from ..claims.io import load_claims
-from ..claims.report import ATTRIBUTION, report_dict, shared_assumptions, write_report
 from ..claims.verdicts import ClaimResult, Verdict, check_claims
+from ..output.report import ATTRIBUTION, report_dict, shared_assumptions, write_report
 from ._app import app, console, err_console
 
 __all__ = ["check"]

@@ -10,10 +10,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from ..analysis.reach import reach
+from ..analysis.routes import DEFAULT_REGION, format_hours, route
+from ..engine.profiles import DEFAULT_PROFILE
 from ..exceptions import DataNotFoundError, ReachError
-from ..profiles import DEFAULT_PROFILE
-from ..reach import reach
-from ..routes import DEFAULT_REGION, format_hours, route
 from ._app import app, console, map_app
 
 __all__ = ["map_route", "reach_command"]
@@ -34,7 +34,7 @@ def reach_command(
     geojson: Annotated[Path | None, typer.Option(help="Write bands and places as GeoJSON.")] = None,
 ) -> None:
     """Towns and areas reachable from PLACE within each band (travel time or road km)."""
-    from ..figures import check_figure_path
+    from ..output.figures import check_figure_path
     from ..sources import load_network
 
     # Bad output paths fail before the search, not after it.
@@ -80,7 +80,7 @@ def reach_command(
             raise DataNotFoundError(f"cannot write {str(geojson)!r}: {exc.strerror}") from exc
         console.print(f"wrote {geojson}")
     if out is not None:
-        from ..figures import reach_map, save_figure
+        from ..output.figures import reach_map, save_figure
 
         console.print(f"wrote {save_figure(reach_map(result), out)}")
 
@@ -98,7 +98,7 @@ def map_route(
     arabic: Annotated[bool, typer.Option(help="Add Arabic names (needs routing[arabic]).")] = False,
 ) -> None:
     """Draw a route map: roads by class, the route, towns, borders, scale and attribution."""
-    from ..figures import check_figure_path, route_map, save_figure
+    from ..output.figures import check_figure_path, route_map, save_figure
     from ..sources import load_network
 
     check_figure_path(out)  # before routing, so a bad path fails at once
@@ -114,7 +114,7 @@ def map_route(
 
 
 def _numbers(text: str | None, option: str) -> list[float] | None:
-    """``'1,2,4'`` -> ``[1.0, 2.0, 4.0]``; range checks are :func:`routing.reach.reach`'s."""
+    """``'1,2,4'`` -> ``[1.0, 2.0, 4.0]``; range checks are ``reach()``'s."""
     if text is None:
         return None
     try:

@@ -8,9 +8,8 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from ..matrix import Matrix, matrix
-from ..profiles import available_profiles, get_profile
-from ..routes import (
+from ..analysis.matrix import Matrix, matrix
+from ..analysis.routes import (
     DEFAULT_REGION,
     Route,
     alternatives,
@@ -19,7 +18,8 @@ from ..routes import (
     resolve_network,
     route,
 )
-from ..scenarios import parse_avoid
+from ..analysis.scenarios import parse_avoid
+from ..engine.profiles import available_profiles, get_profile
 from ._app import app, console, err_console
 
 __all__ = ["matrix_command", "route_command"]
@@ -72,7 +72,7 @@ def route_command(
     if len(others) < alternatives_k - 1:
         err_console.print(
             f"note: only {len(others)} alternative(s) distinct and fast enough "
-            "(limits: routing.routes.alternatives)",
+            "(limits: routing.analysis.routes.alternatives)",
             highlight=False,
         )
     if as_json:

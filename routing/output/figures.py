@@ -41,15 +41,15 @@ from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 from pyproj import CRS, Transformer
 
-from .exceptions import FigureError
-from .network import RoadNetwork, haversine_m
-from .routes import format_hours
+from ..analysis.routes import format_hours
+from ..exceptions import FigureError
+from ..network import RoadNetwork, haversine_m
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from .reach import Reach
-    from .routes import Route
+    from ..analysis.reach import Reach
+    from ..analysis.routes import Route
 
 __all__ = [
     "OKABE_ITO",
@@ -198,7 +198,7 @@ def route_map(route: Route, *, arabic: bool = False, straight_line: bool = True)
     Parameters
     ----------
     route
-        A route from :func:`routing.routes.route`.
+        A route from :func:`routing.analysis.routes.route`.
     arabic
         Add Arabic names under the English labels (needs ``arabic-reshaper`` and
         ``python-bidi``).
@@ -274,7 +274,7 @@ def reach_map(result: Reach, *, arabic: bool = False, label_limit: int = 14) -> 
     Parameters
     ----------
     result
-        From :func:`routing.reach.reach`.
+        From :func:`routing.analysis.reach.reach`.
     arabic
         Add Arabic names under the English labels (needs optional packages, see
         :func:`route_map`).

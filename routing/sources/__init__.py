@@ -21,13 +21,13 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
+from .._version import __version__
+from ..cache import cache_key, cache_path, cached_network
+from ..exceptions import DataNotFoundError
+from ..network import RoadNetwork, check_bbox
+from ..settings import data_dir
 from ._tiles import TileSet
 from ._vectortiles import DRIVE_CLASSES, MAJOR_CLASSES, network_from_tiles
-from ._version import __version__
-from .cache import cache_key, cache_path, cached_network
-from .exceptions import DataNotFoundError
-from .network import RoadNetwork, check_bbox
-from .settings import data_dir
 
 __all__ = ["REGIONS", "Region", "cache_files", "load_network", "resolve_source"]
 

@@ -22,12 +22,12 @@ import pandas as pd
 import shapely
 from pyproj import Geod
 
-from .engine import Engine, PathResult, Weights, get_engine
-from .exceptions import InvalidArgumentError, NoRouteError, PlaceNotFoundError
-from .network import RoadNetwork
-from .profiles import DEFAULT_PROFILE, Profile, get_profile
+from ..engine import Engine, PathResult, Weights, get_engine
+from ..engine.profiles import DEFAULT_PROFILE, Profile, get_profile
+from ..engine.snapping import DEFAULT_MAX_SNAP_M, Snap, road_label, snap_points
+from ..exceptions import InvalidArgumentError, NoRouteError, PlaceNotFoundError
+from ..network import RoadNetwork
 from .scenarios import Scenario
-from .snapping import DEFAULT_MAX_SNAP_M, Snap, road_label, snap_points
 
 __all__ = [
     "DEFAULT_REGION",
@@ -71,7 +71,7 @@ def resolve_network(net: RoadNetwork | str | None) -> RoadNetwork:
     """A network as given, or loaded by region name or path (default ``western-iraq``)."""
     if isinstance(net, RoadNetwork):
         return net
-    from .sources import load_network
+    from ..sources import load_network
 
     return load_network(net or DEFAULT_REGION)
 
@@ -106,7 +106,7 @@ def resolve_location(spec: PlaceLike, net: RoadNetwork | None = None) -> Locatio
     if not text:
         raise PlaceNotFoundError(text)
     try:
-        from .gazetteer import find_place
+        from ..gazetteer import find_place
     except ImportError as exc:
         raise PlaceNotFoundError(f"{text} (no gazetteer installed; give 'lat,lon')") from exc
     place = find_place(text, net=net)
@@ -349,7 +349,7 @@ def route(
     net
         Network, or region name/path to load (default ``western-iraq``).
     profile
-        Speed profile name, YAML file or :class:`~routing.profiles.Profile`.
+        Speed profile name, YAML file or :class:`~routing.engine.profiles.Profile`.
     optimize
         What the route minimises.
     via

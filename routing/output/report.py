@@ -16,9 +16,9 @@ import math
 from pathlib import Path
 from typing import Any
 
+from ..claims.model import ClaimFile, DistanceClaim, TravelTimeClaim
+from ..claims.verdicts import ClaimResult, Verdict
 from ..exceptions import DataNotFoundError
-from .model import ClaimFile, DistanceClaim, TravelTimeClaim
-from .verdicts import ClaimResult, Verdict
 
 __all__ = ["ATTRIBUTION", "report_dict", "report_markdown", "shared_assumptions", "write_report"]
 
@@ -148,7 +148,7 @@ def _write_figures(claim_file: ClaimFile, results: list[ClaimResult], out: Path)
     """The claim figure (key ``""``) and a map of each claim's first route (key: claim id)."""
     import matplotlib.pyplot as plt
 
-    from ..figures import ClaimRow, claim_figure, route_map, save_figure
+    from .figures import ClaimRow, claim_figure, route_map, save_figure
 
     rows = []
     for res in results:

@@ -24,7 +24,7 @@ CCH works on integer weights: lengths are customised in centimetres and times in
 milliseconds; reported figures are re-summed from the float edge weights, so they equal the
 networkx/osmnx lengths on ``net.to_graph()`` to well under a metre.
 
-Endpoints are :class:`~routing.snapping.Snap` points *on* edges (virtual nodes): a search
+Endpoints are :class:`~routing.engine.snapping.Snap` points *on* edges (virtual nodes): a search
 starts with the partial edge costs to the edge's ends (respecting oneway, see
 :meth:`Engine.seeds`) plus the off-road access cost, and several candidate snaps per endpoint
 compete on total cost. ``one_to_all(..., access=False)`` leaves the access cost out, for
@@ -43,8 +43,8 @@ import pyroutingkit as rk
 import scipy.sparse as sp
 from scipy.sparse.csgraph import dijkstra
 
-from .exceptions import InvalidArgumentError, NoRouteError
-from .network import RoadNetwork
+from ..exceptions import InvalidArgumentError, NoRouteError
+from ..network import RoadNetwork
 from .profiles import DEFAULT_PROFILE, Profile, get_profile
 from .snapping import Snap
 
@@ -425,7 +425,7 @@ class Engine:
         Parameters
         ----------
         sources, targets
-            Candidate snaps of each endpoint (see :func:`~routing.snapping.snap_candidates`).
+            Candidate snaps of each endpoint (see :func:`~routing.engine.snapping.snap_candidates`).
         w
             The weighting.
         method

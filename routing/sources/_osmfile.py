@@ -45,8 +45,8 @@ from osmnx import _overpass as ox_overpass
 from osmnx._errors import InsufficientResponseError
 from tqdm import tqdm
 
-from .exceptions import DataFormatError, DataNotFoundError, InvalidArgumentError
-from .network import ROAD_CLASSES, NetworkMeta, RoadNetwork, _truthy, parse_maxspeed
+from ..exceptions import DataFormatError, DataNotFoundError, InvalidArgumentError
+from ..network import ROAD_CLASSES, NetworkMeta, RoadNetwork, _truthy, parse_maxspeed
 
 __all__ = [
     "NETWORK_TYPES",

@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import shapely
 
-from .exceptions import NoRouteError, OffNetworkError, ScenarioError
-from .network import EARTH_RADIUS_M, RoadNetwork
-from .snapping import nearest_snap
+from ..engine.snapping import nearest_snap
+from ..exceptions import NoRouteError, OffNetworkError, ScenarioError
+from ..network import EARTH_RADIUS_M, RoadNetwork
 
 if TYPE_CHECKING:
     from .routes import Route
@@ -304,7 +304,7 @@ def compare(
     scenario: Scenario,
     **route_kwargs: Any,
 ) -> ScenarioComparison:
-    """Route with and without a scenario (keyword arguments go to :func:`routing.routes.route`).
+    """Route with and without a scenario (keyword arguments go to :func:`.routes.route`).
 
     The "no route" case is a result, not an error: ``after`` is ``None`` and ``reason`` says
     which closures cut the network.

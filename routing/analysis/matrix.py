@@ -3,8 +3,8 @@
 :func:`matrix` gives, for N origins x M destinations, the road length of the *shortest* route
 (km) and the travel time of the *fastest* route (hours) under a speed profile, plus the
 geodesic straight-line distance, as labelled DataFrames. Each point may attach to any of its
-nearest candidate roads (as in :func:`routing.routes.route`); the CCH many-to-many query makes a
-1000 x 1000 matrix a matter of seconds.
+nearest candidate roads (as in :func:`~routing.analysis.routes.route`); the CCH
+many-to-many query makes a 1000 x 1000 matrix a matter of seconds.
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ import numpy as np
 import pandas as pd
 from pyproj import Geod
 
-from .engine import Engine, Weights, get_engine
-from .exceptions import InvalidArgumentError
-from .network import RoadNetwork
-from .profiles import DEFAULT_PROFILE, Profile, get_profile
+from ..engine import Engine, Weights, get_engine
+from ..engine.profiles import DEFAULT_PROFILE, Profile, get_profile
+from ..engine.snapping import DEFAULT_MAX_SNAP_M, Snap, snap_points
+from ..exceptions import InvalidArgumentError
+from ..network import RoadNetwork
 from .routes import Location, PlaceLike, resolve_location, resolve_network
 from .scenarios import Scenario
-from .snapping import DEFAULT_MAX_SNAP_M, Snap, snap_points
 
 __all__ = ["Matrix", "matrix"]
 
@@ -88,7 +88,7 @@ def matrix(
     destinations
         Defaults to the origins (a square matrix).
     net, profile, scenario, max_snap_m
-        As for :func:`routing.routes.route`.
+        As for :func:`routing.analysis.routes.route`.
 
     Raises
     ------

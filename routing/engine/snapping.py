@@ -19,8 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 
-from .exceptions import InvalidArgumentError, OffNetworkError
-from .network import EARTH_RADIUS_M, RoadNetwork, haversine_m
+from ..exceptions import InvalidArgumentError, OffNetworkError
+from ..network import EARTH_RADIUS_M, RoadNetwork, haversine_m
 
 __all__ = [
     "DEFAULT_MAX_SNAP_M",

@@ -24,8 +24,8 @@ import shapely
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .exceptions import ProfileError
-from .network import EARTH_RADIUS_M, RoadNetwork
+from ..exceptions import ProfileError
+from ..network import EARTH_RADIUS_M, RoadNetwork
 
 __all__ = [
     "DEFAULT_PROFILE",

@@ -6,7 +6,7 @@ made once works offline afterwards. The endpoint is ``osmnx.settings.overpass_ur
 by setting those.
 
 Ways go through the same filter and the same segment rules as OSM files
-(:mod:`routing._osmfile`), so an Overpass download and an extract of the same data give the
+(:mod:`routing.sources._osmfile`), so an Overpass download and an extract of the same data give the
 same network.
 """
 
@@ -23,15 +23,15 @@ import osmnx as ox
 import requests
 from osmnx._errors import InsufficientResponseError, ResponseStatusCodeError
 
-from ._osmfile import network_from_graph, osmnx_settings, osmnx_way_tags, way_filter
-from .exceptions import (
+from ..exceptions import (
     DataNotFoundError,
     InvalidArgumentError,
     OverpassUnavailableError,
     PlaceNotFoundError,
 )
-from .network import NetworkMeta, RoadNetwork, check_bbox
-from .settings import cache_dir
+from ..network import NetworkMeta, RoadNetwork, check_bbox
+from ..settings import cache_dir
+from ._osmfile import network_from_graph, osmnx_settings, osmnx_way_tags, way_filter
 
 __all__ = ["DEFAULT_TIMEOUT_S", "network_from_overpass"]
 

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 from mapbox_vector_tile.Mapbox import vector_tile_pb2
 
-from .exceptions import DataNotFoundError
+from ..exceptions import DataNotFoundError
 
 __all__ = ["DecodedTile", "TileSet", "lonlat_to_tile", "tile_to_lonlat"]
 

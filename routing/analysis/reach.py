@@ -12,7 +12,7 @@ and reports, for each limit (*band*, e.g. 1, 2, 3 and 4 hours or 100, 200 km):
 * ``places``: the network's own place points plus the towns named in the article (via the
   gazetteer), each with its travel time and road distance from the nearest origin and whether
   it lies within each band. A place's time is the time to the point where it joins the road
-  (see :mod:`routing.snapping`); the off-road gap is reported separately, not added.
+  (see :mod:`routing.engine.snapping`); the off-road gap is reported separately, not added.
 * ``edges``: the reached edges with the cost at which the search first enters them.
 
 Times run along OSM roads from each origin's snap point on its nearest road of the main
@@ -33,12 +33,12 @@ import pandas as pd
 import shapely
 from pyproj import CRS, Geod, Transformer
 
-from .engine import Engine, Weights, get_engine
-from .exceptions import AmbiguousPlaceError, OffNetworkError, PlaceNotFoundError, ReachError
-from .network import RoadNetwork, haversine_m
-from .profiles import DEFAULT_PROFILE, Profile, get_profile
+from ..engine import Engine, Weights, get_engine
+from ..engine.profiles import DEFAULT_PROFILE, Profile, get_profile
+from ..engine.snapping import DEFAULT_MAX_SNAP_M, Snap, snap_candidates
+from ..exceptions import AmbiguousPlaceError, OffNetworkError, PlaceNotFoundError, ReachError
+from ..network import RoadNetwork, haversine_m
 from .routes import Location, PlaceLike, format_hours, resolve_location, resolve_network
-from .snapping import DEFAULT_MAX_SNAP_M, Snap, snap_candidates
 
 __all__ = [
     "ARTICLE_TOWNS",

@@ -20,10 +20,10 @@ import pandas as pd
 import shapely
 from tqdm.auto import tqdm
 
+from ..exceptions import DataNotFoundError, DataOutsideBoundsError
+from ..network import EARTH_RADIUS_M, NetworkMeta, RoadNetwork, empty_places
 from ._noding import Pieces, build_topology
 from ._tiles import DecodedTile, TileSet, decode_tile, tile_to_lonlat
-from .exceptions import DataNotFoundError, DataOutsideBoundsError
-from .network import EARTH_RADIUS_M, NetworkMeta, RoadNetwork, empty_places
 
 __all__ = ["DRIVE_CLASSES", "MAJOR_CLASSES", "network_from_tiles"]
 

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from routing.claims import ClaimFile, ClaimResult, write_report
+from routing.claims import ClaimFile, ClaimResult
 from routing.cli import main
+from routing.output.report import write_report
 
 EXAMPLE = "examples/isis-anbar-2014.yaml"
 
