@@ -22,6 +22,7 @@ __all__ = [
     "PlaceQueryError",
     "ProfileError",
     "ReachError",
+    "RegionError",
     "RoutingError",
     "ScenarioError",
 ]
@@ -138,6 +139,12 @@ class ScenarioError(RoutingError):
 
 class InvalidArgumentError(RoutingError, ValueError):
     """An argument is out of its allowed values (a ValueError too, for plain-Python callers)."""
+
+    exit_code = 2
+
+
+class RegionError(RoutingError):
+    """A region pack file is malformed, or a region name is unknown."""
 
     exit_code = 2
 

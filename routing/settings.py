@@ -6,6 +6,9 @@ Both locations can be set by environment variables so that notebooks, the CLI an
     Directory holding the offline OSM data (vector tiles, MBTiles). Defaults to
     ``../shared/osm`` relative to the working directory or to the repository checkout,
     whichever exists.
+``ROUTING_REGIONS_DIR``
+    Directory of the user's own region packs (YAML files, see
+    :mod:`routing.sources.regions`), added to the shipped ones. Unset: only the shipped packs.
 ``ROUTING_CACHE_DIR``
     Directory for derived, rebuildable caches (built networks, osmnx's Overpass cache).
     Defaults to ``data/osm_cache`` in the repository checkout, or in the working directory
@@ -19,10 +22,18 @@ from pathlib import Path
 
 from .exceptions import DataNotFoundError
 
-__all__ = ["CACHE_DIR_ENV", "DATA_DIR_ENV", "cache_dir", "data_dir"]
+__all__ = [
+    "CACHE_DIR_ENV",
+    "DATA_DIR_ENV",
+    "REGIONS_DIR_ENV",
+    "cache_dir",
+    "data_dir",
+    "regions_dir",
+]
 
 DATA_DIR_ENV = "ROUTING_DATA_DIR"
 CACHE_DIR_ENV = "ROUTING_CACHE_DIR"
+REGIONS_DIR_ENV = "ROUTING_REGIONS_DIR"
 
 # The repository root when running from a checkout (routing/ sits directly under it).
 _REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -47,16 +58,33 @@ def data_dir() -> Path:
             return path.resolve()
         raise DataNotFoundError(
             f"{DATA_DIR_ENV}={env!r} is not a directory; point it at the offline OSM data "
-            "(the folder holding openmaptiles-planet-z7/ and syria-2021-08.mbtiles)"
+            "folder that the region packs' source paths are relative to"
         )
     for path in _candidates():
         if path.is_dir():
             return path.resolve()
     raise DataNotFoundError(
         "no offline OSM data directory found: set the environment variable "
-        f"{DATA_DIR_ENV} to the folder holding openmaptiles-planet-z7/ and "
-        "syria-2021-08.mbtiles (default: ../shared/osm)"
+        f"{DATA_DIR_ENV} to the folder the region packs' source paths are relative to "
+        "(default: ../shared/osm beside the checkout or the working directory)"
     )
+
+
+def regions_dir() -> Path | None:
+    """The user's region-pack folder (``ROUTING_REGIONS_DIR``), or ``None`` when unset.
+
+    Raises
+    ------
+    DataNotFoundError
+        The variable is set but does not name a folder.
+    """
+    env = os.environ.get(REGIONS_DIR_ENV)
+    if not env:
+        return None
+    path = Path(env).expanduser()
+    if not path.is_dir():
+        raise DataNotFoundError(f"{REGIONS_DIR_ENV}={env!r} is not a directory of region packs")
+    return path.resolve()
 
 
 def cache_dir() -> Path:

@@ -7,15 +7,13 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from routing.claims.base import DEFAULT_OUTSKIRTS_RADIUS_KM, Direction, Measure
 from routing.claims.model import (
-    DEFAULT_OUTSKIRTS_RADIUS_KM,
     AlongRouteClaim,
     BorderClaim,
     ClaimFile,
     DestinationRule,
-    Direction,
     DistanceClaim,
-    Measure,
     TravelTimeClaim,
     claim_file_schema,
 )
@@ -142,11 +140,17 @@ def test_tolerances_come_from_claim_then_file_then_table() -> None:
     about, tight, under, border, along = cf.claims
     assert isinstance(about, DistanceClaim) and isinstance(tight, DistanceClaim)
     assert isinstance(under, DistanceClaim)
-    assert cf.accepted_range(about) == pytest.approx((400, 600))
-    assert cf.accepted_range(tight) == pytest.approx((475, 525))
-    assert cf.accepted_range(under) == pytest.approx((0, 525))
+    assert cf.defaults.accepted_range(about) == pytest.approx((400, 600))
+    assert cf.defaults.accepted_range(tight) == pytest.approx((475, 525))
+    assert cf.defaults.accepted_range(under) == pytest.approx((0, 525))
     assert isinstance(border, BorderClaim) and isinstance(along, AlongRouteClaim)
-    assert (cf.tolerance_km(border), cf.tolerance_km(along)) == (3, 2)
+    assert (
+        border.distance_tolerance_km(cf.defaults),
+        along.distance_tolerance_km(cf.defaults),
+    ) == (
+        3,
+        2,
+    )
 
 
 def test_travel_time_in_minutes_is_compared_in_hours() -> None:
@@ -169,8 +173,8 @@ def test_travel_time_in_minutes_is_compared_in_hours() -> None:
     )
     claim = cf.claims[0]
     assert isinstance(claim, TravelTimeClaim)
-    assert cf.accepted_range(claim) == pytest.approx((1.275, 1.725))
-    assert cf.outskirts_radius_km(claim) == DEFAULT_OUTSKIRTS_RADIUS_KM
+    assert cf.defaults.accepted_range(claim) == pytest.approx((1.275, 1.725))
+    assert claim.destination_radius_km(cf.defaults) == DEFAULT_OUTSKIRTS_RADIUS_KM
     assert claim.place_refs() == [("from", 0, "A"), ("from", 1, "B"), ("to", None, "C")]
 
 

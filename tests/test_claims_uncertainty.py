@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from routing.analysis.routes import route
+from routing.api import route
 from routing.claims.uncertainty import (
     Checkpoints,
     generalization_factor,

@@ -11,7 +11,7 @@ import shapely
 from pyproj import Geod
 
 from routing.claims import ClaimFile, Verdict, check_claims, loads_claims
-from routing.claims.verdicts import FALSE_FACTOR, ROUGH_MARGIN, ClaimResult, grade_measurement
+from routing.claims.results import FALSE_FACTOR, ROUGH_MARGIN, ClaimResult, grade_measurement
 from routing.exceptions import ClaimFileError
 from routing.gazetteer import find_place
 from routing.network import RoadNetwork

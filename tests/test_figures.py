@@ -16,8 +16,8 @@ import pytest
 import shapely
 from matplotlib.figure import Figure
 
-from routing.analysis.reach import reach
-from routing.analysis.routes import Route, route
+from routing.analysis.routes import Route
+from routing.api import reach, route
 from routing.network import RoadNetwork
 from routing.output import figures
 from routing.output.figures import (

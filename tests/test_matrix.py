@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from routing.analysis.matrix import matrix
-from routing.analysis.routes import route
+from routing.api import matrix, route
 from routing.exceptions import InvalidArgumentError
 
 PLACES = [(41.02, 34.42), (42.38, 34.14), (43.30, 33.42), (44.37, 33.31)]

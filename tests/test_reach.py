@@ -13,8 +13,8 @@ import pytest
 import shapely
 
 from routing import exceptions
-from routing.analysis.reach import Reach, ReachError, border_crossings, reach
-from routing.analysis.routes import route
+from routing.analysis.reach import Reach, ReachError, border_crossings
+from routing.api import reach, route
 from routing.cli import main
 from routing.exceptions import OffNetworkError, ProfileError
 from routing.network import RoadNetwork

@@ -6,13 +6,13 @@ import json
 
 import pytest
 
-from routing.analysis.routes import alternatives, resolve_location, route, shortest_and_fastest
+from routing.api import alternatives, locate, route, shortest_and_fastest
 from routing.engine.profiles import available_profiles
 from routing.exceptions import (
     InvalidArgumentError,
     NoRouteError,
     OffNetworkError,
-    PlaceNotFoundError,
+    PlaceQueryError,
     ProfileError,
 )
 
@@ -88,10 +88,12 @@ def test_alternatives_are_distinct_and_bounded(western_iraq) -> None:
 
 
 def test_location_forms() -> None:
-    assert resolve_location("34.42, 41.02").lon == pytest.approx(41.02)
-    assert resolve_location((41.02, 34.42)).lat == pytest.approx(34.42)
-    with pytest.raises(PlaceNotFoundError):
-        resolve_location("95,40")
+    assert locate("34.42, 41.02").lon == pytest.approx(41.02)
+    assert locate((41.02, 34.42)).lat == pytest.approx(34.42)
+    with pytest.raises(PlaceQueryError):
+        locate("95,40")
+    with pytest.raises(PlaceQueryError):
+        locate((40.0, 95.0))
 
 
 def test_bad_input(western_iraq) -> None:

@@ -8,8 +8,8 @@ import pytest
 import shapely
 from pyproj import Geod
 
-from routing.analysis.routes import route
-from routing.analysis.scenarios import Scenario, compare, parse_avoid
+from routing.analysis.scenarios import Scenario, parse_avoid
+from routing.api import compare, route
 from routing.exceptions import NoRouteError, ScenarioError
 
 HUSAYBAH, BAGHDAD = (41.02, 34.42), (44.37, 33.31)

@@ -10,7 +10,7 @@ import pytest
 
 from routing.exceptions import DataNotFoundError, DataOutsideBoundsError
 from routing.network import RoadNetwork, haversine_m
-from routing.sources import REGIONS, load_network
+from routing.sources import default_region, load_network, regions
 
 # Town centres (lon, lat) for checks that must not depend on the gazetteer.
 QAIM = (41.09, 34.37)
@@ -146,8 +146,9 @@ def test_bbox_outside_data() -> None:
         load_network("western-iraq", bbox=(2.0, 48.0, 3.0, 49.0), use_cache=False)
 
 
-def test_regions_are_defined() -> None:
-    assert {"western-iraq", "iraq", "syria"} <= set(REGIONS)
+def test_shipped_region_packs() -> None:
+    assert {"western-iraq", "iraq", "syria"} <= set(regions())
+    assert default_region().name == "western-iraq"
 
 
 TOWNS = [
@@ -167,7 +168,7 @@ def test_towns_attach_to_one_component_without_absurd_detours(
     western_iraq: RoadNetwork,
 ) -> None:
     """Every article town reaches Baghdad (one component) from a nearby, sensible road."""
-    from routing.analysis.routes import route
+    from routing.api import route
 
     for town in TOWNS:
         r = route(town, "Baghdad", net=western_iraq)

@@ -14,21 +14,20 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from pyproj import Geod
 
+from .._geo import GEOD
 from ..engine import Engine, Weights, get_engine
 from ..engine.profiles import DEFAULT_PROFILE, Profile, get_profile
 from ..engine.snapping import DEFAULT_MAX_SNAP_M, Snap, snap_points
 from ..exceptions import InvalidArgumentError
+from ..location import Location, PointLike, as_location
 from ..network import RoadNetwork
-from .routes import Location, PlaceLike, resolve_location, resolve_network
 from .scenarios import Scenario
 
 __all__ = ["Matrix", "matrix"]
 
 # Cells (source seed x target seed) per block, bounding memory for large matrices.
 _BLOCK_CELLS = 8_000_000
-_GEOD = Geod(ellps="WGS84")
 # Metres or seconds by which a seed must be beaten before it is dropped.
 _TIE_MARGIN = 0.5
 
@@ -71,20 +70,20 @@ class Matrix:
 
 
 def matrix(
-    origins: Sequence[PlaceLike],
-    destinations: Sequence[PlaceLike] | None = None,
+    origins: Sequence[PointLike],
+    destinations: Sequence[PointLike] | None = None,
     *,
-    net: RoadNetwork | str | None = None,
+    net: RoadNetwork,
     profile: Profile | str = DEFAULT_PROFILE,
     scenario: Scenario | None = None,
     max_snap_m: float = DEFAULT_MAX_SNAP_M,
 ) -> Matrix:
-    """Road distance (shortest route) and travel time (fastest route) between all pairs.
+    r"""Road distance (shortest route) and travel time (fastest route) between all pairs.
 
     Parameters
     ----------
     origins
-        Place names, ``"lat,lon"`` strings, ``(lon, lat)`` tuples or Places.
+        :class:`~routing.location.Location`\ s, ``(lon, lat)`` pairs or gazetteer Places.
     destinations
         Defaults to the origins (a square matrix).
     net, profile, scenario, max_snap_m
@@ -97,13 +96,13 @@ def matrix(
     OffNetworkError, PlaceNotFoundError, ProfileError, ScenarioError
         Bad input (the first offending point is named).
     """
-    network = resolve_network(net)
+    network = net
     prof = get_profile(profile)
     scen = scenario or Scenario()
     if not origins:
         raise InvalidArgumentError("a matrix needs at least one origin")
-    src = [resolve_location(p, network) for p in origins]
-    dst = src if destinations is None else [resolve_location(p, network) for p in destinations]
+    src = [as_location(p) for p in origins]
+    dst = src if destinations is None else [as_location(p) for p in destinations]
     if not dst:
         raise InvalidArgumentError("a matrix needs at least one destination")
     src_xy = np.array([(p.lon, p.lat) for p in src])
@@ -121,7 +120,7 @@ def matrix(
         engine, engine.weights(prof, closed=closed, delays_s=delays), src_snaps, dst_snaps
     )
     a, b = np.broadcast_arrays(src_xy[:, None, :], dst_xy[None, :, :])
-    straight = np.asarray(_GEOD.inv(a[..., 0], a[..., 1], b[..., 0], b[..., 1])[2])
+    straight = np.asarray(GEOD.inv(a[..., 0], a[..., 1], b[..., 0], b[..., 1])[2])
     rows, cols = _labels(src), _labels(dst)
 
     def frame(values: np.ndarray) -> pd.DataFrame:

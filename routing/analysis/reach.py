@@ -31,43 +31,28 @@ from typing import Any, Literal, cast
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import CRS, Geod, Transformer
+import shapely.ops
+from pyproj import CRS, Transformer
 
+from .._format import format_hours
+from .._geo import GEOD
 from ..engine import Engine, Weights, get_engine
 from ..engine.profiles import DEFAULT_PROFILE, Profile, get_profile
 from ..engine.snapping import DEFAULT_MAX_SNAP_M, Snap, snap_candidates
-from ..exceptions import AmbiguousPlaceError, OffNetworkError, PlaceNotFoundError, ReachError
+from ..exceptions import OffNetworkError, ReachError
+from ..location import Location, PointLike, as_location
 from ..network import RoadNetwork, haversine_m
-from .routes import Location, PlaceLike, format_hours, resolve_location, resolve_network
 
 __all__ = [
-    "ARTICLE_TOWNS",
     "DEFAULT_BUFFER_KM",
     "Reach",
     "ReachError",
     "border_crossings",
-    "format_hours",
     "reach",
 ]
 
 Unit = Literal["h", "km"]
 
-# Towns of the June 2014 Anbar article and the road to Baghdad, west to east.
-ARTICLE_TOWNS: tuple[str, ...] = tuple(
-    f"{t}, Iraq"
-    for t in (
-        "Husaybah",
-        "Al-Qa'im",
-        "Rawa",
-        "Ana",
-        "Haditha",
-        "Hit",
-        "Ramadi",
-        "Fallujah",
-        "Abu Ghraib",
-        "Baghdad",
-    )
-)
 # Zoom-7 data holds only major roads; 5 km covers the towns strung along them without
 # filling the desert between parallel roads.
 DEFAULT_BUFFER_KM = 5.0
@@ -75,7 +60,6 @@ DEFAULT_BUFFER_KM = 5.0
 _SIMPLIFY_M = 250.0
 # A gazetteer town this close to a network place point is the same place.
 _SAME_PLACE_KM = 10.0
-_GEOD = Geod(ellps="WGS84")
 
 
 @dataclass(frozen=True, eq=False)
@@ -249,13 +233,13 @@ class Reach:
 
 
 def reach(
-    origins: PlaceLike | Sequence[PlaceLike],
+    origins: PointLike | Sequence[PointLike],
     *,
     hours: float | Sequence[float] | None = None,
     km: float | Sequence[float] | None = None,
     profile: Profile | str = DEFAULT_PROFILE,
-    net: RoadNetwork | str | None = None,
-    places: Sequence[PlaceLike] | None = None,
+    net: RoadNetwork,
+    places: Sequence[PointLike] | None = None,
     buffer_km: float = DEFAULT_BUFFER_KM,
     max_snap_m: float = DEFAULT_MAX_SNAP_M,
 ) -> Reach:
@@ -264,8 +248,9 @@ def reach(
     Parameters
     ----------
     origins
-        One origin (place name, ``"lat,lon"``, ``(lon, lat)``, gazetteer Place) or a list of
-        them (e.g. every border crossing); each place is reached from its nearest origin.
+        One origin (:class:`~routing.location.Location`, ``(lon, lat)``, gazetteer Place) or
+        a list of them (e.g. every border crossing); each place is reached from its nearest
+        origin.
     hours
         Travel-time limits (bands) in hours, e.g. ``[1, 2, 3, 4]``.
     km
@@ -273,10 +258,10 @@ def reach(
     profile
         Speed profile (name, YAML file or object) for ``hours``.
     net
-        Network, or region name/path to load (default ``western-iraq``).
+        The road network.
     places
-        Extra places to report besides the network's place points; default: the article's
-        towns (:data:`ARTICLE_TOWNS`). Names the gazetteer cannot resolve are skipped.
+        Points to report besides the network's own place points (a region's towns that the
+        data's place layer lacks, say).
     buffer_km
         Half-width of the buffer around reached roads that makes the band polygons.
     max_snap_m
@@ -297,9 +282,9 @@ def reach(
     limits, unit = _limits(hours, km)
     if not (math.isfinite(buffer_km) and buffer_km > 0):
         raise ReachError(f"buffer_km must be a positive number of km, got {buffer_km!r}")
-    network = resolve_network(net)
+    network = net
     prof = get_profile(profile)
-    locs = [resolve_location(o, network) for o in _as_list(origins)]
+    locs = [as_location(o) for o in _as_list(origins)]
     labels, main = _main_component(network)
     snaps = [_origin_snap(network, o, max_snap_m, labels, main) for o in locs]
     engine = get_engine(network)
@@ -542,7 +527,7 @@ def _band_polygon(
 def _bands_frame(geoms: list[shapely.Geometry], limits: tuple[float, ...], unit: Unit) -> Any:
     import geopandas as gpd
 
-    area = [abs(_GEOD.geometry_area_perimeter(g)[0]) / 1e6 for g in geoms]
+    area = [abs(GEOD.geometry_area_perimeter(g)[0]) / 1e6 for g in geoms]
     return gpd.GeoDataFrame(
         {
             "band": [_band_label(x, unit) for x in limits],
@@ -562,12 +547,10 @@ def _places(
     origins: list[Location],
     limits: tuple[float, ...],
     unit: Unit,
-    extra: Sequence[PlaceLike] | None,
+    extra: Sequence[PointLike] | None,
     max_snap_m: float,
 ) -> pd.DataFrame:
-    rows = _candidate_places(
-        net, ARTICLE_TOWNS if extra is None else extra, strict=extra is not None
-    )
+    rows = _candidate_places(net, extra or ())
     length = net.edges["length"].to_numpy(float)
     records = []
     for name, name_ar, source, lon, lat in rows:
@@ -640,13 +623,9 @@ def _places(
 
 
 def _candidate_places(
-    net: RoadNetwork, extra: Sequence[PlaceLike], *, strict: bool
+    net: RoadNetwork, extra: Sequence[PointLike]
 ) -> list[tuple[str, str, str, float, float]]:
-    """Network place points inside its bbox, plus ``extra`` places not among them.
-
-    With ``strict`` a name the gazetteer cannot resolve raises; otherwise (the default article
-    towns, on a network of another region) it is skipped.
-    """
+    """Network place points inside its bbox, plus ``extra`` places not among them."""
     p = net.places
     if net.meta.bbox is not None:
         w, s, e, n = net.meta.bbox
@@ -661,13 +640,7 @@ def _candidate_places(
         )
         for r in p.to_dict("records")
     ]
-    for spec in extra:
-        try:
-            loc = resolve_location(spec, net)
-        except (PlaceNotFoundError, AmbiguousPlaceError):
-            if strict:
-                raise
-            continue
+    for loc in map(as_location, extra):
         known = [
             r for r in rows if haversine_m(r[3], r[4], loc.lon, loc.lat) < _SAME_PLACE_KM * 1000
         ]
@@ -696,7 +669,7 @@ def _limits(
     return tuple(sorted(checked)), unit
 
 
-def _as_list(origins: PlaceLike | Sequence[PlaceLike]) -> list[PlaceLike]:
+def _as_list(origins: PointLike | Sequence[PointLike]) -> list[PointLike]:
     if isinstance(origins, list):
         if not origins:
             raise ReachError("no origins given")

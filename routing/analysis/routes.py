@@ -11,7 +11,6 @@ distance, how far each end lies off the road, and any scenario rules.
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from numbers import Integral
@@ -20,97 +19,34 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import Geod
+import shapely.ops
 
+from .._format import format_hours
+from .._geo import M_PER_DEG, geodesic_m
 from ..engine import Engine, PathResult, Weights, get_engine
 from ..engine.profiles import DEFAULT_PROFILE, Profile, get_profile
 from ..engine.snapping import DEFAULT_MAX_SNAP_M, Snap, road_label, snap_points
-from ..exceptions import InvalidArgumentError, NoRouteError, PlaceNotFoundError
+from ..exceptions import InvalidArgumentError, NoRouteError
+from ..location import Location, PointLike, as_location
 from ..network import RoadNetwork
 from .scenarios import Scenario
 
 __all__ = [
-    "DEFAULT_REGION",
-    "Location",
+    "Optimize",
     "Route",
+    "ScenarioComparison",
     "alternatives",
-    "format_hours",
-    "resolve_location",
-    "resolve_network",
+    "compare",
     "route",
     "shortest_and_fastest",
 ]
 
-DEFAULT_REGION = "western-iraq"
 Optimize = Literal["distance", "time"]
-PlaceLike = Any  # a name, "lat,lon", (lon, lat) or a gazetteer Place
-
-_GEOD = Geod(ellps="WGS84")
-_LATLON = re.compile(r"^\s*([-+]?\d+(?:\.\d+)?)\s*[, ]\s*([-+]?\d+(?:\.\d+)?)\s*$")
 # Closer than this, origin and destination count as the same place.
 _SAME_PLACE_M = 100.0
 # Stretches shorter than this are folded into their neighbours in Route.roads().
 _MIN_STRETCH_KM = 3.0
 _TOWN_NEAR_KM = 10.0
-
-
-@dataclass(frozen=True)
-class Location:
-    """A resolved endpoint: what the user asked for and where it is."""
-
-    name: str
-    lon: float
-    lat: float
-    source: str
-
-    def __str__(self) -> str:
-        return self.name
-
-
-def resolve_network(net: RoadNetwork | str | None) -> RoadNetwork:
-    """A network as given, or loaded by region name or path (default ``western-iraq``)."""
-    if isinstance(net, RoadNetwork):
-        return net
-    from ..sources import load_network
-
-    return load_network(net or DEFAULT_REGION)
-
-
-def resolve_location(spec: PlaceLike, net: RoadNetwork | None = None) -> Location:
-    """A place name, ``"lat,lon"`` text, ``(lon, lat)`` tuple or gazetteer Place as a Location.
-
-    Raises
-    ------
-    PlaceNotFoundError
-        The name is not in the gazetteer, or coordinates are out of range.
-    AmbiguousPlaceError
-        The name matches several places.
-    """
-    if isinstance(spec, Location):
-        return spec
-    if all(hasattr(spec, a) for a in ("name", "lon", "lat")):
-        return Location(
-            str(spec.name),
-            float(spec.lon),
-            float(spec.lat),
-            str(getattr(spec, "source", "gazetteer")),
-        )
-    if isinstance(spec, tuple | list) and len(spec) == 2:
-        lon, lat = float(spec[0]), float(spec[1])
-        return _checked(Location(f"({lat:.4f}, {lon:.4f})", lon, lat, "coordinates"), str(spec))
-    text = str(spec).strip()
-    m = _LATLON.match(text)
-    if m:
-        lat, lon = float(m.group(1)), float(m.group(2))
-        return _checked(Location(f"({lat:.4f}, {lon:.4f})", lon, lat, "coordinates"), text)
-    if not text:
-        raise PlaceNotFoundError(text)
-    try:
-        from ..gazetteer import find_place
-    except ImportError as exc:
-        raise PlaceNotFoundError(f"{text} (no gazetteer installed; give 'lat,lon')") from exc
-    place = find_place(text, net=net)
-    return Location(str(place.name), float(place.lon), float(place.lat), str(place.source))
 
 
 @dataclass(frozen=True, eq=False)
@@ -330,13 +266,13 @@ class Route:
 
 
 def route(
-    origin: PlaceLike,
-    destination: PlaceLike,
+    origin: PointLike,
+    destination: PointLike,
     *,
-    net: RoadNetwork | str | None = None,
+    net: RoadNetwork,
     profile: Profile | str = DEFAULT_PROFILE,
     optimize: Optimize = "distance",
-    via: Sequence[PlaceLike] = (),
+    via: Sequence[PointLike] = (),
     scenario: Scenario | None = None,
     max_snap_m: float = DEFAULT_MAX_SNAP_M,
 ) -> Route:
@@ -345,9 +281,9 @@ def route(
     Parameters
     ----------
     origin, destination
-        Place name, ``"lat,lon"``, ``(lon, lat)`` or gazetteer Place.
+        :class:`~routing.location.Location`, ``(lon, lat)`` or gazetteer Place.
     net
-        Network, or region name/path to load (default ``western-iraq``).
+        The road network.
     profile
         Speed profile name, YAML file or :class:`~routing.engine.profiles.Profile`.
     optimize
@@ -375,27 +311,26 @@ def route(
 
 
 def shortest_and_fastest(
-    origin: PlaceLike, destination: PlaceLike, **kwargs: Any
+    origin: PointLike, destination: PointLike, **kwargs: Any
 ) -> tuple[Route, Route]:
     """The shortest route (for distance claims) and the fastest (for time claims)."""
-    network = resolve_network(kwargs.pop("net", None))
-    shortest = route(origin, destination, net=network, optimize="distance", **kwargs)
-    fastest = route(origin, destination, net=network, optimize="time", **kwargs)
+    shortest = route(origin, destination, optimize="distance", **kwargs)
+    fastest = route(origin, destination, optimize="time", **kwargs)
     return shortest, fastest
 
 
 def alternatives(
-    origin: PlaceLike,
-    destination: PlaceLike,
+    origin: PointLike,
+    destination: PointLike,
     k: int = 3,
     *,
     max_stretch: float = 1.4,
     max_overlap: float = 0.5,
     penalty: float = 1.4,
-    net: RoadNetwork | str | None = None,
+    net: RoadNetwork,
     profile: Profile | str = DEFAULT_PROFILE,
     optimize: Optimize = "distance",
-    via: Sequence[PlaceLike] = (),
+    via: Sequence[PointLike] = (),
     scenario: Scenario | None = None,
     max_snap_m: float = DEFAULT_MAX_SNAP_M,
 ) -> list[Route]:
@@ -450,6 +385,53 @@ def alternatives(
     return found
 
 
+@dataclass(frozen=True)
+class ScenarioComparison:
+    """A route before and after a scenario (``after`` is ``None`` when no route is left)."""
+
+    before: Route
+    after: Route | None
+    scenario: Scenario
+    reason: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """What changed, with figures and assumptions."""
+        b = self.before
+        lines = [f"Scenario: {'; '.join(self.scenario.describe())}", f"  before: {b.headline()}"]
+        if self.after is None:
+            lines.append(f"  after:  no route: {self.reason}")
+        else:
+            a = self.after
+            lines.append(f"  after:  {a.headline()}")
+            lines.append(
+                f"  change: {(a.length_m - b.length_m) / 1000:+,.0f} km, "
+                f"{(a.time_s - b.time_s) / 60:+,.0f} min"
+            )
+        lines += [f"  assumption: {x}" for x in b.assumptions]
+        return "\n".join(lines)
+
+
+def compare(
+    origin: PointLike,
+    destination: PointLike,
+    scenario: Scenario,
+    **route_kwargs: Any,
+) -> ScenarioComparison:
+    """Route with and without a scenario (keyword arguments go to :func:`route`).
+
+    The "no route" case is a result, not an error: ``after`` is ``None`` and ``reason`` says
+    which closures cut the network.
+    """
+    before = route(origin, destination, **route_kwargs)
+    try:
+        after: Route | None = route(origin, destination, scenario=scenario, **route_kwargs)
+        reason = ""
+    except NoRouteError as exc:
+        after, reason = None, str(exc)
+    return ScenarioComparison(before, after, scenario, reason)
+
+
 # ------------------------------------------------------------------------ helpers
 @dataclass(frozen=True)
 class _Plan:
@@ -465,10 +447,10 @@ class _Plan:
 
 
 def _plan(
-    origin: PlaceLike,
-    destination: PlaceLike,
-    via: Sequence[PlaceLike],
-    net: RoadNetwork | str | None,
+    origin: PointLike,
+    destination: PointLike,
+    via: Sequence[PointLike],
+    net: RoadNetwork,
     profile: Profile | str,
     optimize: Optimize,
     scenario: Scenario | None,
@@ -477,9 +459,9 @@ def _plan(
     """Validate and resolve the arguments of :func:`route`; snap every point in one batch."""
     if optimize not in ("distance", "time"):
         raise InvalidArgumentError(f"optimize must be 'distance' or 'time', got {optimize!r}")
-    network = resolve_network(net)
+    network = net
     prof = get_profile(profile)
-    points = [resolve_location(p, network) for p in (origin, *via, destination)]
+    points = [as_location(p) for p in (origin, *via, destination)]
     for a, b in itertools.pairwise(points):
         if _geodesic_m(a, b) < _SAME_PLACE_M:
             raise NoRouteError(
@@ -589,16 +571,7 @@ def _overlap(path: PathResult, other: Route, net: RoadNetwork) -> float:
 
 
 def _geodesic_m(a: Location, b: Location) -> float:
-    return float(_GEOD.inv(a.lon, a.lat, b.lon, b.lat)[2])
-
-
-def _checked(loc: Location, text: str) -> Location:
-    if not (-90 <= loc.lat <= 90 and -180 <= loc.lon <= 180):
-        raise PlaceNotFoundError(
-            f"{text} (latitude must be within +-90 and longitude within "
-            "+-180; text points are 'lat,lon', tuples are (lon, lat))"
-        )
-    return loc
+    return geodesic_m(a.lon, a.lat, b.lon, b.lat)
 
 
 def _towns_along(net: RoadNetwork, edges: np.ndarray) -> list[str]:
@@ -609,7 +582,7 @@ def _towns_along(net: RoadNetwork, edges: np.ndarray) -> list[str]:
     line = shapely.line_merge(shapely.union_all(net.geometries[edges]))
     pts = np.asarray(shapely.points(towns["x"].to_numpy(), towns["y"].to_numpy()))
     # Degrees of latitude; close enough at these scales for a descriptive label.
-    near = shapely.distance(pts, line) < _TOWN_NEAR_KM / 111.0
+    near = shapely.distance(pts, line) < _TOWN_NEAR_KM * 1000.0 / M_PER_DEG
     if not near.any():
         return []
     order = np.argsort(
@@ -619,9 +592,3 @@ def _towns_along(net: RoadNetwork, edges: np.ndarray) -> list[str]:
     )
     names = towns["name"].to_numpy()[near][order]
     return list(dict.fromkeys(str(n) for n in names))
-
-
-def format_hours(h: float) -> str:
-    """``4.76`` -> ``"4 h 46 min"``; under an hour, minutes only."""
-    minutes = round(h * 60)
-    return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"

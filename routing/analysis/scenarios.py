@@ -18,26 +18,20 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import shapely
 
 from ..engine.snapping import nearest_snap
-from ..exceptions import NoRouteError, OffNetworkError, ScenarioError
+from ..exceptions import OffNetworkError, ScenarioError
 from ..network import EARTH_RADIUS_M, RoadNetwork
-
-if TYPE_CHECKING:
-    from .routes import Route
 
 __all__ = [
     "Checkpoint",
     "Closure",
     "Scenario",
-    "ScenarioComparison",
-    "compare",
     "parse_avoid",
 ]
 
@@ -269,56 +263,6 @@ def parse_avoid(specs: list[str], scenario: Scenario | None = None) -> Scenario:
                 "near, bridge, bbox, area or checkpoint"
             )
     return out
-
-
-@dataclass(frozen=True)
-class ScenarioComparison:
-    """A route before and after a scenario (``after`` is ``None`` when no route is left)."""
-
-    before: Route
-    after: Route | None
-    scenario: Scenario
-    reason: str = ""
-    notes: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        """What changed, with figures and assumptions."""
-        b = self.before
-        lines = [f"Scenario: {'; '.join(self.scenario.describe())}", f"  before: {b.headline()}"]
-        if self.after is None:
-            lines.append(f"  after:  no route: {self.reason}")
-        else:
-            a = self.after
-            lines.append(f"  after:  {a.headline()}")
-            lines.append(
-                f"  change: {(a.length_m - b.length_m) / 1000:+,.0f} km, "
-                f"{(a.time_s - b.time_s) / 60:+,.0f} min"
-            )
-        lines += [f"  assumption: {x}" for x in b.assumptions]
-        return "\n".join(lines)
-
-
-def compare(
-    origin: Any,
-    destination: Any,
-    scenario: Scenario,
-    **route_kwargs: Any,
-) -> ScenarioComparison:
-    """Route with and without a scenario (keyword arguments go to :func:`.routes.route`).
-
-    The "no route" case is a result, not an error: ``after`` is ``None`` and ``reason`` says
-    which closures cut the network.
-    """
-    # routes imports this module for Scenario, so the reverse import waits until call time.
-    from .routes import route
-
-    before = route(origin, destination, **route_kwargs)
-    try:
-        after: Route | None = route(origin, destination, scenario=scenario, **route_kwargs)
-        reason = ""
-    except NoRouteError as exc:
-        after, reason = None, str(exc)
-    return ScenarioComparison(before, after, scenario, reason)
 
 
 def _norm_ref(ref: str) -> str:

@@ -26,6 +26,7 @@ from functools import cache
 from typing import Any
 
 from ..exceptions import AmbiguousPlaceError, PlaceNotFoundError
+from .base import Direction, Measure, Source
 from .io import dump_claims
 from .model import (
     AlongRouteClaim,
@@ -33,10 +34,7 @@ from .model import (
     Claim,
     ClaimFile,
     DestinationRule,
-    Direction,
     DistanceClaim,
-    Measure,
-    Source,
     TravelTimeClaim,
 )
 from .units import Dimension, Quantity, find_quantities, parse_number

@@ -20,7 +20,8 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from ..exceptions import AmbiguousPlaceError, ClaimFileError, DataNotFoundError, PlaceNotFoundError
-from .model import CLAIM_TYPES, ClaimFile, Defaults, Origin, Source
+from .base import Defaults, Origin, Source
+from .model import CLAIM_TYPES, ClaimFile
 
 __all__ = ["dump_claims", "load_claims", "loads_claims", "validate_places"]
 

@@ -17,8 +17,10 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from ..api import network
+from ..claims.check import check_claims
 from ..claims.io import load_claims
-from ..claims.verdicts import ClaimResult, Verdict, check_claims
+from ..claims.results import ClaimResult, Verdict
 from ..output.report import ATTRIBUTION, report_dict, shared_assumptions, write_report
 from ._app import app, console, err_console
 
@@ -46,14 +48,15 @@ def check(
         bool, typer.Option("--json", help="Print the full results as JSON instead of text.")
     ] = False,
     region: Annotated[
-        str, typer.Option(help="Region name or data path to measure on.")
-    ] = "western-iraq",
+        str | None,
+        typer.Option(help="Region name or data path to measure on (default: the default region)."),
+    ] = None,
     draws: Annotated[int, typer.Option(min=100, help="Monte Carlo draws per profile.")] = 10_000,
     seed: Annotated[int, typer.Option(help="Random seed for the Monte Carlo.")] = 0,
 ) -> None:
     """Check a claim file's distance, time, route and border claims against road data."""
     claim_file = load_claims(claims)
-    results = check_claims(claim_file, region, draws=draws, seed=seed)
+    results = check_claims(claim_file, network(region), draws=draws, seed=seed)
     if as_json:
         console.print_json(json.dumps(report_dict(claim_file, results), ensure_ascii=False))
     else:

@@ -8,14 +8,16 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from ..sources import REGIONS, cache_files, load_network
+from ..sources import cache_files, load_network, regions
 from ._app import console, data_app
 from ._parse import parse_bbox
 
 
 @data_app.command("info")
 def info(
-    region: Annotated[str, typer.Argument(help="Region name or path to data.")] = "western-iraq",
+    region: Annotated[
+        str | None, typer.Argument(help="Region name or data path (default: the default region).")
+    ] = None,
     bbox: Annotated[
         str | None, typer.Option(help="Cut to 'west,south,east,north' (degrees).")
     ] = None,
@@ -27,7 +29,7 @@ def info(
     net = load_network(region, bbox=box, refresh=refresh)
     summary = net.summary()
     report = {
-        "region": region,
+        "region": net.meta.region,
         "source": net.meta.source,
         "path": net.meta.path,
         "osm_date": net.meta.osm_date,
@@ -74,14 +76,15 @@ def info(
 
 
 @data_app.command("regions")
-def regions() -> None:
-    """List the named regions."""
-    table = Table(title="named regions")
+def list_regions() -> None:
+    """List the region packs (shipped, and the user's in ROUTING_REGIONS_DIR)."""
+    table = Table(title="region packs")
     for col in ("name", "data", "bbox", "description"):
         table.add_column(col)
-    for r in REGIONS.values():
-        table.add_row(r.name, r.relpath, str(r.bbox or "whole file"), r.description)
+    for r in regions().values():
+        name = f"{r.name} (default)" if r.default else r.name
+        table.add_row(name, r.source.path, str(r.bbox or "whole source"), r.description)
     console.print(table)
 
 
-__all__ = ["info", "regions"]
+__all__ = ["info", "list_regions"]

@@ -10,8 +10,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from ..analysis.reach import reach
-from ..analysis.routes import DEFAULT_REGION, format_hours, route
+from .._format import format_hours
+from ..api import network, reach, route
 from ..engine.profiles import DEFAULT_PROFILE
 from ..exceptions import DataNotFoundError, ReachError
 from ._app import app, console, map_app
@@ -29,13 +29,14 @@ def reach_command(
     profile: Annotated[
         str, typer.Option(help="Speed profile name or YAML file.")
     ] = DEFAULT_PROFILE,
-    region: Annotated[str, typer.Option(help="Region name or path to data.")] = DEFAULT_REGION,
+    region: Annotated[
+        str | None, typer.Option(help="Region name or data path (default: the default region).")
+    ] = None,
     out: Annotated[Path | None, typer.Option(help="Write a map (.png, .svg or .pdf).")] = None,
     geojson: Annotated[Path | None, typer.Option(help="Write bands and places as GeoJSON.")] = None,
 ) -> None:
     """Towns and areas reachable from PLACE within each band (travel time or road km)."""
     from ..output.figures import check_figure_path
-    from ..sources import load_network
 
     # Bad output paths fail before the search, not after it.
     if out is not None:
@@ -49,7 +50,7 @@ def reach_command(
         hours=_numbers(hours, "--hours"),
         km=_numbers(km, "--km"),
         profile=profile,
-        net=load_network(region),
+        net=network(region),
     )
     metric = "time" if result.unit == "h" else "road km"
     table = Table(
@@ -94,18 +95,19 @@ def map_route(
         str, typer.Option(help="Speed profile name or YAML file.")
     ] = DEFAULT_PROFILE,
     fastest: Annotated[bool, typer.Option(help="Fastest instead of shortest route.")] = False,
-    region: Annotated[str, typer.Option(help="Region name or path to data.")] = DEFAULT_REGION,
+    region: Annotated[
+        str | None, typer.Option(help="Region name or data path (default: the default region).")
+    ] = None,
     arabic: Annotated[bool, typer.Option(help="Add Arabic names (needs routing[arabic]).")] = False,
 ) -> None:
     """Draw a route map: roads by class, the route, towns, borders, scale and attribution."""
     from ..output.figures import check_figure_path, route_map, save_figure
-    from ..sources import load_network
 
     check_figure_path(out)  # before routing, so a bad path fails at once
     r = route(
         origin,
         destination,
-        net=load_network(region),
+        net=network(region),
         profile=profile,
         optimize="time" if fastest else "distance",
     )

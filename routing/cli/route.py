@@ -8,23 +8,19 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from ..analysis.matrix import Matrix, matrix
-from ..analysis.routes import (
-    DEFAULT_REGION,
-    Route,
-    alternatives,
-    format_hours,
-    resolve_location,
-    resolve_network,
-    route,
-)
+from .._format import format_hours
+from ..analysis.matrix import Matrix
+from ..analysis.routes import Route
 from ..analysis.scenarios import parse_avoid
+from ..api import alternatives, locate, matrix, network, route
 from ..engine.profiles import available_profiles, get_profile
 from ._app import app, console, err_console
 
 __all__ = ["matrix_command", "route_command"]
 
-_REGION = typer.Option("--region", "-r", help="Named region or data path.")
+_REGION = typer.Option(
+    "--region", "-r", help="Region name or data path (default: the default region pack)."
+)
 _PROFILE_HELP = "Speed profile: " + ", ".join(available_profiles()) + ", or a YAML profile file."
 
 
@@ -47,19 +43,19 @@ def route_command(
     alternatives_k: Annotated[
         int, typer.Option("--alternatives", "-k", min=1, max=5, help="Up to K distinct routes.")
     ] = 1,
-    region: Annotated[str, _REGION] = DEFAULT_REGION,
+    region: Annotated[str | None, _REGION] = None,
     as_json: Annotated[bool, typer.Option("--json", help="GeoJSON FeatureCollection.")] = False,
 ) -> None:
     """Shortest and fastest road route between two places, with roads taken and assumptions."""
-    net = resolve_network(region)
+    net = network(region)
     prof = get_profile(profile)
     # Resolve each place once: every route below reuses the same Locations.
-    a, b = resolve_location(origin, net), resolve_location(destination, net)
+    a, b = locate(origin, net), locate(destination, net)
     common: dict[str, Any] = {
         "net": net,
         "profile": prof,
         "scenario": parse_avoid(avoid or []),
-        "via": [resolve_location(v, net) for v in via or []],
+        "via": [locate(v, net) for v in via or []],
     }
     shortest = route(a, b, optimize="distance", **common)
     # The first of the alternatives is the fastest route itself.
@@ -109,7 +105,7 @@ def matrix_command(
     ] = None,
     profile: Annotated[str, typer.Option("--profile", "-p", help=_PROFILE_HELP)] = "car",
     avoid: Annotated[list[str] | None, typer.Option("--avoid", help="As for 'route'.")] = None,
-    region: Annotated[str, _REGION] = DEFAULT_REGION,
+    region: Annotated[str | None, _REGION] = None,
     as_csv: Annotated[bool, typer.Option("--csv", help="Long-form CSV.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="JSON records.")] = False,
 ) -> None:
@@ -119,7 +115,7 @@ def matrix_command(
     result = matrix(
         places,
         to or None,
-        net=resolve_network(region),
+        net=network(region),
         profile=profile,
         scenario=parse_avoid(avoid or []),
     )

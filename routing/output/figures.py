@@ -41,7 +41,7 @@ from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 from pyproj import CRS, Transformer
 
-from ..analysis.routes import format_hours
+from .._format import format_hours
 from ..exceptions import FigureError
 from ..network import RoadNetwork, haversine_m
 

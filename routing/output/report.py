@@ -16,8 +16,9 @@ import math
 from pathlib import Path
 from typing import Any
 
-from ..claims.model import ClaimFile, DistanceClaim, TravelTimeClaim
-from ..claims.verdicts import ClaimResult, Verdict
+from ..claims.base import MeasuredClaimBase
+from ..claims.model import ClaimFile
+from ..claims.results import ClaimResult, Verdict
 from ..exceptions import DataNotFoundError
 
 __all__ = ["ATTRIBUTION", "report_dict", "report_markdown", "shared_assumptions", "write_report"]
@@ -153,10 +154,10 @@ def _write_figures(claim_file: ClaimFile, results: list[ClaimResult], out: Path)
     rows = []
     for res in results:
         claim = res.claim
-        if not isinstance(claim, DistanceClaim | TravelTimeClaim):
+        if not isinstance(claim, MeasuredClaimBase):
             continue
-        low, high = claim_file.accepted_range(claim)
-        unit = "h" if isinstance(claim, TravelTimeClaim) else "km"
+        low, high = claim_file.defaults.accepted_range(claim)
+        unit = claim.quantity.unit.base.value
         measured = [f for f in res.figures if f.unit == unit][:3]
         if not measured:
             continue

@@ -1,110 +1,98 @@
-"""Data sources and named regions: one entry point, :func:`load_network`.
+"""Data sources: from a region name, a path or a :class:`Source` to a road network.
 
-Named regions read the offline data directory (see :mod:`routing.settings`):
-
-``western-iraq`` (default)
-    OpenMapTiles planet tiles at zoom 7, motorway/trunk/primary, from the Syrian border
-    (Abu Kamal, Deir ez-Zor, Ar Rutbah) to east of Baghdad.
-``iraq``
-    The same tiles over all of Iraq.
-``syria``
-    The full-detail Syria extract (z14 MBTiles), drivable classes (motorway to minor roads;
-    service roads and tracks left out).
-
-Anything else is taken as a path: a ``{z}/{x}/{y}.pbf`` tile directory, an ``.mbtiles`` file,
-or an OSM ``.osm``/``.osm.bz2``/``.osm.pbf`` file. Every built network is cached.
+:func:`load_network` is the one entry point. A name is looked up among the region packs
+(:mod:`routing.sources.regions`: YAML files naming a path under the data directory, an
+extent, road classes); anything else is taken as a path and opened by the first registered
+format that accepts it (:mod:`routing.sources.base`): vector tiles (a ``{z}/{x}/{y}.pbf``
+folder or ``.mbtiles``, :mod:`~routing.sources.tiles`) or an OSM file (``.osm``,
+``.osm.bz2``, ``.osm.pbf``, :mod:`~routing.sources.osmfile`). A :class:`Source` object (for
+instance :class:`~routing.sources.overpass.OverpassSource`) is used as given. Every built
+network is cached (:mod:`routing.cache`).
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass
 from pathlib import Path
 
 from .._version import __version__
 from ..cache import cache_key, cache_path, cached_network
 from ..exceptions import DataNotFoundError
 from ..network import RoadNetwork, check_bbox
-from ..settings import data_dir
-from ._tiles import TileSet
-from ._vectortiles import DRIVE_CLASSES, MAJOR_CLASSES, network_from_tiles
+from . import osmfile, tiles  # noqa: F401  (register their formats)
+from .base import BBox, Source, SourceOptions, open_source, register_source
+from .regions import RegionPack, default_region, get_region, regions
 
-__all__ = ["REGIONS", "Region", "cache_files", "load_network", "resolve_source"]
+__all__ = [
+    "RegionPack",
+    "Source",
+    "SourceOptions",
+    "cache_files",
+    "default_region",
+    "get_region",
+    "load_network",
+    "open_source",
+    "regions",
+    "register_source",
+    "resolve_source",
+]
 
-BBox = tuple[float, float, float, float]
-
-# Networks loaded in this process, most recently used last; a full Syria network takes
-# ~0.5 GB, so only a few are kept.
+# Networks loaded in this process, most recently used last; a full-detail country network
+# takes ~0.5 GB, so only a few are kept.
 _LOADED: OrderedDict[str, RoadNetwork] = OrderedDict()
 _MAX_LOADED = 3
 
 
-@dataclass(frozen=True)
-class Region:
-    """A named region: which file under the data directory, what extent, which roads."""
+def resolve_source(
+    region_or_path: str | Path | Source | None = None,
+    *,
+    bbox: BBox | None = None,
+    zoom: int | None = None,
+    classes: tuple[str, ...] | None = None,
+    network_type: str = "drive",
+) -> Source:
+    """The source a region name, path or Source stands for (``None``: the default region).
 
-    name: str
-    relpath: str
-    bbox: BBox | None
-    classes: tuple[str, ...]
-    description: str
-
-
-REGIONS: dict[str, Region] = {
-    r.name: r
-    for r in (
-        Region(
-            "western-iraq",
-            "openmaptiles-planet-z7",
-            (38.0, 31.0, 45.6, 36.2),
-            MAJOR_CLASSES,
-            "Syrian border to east of Baghdad; OpenMapTiles z7, major roads only",
-        ),
-        Region(
-            "iraq",
-            "openmaptiles-planet-z7",
-            (38.7, 29.0, 48.8, 37.4),
-            MAJOR_CLASSES,
-            "all of Iraq; OpenMapTiles z7, major roads only",
-        ),
-        Region(
-            "syria",
-            "syria-2021-08.mbtiles",
-            None,
-            DRIVE_CLASSES,
-            "all of Syria; OSM extract of 2021-08 at z14, drivable roads",
-        ),
-    )
-}
-
-
-def resolve_source(region_or_path: str | Path) -> tuple[Path, Region | None]:
-    """The data path for a region name or explicit path, and the region if named."""
-    key = str(region_or_path)
-    if key in REGIONS:
-        region = REGIONS[key]
-        root = data_dir()
-        path = root / region.relpath
-        if not path.exists():
-            raise DataNotFoundError(
-                f"region {key!r} needs {path}, which is missing from the data directory {root}"
-            )
-        return path, region
-    path = Path(region_or_path).expanduser()
+    Raises
+    ------
+    DataNotFoundError
+        Neither a region pack's name nor an existing file or folder, or the region's data is
+        missing.
+    DataFormatError
+        A path in no format the toolkit reads.
+    DataOutsideBoundsError
+        A malformed ``bbox``.
+    """
+    if isinstance(region_or_path, Source):
+        return region_or_path
+    bbox = check_bbox(bbox) if bbox is not None else None
+    pack = _pack(region_or_path)
+    if pack is not None:
+        options = SourceOptions(
+            name=pack.name,
+            bbox=bbox if bbox is not None else pack.bbox,
+            zoom=zoom,
+            classes=classes or pack.source.classes,
+            network_type=network_type,
+        )
+        return open_source(pack.data_path(), options)
+    path = Path(str(region_or_path)).expanduser()
     if not path.exists():
         raise DataNotFoundError(
-            f"{key!r} is neither a named region ({', '.join(REGIONS)}) nor an existing file or "
-            "directory"
+            f"{str(region_or_path)!r} is neither a named region ({', '.join(regions())}) nor "
+            "an existing file or directory"
         )
-    return path, None
+    return open_source(path, SourceOptions(None, bbox, zoom, classes, network_type))
 
 
-def _is_tiles(path: Path) -> bool:
-    return path.suffix == ".mbtiles" or path.is_dir()
+def _pack(region_or_path: str | Path | None) -> RegionPack | None:
+    if region_or_path is None:
+        return default_region()
+    return regions().get(str(region_or_path)) if isinstance(region_or_path, str) else None
 
 
 def load_network(
-    region_or_path: str | Path = "western-iraq",
+    region_or_path: str | Path | Source | None = None,
     *,
     bbox: BBox | None = None,
     zoom: int | None = None,
@@ -119,10 +107,11 @@ def load_network(
     Parameters
     ----------
     region_or_path
-        A named region (see :data:`REGIONS`) or a path to a tile directory, ``.mbtiles``,
-        ``.osm``, ``.osm.bz2`` or ``.osm.pbf`` file.
+        A region pack's name (:func:`~routing.sources.regions.regions`), a path to a tile
+        folder, ``.mbtiles``, ``.osm``, ``.osm.bz2`` or ``.osm.pbf`` file, or a
+        :class:`Source`. ``None``: the default region.
     bbox
-        ``(west, south, east, north)`` to cut to; for named regions, replaces their extent.
+        ``(west, south, east, north)`` to cut to; for a region, replaces its extent.
     zoom
         Tile zoom to read (default: the highest the source has).
     classes
@@ -142,62 +131,29 @@ def load_network(
         Missing data directory, file or region source, or an unreadable file.
     DataOutsideBoundsError
         ``bbox`` does not overlap the data.
+    RegionError
+        A region pack file is malformed.
     """
-    path, region = resolve_source(region_or_path)
-    name = region.name if region else path.name
-    bbox = check_bbox(bbox) if bbox is not None else None
-    extent = bbox if bbox is not None else (region.bbox if region else None)
-    stat = path.stat()
-
-    if _is_tiles(path):
-        keep = classes or (region.classes if region else DRIVE_CLASSES)
-
-        def build() -> RoadNetwork:
-            # Tiles touching the extent are read whole: clipping them would cut roads that
-            # leave the extent and come back, and with them routes near its edge.
-            return network_from_tiles(
-                TileSet(path), zoom=zoom, bbox=extent, classes=keep, region=name, progress=progress
-            )
-
-        options: dict[str, object] = {"zoom": zoom, "classes": keep}
-    else:
-        from ._osmfile import network_from_osm_file
-
-        def build() -> RoadNetwork:
-            net = network_from_osm_file(path, network_type=network_type)
-            return net.clip(extent) if extent is not None else net
-
-        options = {"network_type": network_type}
-    if not use_cache:
-        return build()
-    key = cache_key(
-        path=str(path.resolve()),
-        size=stat.st_size,
-        mtime=int(stat.st_mtime),
-        bbox=extent,
-        version=__version__,
-        **options,
+    source = resolve_source(
+        region_or_path, bbox=bbox, zoom=zoom, classes=classes, network_type=network_type
     )
+    parts = source.cache_key() if use_cache else None
+    if parts is None:
+        return source.build(progress=progress)
+    key = cache_key(**parts, version=__version__)
     # Networks already loaded in this process are shared, so the routing engine built on one
     # (cached on the network object) is reused by every call that names the same data.
     if not refresh and key in _LOADED:
         _LOADED.move_to_end(key)
         return _LOADED[key]
-    net = cached_network(_cache_name(name, bbox), key, build, refresh=refresh)
+    net = cached_network(source.name, key, lambda: source.build(progress=progress), refresh=refresh)
     _LOADED[key] = net
     while len(_LOADED) > _MAX_LOADED:
         _LOADED.popitem(last=False)
     return net
 
 
-def _cache_name(name: str, bbox: BBox | None) -> str:
-    return name if bbox is None else f"{name}-bbox"
-
-
-def cache_files(region_or_path: str | Path = "western-iraq") -> list[Path]:
-    """Cache files present for a region or path (whole extent and any bbox cuts)."""
-    path, region = resolve_source(region_or_path)
-    name = region.name if region else path.name
-    pattern = cache_path(name, "*")
-    cut = cache_path(_cache_name(name, (0, 0, 0, 0)), "*")
-    return sorted({*pattern.parent.glob(pattern.name), *cut.parent.glob(cut.name)})
+def cache_files(region_or_path: str | Path | Source | None = None) -> list[Path]:
+    """Cache files present for a region, path or source."""
+    pattern = cache_path(resolve_source(region_or_path).name, "*")
+    return sorted(pattern.parent.glob(pattern.name))

@@ -1,0 +1,194 @@
+"""The facade for notebooks and the command line: names and regions in, analyses out.
+
+Every function here resolves what a person types — a region name or data path, a place name,
+``"lat,lon"`` text — and calls the analysis that works on resolved objects
+(:mod:`routing.analysis`, :mod:`routing.claims`). The top-level package re-exports them, so
+``routing.route("Husaybah", "Baghdad")`` works as is.
+
+Examples
+--------
+>>> import routing
+>>> r = routing.route("Ramadi", "Fallujah", net="western-iraq")  # doctest: +SKIP
+>>> r.length_km  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .analysis import matrix as _matrix
+from .analysis import reach as _reach
+from .analysis import routes as _routes
+from .analysis.scenarios import Scenario
+from .claims.check import check_claims
+from .claims.io import load_claims
+from .claims.model import ClaimFile
+from .claims.results import ClaimResult
+from .gazetteer import find_place
+from .location import Location, as_location
+from .network import RoadNetwork
+from .sources import Source, load_network, regions
+
+__all__ = [
+    "alternatives",
+    "check",
+    "compare",
+    "locate",
+    "matrix",
+    "network",
+    "reach",
+    "route",
+    "shortest_and_fastest",
+]
+
+NetworkLike = RoadNetwork | Source | str | Path | None
+PlaceLike = Any  # a place name, "lat,lon" text, (lon, lat), a Location or a gazetteer Place
+
+
+def network(net: NetworkLike = None) -> RoadNetwork:
+    """A network as given, or loaded by region name, path or source (``None``: the default).
+
+    Raises
+    ------
+    DataNotFoundError, DataFormatError, RegionError
+        As :func:`~routing.sources.load_network`.
+    """
+    return net if isinstance(net, RoadNetwork) else load_network(net)
+
+
+def locate(place: PlaceLike, net: RoadNetwork | None = None) -> Location:
+    """A place name, ``"lat,lon"`` text, ``(lon, lat)`` or gazetteer Place as a Location.
+
+    Names are looked up in the gazetteer (the network's own place points first).
+
+    Raises
+    ------
+    PlaceNotFoundError, AmbiguousPlaceError, PlaceQueryError
+        The name is unknown or ambiguous, or the coordinates are out of range.
+    """
+    if isinstance(place, str):
+        found = find_place(place, net)
+        return Location(str(found.name), float(found.lon), float(found.lat), str(found.source))
+    return as_location(place)
+
+
+def route(
+    origin: PlaceLike,
+    destination: PlaceLike,
+    *,
+    net: NetworkLike = None,
+    via: Sequence[PlaceLike] = (),
+    **kwargs: Any,
+) -> _routes.Route:
+    """:func:`routing.analysis.routes.route` with names and regions resolved.
+
+    ``net`` is a network, a region name or a data path (``None``: the default region); the
+    other keyword arguments (``profile``, ``optimize``, ``scenario``, ``max_snap_m``) are the
+    analysis function's.
+    """
+    g = network(net)
+    a, b, stops = _points(g, origin, destination, via)
+    return _routes.route(a, b, net=g, via=stops, **kwargs)
+
+
+def shortest_and_fastest(
+    origin: PlaceLike, destination: PlaceLike, *, net: NetworkLike = None, **kwargs: Any
+) -> tuple[_routes.Route, _routes.Route]:
+    """:func:`routing.analysis.routes.shortest_and_fastest` with names and regions resolved."""
+    g = network(net)
+    a, b, _ = _points(g, origin, destination, ())
+    return _routes.shortest_and_fastest(a, b, net=g, **kwargs)
+
+
+def alternatives(
+    origin: PlaceLike,
+    destination: PlaceLike,
+    k: int = 3,
+    *,
+    net: NetworkLike = None,
+    via: Sequence[PlaceLike] = (),
+    **kwargs: Any,
+) -> list[_routes.Route]:
+    """:func:`routing.analysis.routes.alternatives` with names and regions resolved."""
+    g = network(net)
+    a, b, stops = _points(g, origin, destination, via)
+    return _routes.alternatives(a, b, k, net=g, via=stops, **kwargs)
+
+
+def compare(
+    origin: PlaceLike,
+    destination: PlaceLike,
+    scenario: Scenario,
+    *,
+    net: NetworkLike = None,
+    **kwargs: Any,
+) -> _routes.ScenarioComparison:
+    """:func:`routing.analysis.routes.compare` with names and regions resolved."""
+    g = network(net)
+    a, b, _ = _points(g, origin, destination, ())
+    return _routes.compare(a, b, scenario, net=g, **kwargs)
+
+
+def matrix(
+    origins: Sequence[PlaceLike],
+    destinations: Sequence[PlaceLike] | None = None,
+    *,
+    net: NetworkLike = None,
+    **kwargs: Any,
+) -> _matrix.Matrix:
+    """:func:`routing.analysis.matrix.matrix` with names and regions resolved."""
+    g = network(net)
+    src = [locate(p, g) for p in origins]
+    dst = None if destinations is None else [locate(p, g) for p in destinations]
+    return _matrix.matrix(src, dst, net=g, **kwargs)
+
+
+def reach(
+    origins: PlaceLike | Sequence[PlaceLike],
+    *,
+    net: NetworkLike = None,
+    places: Sequence[PlaceLike] | None = None,
+    **kwargs: Any,
+) -> _reach.Reach:
+    """:func:`routing.analysis.reach.reach` with names and regions resolved.
+
+    ``places`` defaults to the towns the region's pack lists (``places:``), when the network
+    comes from a region pack.
+    """
+    g = network(net)
+    many = isinstance(origins, list | tuple) and not _is_pair(origins)
+    starts = [locate(o, g) for o in (origins if many else [origins])]
+    if places is None:
+        places = _region_places(g)
+    return _reach.reach(
+        starts if many else starts[0], net=g, places=[locate(p, g) for p in places], **kwargs
+    )
+
+
+def check(
+    claims: ClaimFile | str | Path, *, net: NetworkLike = None, **kwargs: Any
+) -> list[ClaimResult]:
+    """Check a claim file (a path or a loaded :class:`~routing.claims.model.ClaimFile`).
+
+    Keyword arguments (``draws``, ``seed``, ...) are :func:`~routing.claims.check_claims`'s.
+    """
+    claim_file = claims if isinstance(claims, ClaimFile) else load_claims(claims)
+    return check_claims(claim_file, network(net), **kwargs)
+
+
+def _points(
+    net: RoadNetwork, origin: PlaceLike, destination: PlaceLike, via: Sequence[PlaceLike]
+) -> tuple[Location, Location, list[Location]]:
+    return locate(origin, net), locate(destination, net), [locate(v, net) for v in via]
+
+
+def _is_pair(value: Sequence[Any]) -> bool:
+    """A ``(lon, lat)`` pair of numbers, not a list of places."""
+    return len(value) == 2 and all(isinstance(v, int | float) for v in value)
+
+
+def _region_places(net: RoadNetwork) -> tuple[str, ...]:
+    pack = regions().get(net.meta.region or "")
+    return pack.places if pack is not None else ()
