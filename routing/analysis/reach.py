@@ -514,8 +514,11 @@ def _band_polygon(
         for e, lo, hi in pieces
         if not (lo == 0.0 and hi == 1.0)
     ]
-    lines = shapely.multilinestrings([*proj.lines[full], *partial])
-    area = shapely.simplify(shapely.buffer(lines, buffer_km * 1000.0, quad_segs=4), _SIMPLIFY_M)
+    # One buffer per road piece, merged by a cascaded union: buffering all pieces as one
+    # MultiLineString exhausts GEOS's memory on full-detail (z14) roads.
+    lines = shapely.simplify(np.array([*proj.lines[full], *partial], dtype=object), _SIMPLIFY_M)
+    area = shapely.union_all(shapely.buffer(lines, buffer_km * 1000.0, quad_segs=4))
+    area = shapely.simplify(area, _SIMPLIFY_M)
     return cast(
         shapely.Geometry,
         shapely.transform(

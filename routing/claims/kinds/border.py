@@ -33,7 +33,7 @@ class BorderClaim(ClaimBase):
     kind: Literal["border"] = "border"
     place: PlaceRef
     border_with: NonEmptyStr = Field(
-        description="The country on the other side: ISO code or name ('SY', 'Syria')."
+        description="The country on the other side: ISO code or English name ('FR', 'France')."
     )
     across_from: PlaceRef | None = Field(
         default=None, description="A place on the other side of the same border."

@@ -70,7 +70,7 @@ class DistanceClaim(MeasuredClaimBase):
         "'straight line', 'as the crow flies'.",
     )
     direction: Annotated[Direction | None, parsed_by(DIRECTION_WORDINGS.parse)] = Field(
-        default=None, description="Direction of `from` from `to` ('west of Baghdad')."
+        default=None, description="Direction of `from` from `to` ('west of the capital')."
     )
     alt_value: PositiveNumber | None = Field(
         default=None, description="A conversion given alongside, e.g. the '(60 miles)'."
