@@ -10,6 +10,9 @@ Named regions read the offline data directory (see :mod:`routing.settings`):
 ``syria``
     The full-detail Syria extract (z14 MBTiles), drivable classes (motorway to minor roads;
     service roads and tracks left out).
+``naturalearth``
+    Natural Earth roads (2016, not OSM, public domain) over the whole z7 tile extent: an
+    independent second network to cross-check figures from generalized OSM data.
 
 Anything else is taken as a path: a ``{z}/{x}/{y}.pbf`` tile directory, an ``.mbtiles`` file,
 or an OSM ``.osm``/``.osm.bz2``/``.osm.pbf`` file. Every built network is cached.
@@ -73,6 +76,13 @@ REGIONS: dict[str, Region] = {
             None,
             DRIVE_CLASSES,
             "all of Syria; OSM extract of 2021-08 at z14, drivable roads",
+        ),
+        Region(
+            "naturalearth",
+            "naturalearth-z7",
+            None,
+            DRIVE_CLASSES,
+            "Iraq, Syria and neighbours; Natural Earth roads 2016 (not OSM), z7 tiles",
         ),
     )
 }
