@@ -131,3 +131,11 @@ def test_assess_flags(western_iraq: RoadNetwork) -> None:
     far = assess(A, B, 56.0, _fig(western_iraq, 20.0, off=20.0), None, cal)
     assert "far-off-road" in {f.kind for f in far.flags}
     assert far.band is not None and far.band.low_km == pytest.approx(56.0)
+
+
+def test_full_detail_data_has_no_band_but_is_still_cross_checked(syria_cut: RoadNetwork) -> None:
+    c = cross_check("Abu Kamal", "Deir ez-Zor", syria_cut)
+    assert c.primary.label == "z14 OSM" and c.primary.band is None and c.band is None
+    assert c.settled and c.notes == ("no calibration for the z14 OSM data: its figure has no band",)
+    assert c.second is not None and c.second.band is not None
+    assert c.primary.total_km is not None and c.second.band.contains(c.primary.total_km)

@@ -208,7 +208,8 @@ class CrossCheck:
     second
         The figure on the independent network, if one was given.
     band
-        The final band: the primary's, widened when flagged; None if no network has one.
+        The final band: the primary's, widened when flagged; None if the data were never
+        calibrated (full-detail data, the truth the calibration is measured against).
     flags
         Reasons to distrust the primary figure.
     notes
@@ -227,15 +228,14 @@ class CrossCheck:
     @property
     def settled(self) -> bool:
         """True if no flag was raised: figures can rest on the primary network alone."""
-        return not self.flags and self.band is not None
+        return not self.flags
 
     @property
     def reason(self) -> str:
         """Why the figure is not settled, as one line; ``""`` if it is."""
         if self.settled:
             return ""
-        why = [f.message for f in self.flags] or ["no calibrated band for this data"]
-        return "cannot be settled on this data: " + "; ".join(why)
+        return "cannot be settled on this data: " + "; ".join(f.message for f in self.flags)
 
     @property
     def figures(self) -> tuple[NetworkFigure, ...]:
@@ -415,6 +415,8 @@ def assess(
     if p.total_km is not None and calibration is not None:
         flags += _plausibility(p, calibration, straight_km, origin, destination)
     band = _final_band(p, s, flags, straight_km)
+    if p.total_km is not None and calibration is None:
+        notes.append(f"no calibration for the {p.label} data: its figure has no band")
     return CrossCheck(origin, destination, straight_km, p, s, band, tuple(flags), tuple(notes))
 
 

@@ -125,7 +125,8 @@ def _published(c: ReferenceCheck) -> str:
 
 def _toolkit(c: ReferenceCheck) -> str:
     if c.reference.kind == "time":
-        return "no route" if c.figure is None else format_hours(c.figure)
+        profile = c.measure.split(" ", 1)[0]
+        return "no route" if c.figure is None else f"{profile} {format_hours(c.figure)}"
     road = "no route" if c.road_km is None else f"{c.road_km:,.0f}"
     text = f"road {road}\nstraight {c.straight_km:,.0f}"
     if c.detail_km is not None:
@@ -170,14 +171,15 @@ def _print(checks: list[ReferenceCheck], summary: dict[str, Any], assumptions: l
     parts = [
         f"{k} {v['inside']}/{v['judged']}" for k, v in summary["by_kind"].items() if v["judged"]
     ]
-    share = summary["share"]
-    console.print(
-        f"[bold]Inside the band: {summary['inside']}/{summary['judged']} rows"
-        + (f" ({share:.0%})" if isinstance(share, float) else "")
-        + f"[/] ({', '.join(parts)}); unsettled (networks disagree, marked ?): "
-        f"{summary['unsettled']}",
-        highlight=False,
-    )
+    if not summary["judged"]:
+        console.print("[bold]No row has a band[/] (the data were never calibrated)")
+    else:
+        console.print(
+            f"[bold]Inside the band: {summary['inside']}/{summary['judged']} rows "
+            f"({summary['share']:.0%})[/] ({', '.join(parts)}); unsettled (networks "
+            f"disagree, marked ?): {summary['unsettled']}",
+            highlight=False,
+        )
     notes = [
         (c.reference.line, c.note) for c in checks if c.note and c.reference.kind != "straight"
     ]

@@ -376,7 +376,11 @@ def network_from_tiles(
         * math.cos(math.radians(mid_lat))
         / (2**z * extent),
         generalized=generalized,
-        road_classes=tuple(_OMT_TO_OSM[c] for c in classes),
+        road_classes=tuple(
+            _OMT_TO_OSM[c]
+            for c in classes
+            if not col.naturalearth or c in NATURALEARTH_CLASSES.values()
+        ),
         attribution=(
             _NE_ATTRIBUTION
             if col.naturalearth
