@@ -52,6 +52,8 @@ __all__ = [
 # The independent network every generalized figure is checked against.
 SECOND_NETWORK = "naturalearth"
 _GEOD = Geod(ellps="WGS84")
+# Closer than this, routing refuses the pair as the same place (routes.route does too).
+_SAME_PLACE_KM = 0.1
 
 FlagKind = Literal["no-route", "networks-disagree", "implausible-detour", "far-off-road"]
 
@@ -378,8 +380,10 @@ def cross_check(
     net = resolve_network(primary)
     a, b = resolve_location(origin, net), resolve_location(destination, net)
     cal = calibration_for(net.meta, calibrations)
-    first = _figure(a, b, net, cal)
     straight_km = _straight_km(a, b)
+    if straight_km < _SAME_PLACE_KM:
+        route(a, b, net=net)  # raises NoRouteError, naming the places
+    first = _figure(a, b, net, cal)
     other = None
     if second is not None:
         net2 = resolve_network(second)
@@ -480,7 +484,9 @@ def _final_band(
     """The primary band; when flagged, widened to the other network or the straight line."""
     if not flags:
         return p.band
-    base = p.band if p.band is not None else (s.band if s is not None else None)
+    # Without a primary figure the other network's band is all there is; a primary figure
+    # that was never calibrated keeps no band.
+    base = p.band if p.total_km is not None else (s.band if s is not None else None)
     if base is None:
         return None
     low, high, parts = base.low_km, base.high_km, list(base.parts)
@@ -521,8 +527,6 @@ def _figure(a: Location, b: Location, net: RoadNetwork, cal: Calibration | None)
     try:
         r = route(a, b, net=net)
     except (NoRouteError, OffNetworkError) as exc:
-        if "same place" in str(exc):
-            raise
         return NetworkFigure(label, net.meta.describe(), None, (0.0, 0.0), None, str(exc))
     road_km = r.length_km
     access = (r.snaps[0].distance_m / 1000.0, r.snaps[-1].distance_m / 1000.0)
