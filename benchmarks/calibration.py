@@ -493,7 +493,7 @@ def main() -> None:
         print(f"    {ends}: straight {p.straight_km:.0f} km, z14 {t_text}, z7 {z7_text}")
     measured = {
         "date": dt.date.today().isoformat(),
-        "command": "python benchmarks/calibration.py " + " ".join(sys.argv[1:]),
+        "command": " ".join(["python benchmarks/calibration.py", *sys.argv[1:]]),
         "seed": str(args.seed),
         "pairs": str(len(pairs)),
         "places": f"OSM city/town points of the z14 extract, <= {args.per_cell} per "
