@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .analysis import crosscheck as _crosscheck
 from .analysis import matrix as _matrix
 from .analysis import reach as _reach
 from .analysis import routes as _routes
@@ -35,11 +36,13 @@ __all__ = [
     "alternatives",
     "check",
     "compare",
+    "crosscheck",
     "locate",
     "matrix",
     "network",
     "reach",
     "route",
+    "second_network",
     "shortest_and_fastest",
 ]
 
@@ -165,6 +168,34 @@ def reach(
     return _reach.reach(
         starts if many else starts[0], net=g, places=[locate(p, g) for p in places], **kwargs
     )
+
+
+def crosscheck(
+    origin: PlaceLike,
+    destination: PlaceLike,
+    *,
+    net: NetworkLike = None,
+    second: NetworkLike | bool = True,
+    **kwargs: Any,
+) -> _crosscheck.CrossCheck:
+    """:func:`routing.analysis.crosscheck.cross_check` with names and regions resolved.
+
+    ``second`` is the independent network: ``True`` (default) takes the region pack's
+    ``crosscheck`` network, ``False`` or ``None`` none, anything else is loaded.
+    """
+    g = network(net)
+    a, b, _ = _points(g, origin, destination, ())
+    return _crosscheck.cross_check(a, b, g, second_network(g, second), **kwargs)
+
+
+def second_network(net: RoadNetwork, second: NetworkLike | bool = True) -> RoadNetwork | None:
+    """The independent network to cross-check ``net``'s figures on (see :func:`crosscheck`)."""
+    if second is False or second is None:
+        return None
+    if second is True:
+        pack = regions().get(net.meta.region or "")
+        return load_network(pack.crosscheck) if pack and pack.crosscheck else None
+    return network(second)
 
 
 def check(

@@ -123,7 +123,8 @@ class NetworkMeta:
     path
         File, directory or URL the data was read from.
     osm_date
-        Date of the OSM data (ISO ``YYYY-MM-DD``), or ``"unknown"``.
+        Date of the data (ISO ``YYYY-MM-DD``), or ``"unknown"``; for OSM sources the date of the
+        OSM data.
     zoom
         Vector-tile zoom level, ``None`` for OSM files and Overpass.
     resolution_m
@@ -138,6 +139,9 @@ class NetworkMeta:
         Named region the network was built for, if any.
     bbox
         ``(west, south, east, north)`` the network was cut to, if any.
+    osm
+        False for sources that are not OpenStreetMap (Natural Earth): figures then must not
+        call the data OSM.
     """
 
     source: str
@@ -150,10 +154,11 @@ class NetworkMeta:
     attribution: str = "(c) OpenStreetMap contributors"
     region: str | None = None
     bbox: tuple[float, float, float, float] | None = None
+    osm: bool = True
 
     def describe(self) -> str:
         """One line naming source, date and resolution, for assumption footers."""
-        parts = [self.source, f"OSM data of {self.osm_date}"]
+        parts = [self.source, f"{'OSM data' if self.osm else 'data'} of {self.osm_date}"]
         if self.zoom is not None:
             parts.append(f"zoom {self.zoom}")
         if self.resolution_m:

@@ -10,6 +10,7 @@ import pytest
 
 from routing.exceptions import DataNotFoundError, DataOutsideBoundsError
 from routing.network import RoadNetwork, haversine_m
+from routing.settings import data_dir
 from routing.sources import default_region, load_network, regions
 
 # Town centres (lon, lat) for checks that must not depend on the gazetteer.
@@ -147,7 +148,7 @@ def test_bbox_outside_data() -> None:
 
 
 def test_shipped_region_packs() -> None:
-    assert {"western-iraq", "iraq", "syria"} <= set(regions())
+    assert {"western-iraq", "iraq", "syria", "naturalearth"} <= set(regions())
     assert default_region().name == "western-iraq"
 
 
@@ -203,3 +204,57 @@ def test_loaded_networks_are_shared_in_process(western_iraq: RoadNetwork) -> Non
     assert load_network("western-iraq", progress=False) is load_network(
         "western-iraq", progress=False
     )
+
+
+# --- Natural Earth: the independent second network -----------------------------------------
+@pytest.fixture(scope="module")
+def natural_earth() -> RoadNetwork:
+    return load_network("naturalearth", progress=False)
+
+
+def test_natural_earth_is_described_as_not_osm(natural_earth: RoadNetwork) -> None:
+    meta = natural_earth.meta
+    assert meta.source.startswith("Natural Earth roads, not OSM, public domain")
+    assert not meta.osm and meta.generalized and meta.zoom == 7
+    assert "OSM" not in meta.describe().split("not OSM", 1)[1]
+    assert meta.attribution == "Natural Earth (public domain)"
+    # Natural Earth types map onto OSM classes: no motorway (NE has no such type), no ferry.
+    assert set(natural_earth.edges["highway"]) == {"trunk", "secondary", "unclassified"}
+
+
+def test_natural_earth_km_by_type_match_the_reference_decoder(natural_earth: RoadNetwork) -> None:
+    """Kilometres per Natural Earth type equal the tiles' own lines (decoded independently)."""
+    import mapbox_vector_tile
+    import shapely
+    from pyproj import Geod
+
+    from routing.sources._tiles import TileSet, tile_to_lonlat
+
+    geod, km = Geod(ellps="WGS84"), {"Major Highway": 0.0, "Road": 0.0, "Unknown": 0.0}
+    ts = TileSet(data_dir() / "naturalearth-z7")
+    for x, y, data in ts.iter_raw(7, ts.tiles(7)):
+        layer = mapbox_vector_tile.decode(data, default_options={"y_coord_down": True})["road"]
+        for f in layer["features"]:
+            kind = f["properties"]["type"]
+            if kind not in km:
+                continue
+            geom = shapely.clip_by_rect(shapely.geometry.shape(f["geometry"]), 0, 0, 4096, 4096)
+            for part in shapely.get_parts(geom):
+                xy = shapely.get_coordinates(part)
+                lon, lat = tile_to_lonlat(x + xy[:, 0] / 4096, y + xy[:, 1] / 4096, 7)
+                km[kind] += geod.line_length(lon, lat) / 1000
+    built = natural_earth.edges.groupby("highway")["length"].sum() / 1000
+    print({k: round(v) for k, v in km.items()}, built.round().to_dict())
+    # Joining pieces across tile edges and folding duplicates moves totals by well under 1 %.
+    assert built["trunk"] == pytest.approx(km["Major Highway"], rel=0.01)
+    assert built["secondary"] == pytest.approx(km["Road"], rel=0.01)
+    assert built["unclassified"] == pytest.approx(km["Unknown"], rel=0.01)
+
+
+def test_natural_earth_has_the_road_z7_osm_lacks(natural_earth: RoadNetwork) -> None:
+    """Ramadi-Hit: about 70 km on the ground (published), 111 km on z7 OSM, 63 km on NE."""
+    from routing.analysis.routes import route
+
+    r = route(RAMADI, (42.83, 33.64), net=natural_earth)
+    assert 55 < r.length_km < 75
+    assert r.detour_factor < 1.4

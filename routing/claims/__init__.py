@@ -5,9 +5,10 @@ Modules: :mod:`~routing.claims.model` (the claim file, as pydantic models and JS
 (one module per claim kind: model and checker), :mod:`~routing.claims.units` (quantities,
 units, qualifiers), :mod:`~routing.claims.io` (YAML with line numbers),
 :mod:`~routing.claims.extract` (claims proposed from text), :mod:`~routing.claims.check`
-(:func:`check_claims`), :mod:`~routing.claims.results` (verdicts and figures) and
-:mod:`~routing.claims.uncertainty` (Monte Carlo times, generalization band). Reports are
-written by :mod:`routing.output.report`.
+(:func:`check_claims`), :mod:`~routing.claims.results` (verdicts and figures),
+:mod:`~routing.claims.uncertainty` (Monte Carlo times) and :mod:`~routing.claims.references`
+(published figures against the toolkit's). Reports are written by
+:mod:`routing.output.report`.
 
 The package re-exports every module's public names (each module's ``__all__``), so that
 ``from routing.claims import check_claims, load_claims`` works without knowing the layout.
@@ -15,12 +16,13 @@ The package re-exports every module's public names (each module's ``__all__``), 
 
 from __future__ import annotations
 
-from . import base, check, extract, io, model, results, uncertainty, units
+from . import base, check, extract, io, model, references, results, uncertainty, units
 from .base import *  # noqa: F403
 from .check import *  # noqa: F403
 from .extract import *  # noqa: F403
 from .io import *  # noqa: F403
 from .model import *  # noqa: F403
+from .references import *  # noqa: F403
 from .results import *  # noqa: F403
 from .uncertainty import *  # noqa: F403
 from .units import *  # noqa: F403
@@ -31,6 +33,7 @@ __all__ = [
     *extract.__all__,
     *io.__all__,
     *model.__all__,
+    *references.__all__,
     *results.__all__,
     *uncertainty.__all__,
     *units.__all__,

@@ -229,7 +229,8 @@ def decode_tile(
     ----------
     line_layers
         Names of layers whose line features to keep; ``None`` keeps every layer whose name
-        starts with ``transportation`` or ``boundary`` (tilemaker splits roads over several).
+        starts with ``transportation`` or ``boundary`` (tilemaker splits roads over several)
+        and Natural Earth's ``road`` layer.
     point_layers
         Names of layers whose point features to keep.
     line_filter
@@ -244,7 +245,7 @@ def decode_tile(
     for layer in tile.layers:
         name = layer.name
         wants_lines = (
-            name.startswith(("transportation", "boundary"))
+            (name.startswith(("transportation", "boundary")) or name == "road")
             if line_layers is None
             else name in line_layers
         )

@@ -1,9 +1,17 @@
-"""Building a :class:`~routing.network.RoadNetwork` from OpenMapTiles-schema vector tiles.
+"""Building a :class:`~routing.network.RoadNetwork` from vector tiles.
 
 Works with the OpenMapTiles planet build (layer ``transportation``, names in
-``transportation_name``) and tilemaker's OpenMapTiles-like layout, which splits roads over
+``transportation_name``), tilemaker's OpenMapTiles-like layout, which splits roads over
 ``transportation``, ``transportation_main``, ``transportation_mid`` and
-``transportation_detail`` (names in the matching ``transportation_name*`` layers).
+``transportation_detail`` (names in the matching ``transportation_name*`` layers), and the
+Natural Earth tiles (layer ``road`` with ``type`` and ``scalerank``, places in
+``place_label``): an independent, non-OSM road network used to cross-check OSM figures.
+
+Natural Earth road types are mapped onto the OpenMapTiles classes (and so onto OSM highway
+values) by :data:`NATURALEARTH_CLASSES`: ``Major Highway``/``Beltway`` -> trunk,
+``Secondary Highway``/``Bypass`` -> primary, ``Road`` -> secondary, ``Unknown`` -> minor
+(OSM unclassified: Natural Earth does not know its class), ``Track`` -> track; ferry routes are
+never roads. Natural Earth lines carry no names, refs, one-way or bridge attributes.
 """
 
 from __future__ import annotations
@@ -25,7 +33,7 @@ from ..network import EARTH_RADIUS_M, NetworkMeta, RoadNetwork, empty_places
 from ._noding import Pieces, build_topology
 from ._tiles import DecodedTile, TileSet, decode_tile, tile_to_lonlat
 
-__all__ = ["DRIVE_CLASSES", "MAJOR_CLASSES", "network_from_tiles"]
+__all__ = ["DRIVE_CLASSES", "MAJOR_CLASSES", "NATURALEARTH_CLASSES", "network_from_tiles"]
 
 # OpenMapTiles road classes that cars use, and the OSM highway value each stands for.
 # "minor" covers OSM unclassified, residential, living_street and road.
@@ -37,24 +45,46 @@ _OMT_TO_OSM = {
     "tertiary": "tertiary",
     "minor": "unclassified",
     "service": "service",
+    "track": "track",
 }
 MAJOR_CLASSES = ("motorway", "trunk", "primary")
 DRIVE_CLASSES = ("motorway", "trunk", "primary", "secondary", "tertiary", "minor")
+
+# Natural Earth road ``type`` -> OpenMapTiles class. Types not listed (ferry routes) are
+# not roads.
+NATURALEARTH_CLASSES = {
+    "Major Highway": "trunk",
+    "Beltway": "trunk",
+    "Secondary Highway": "primary",
+    "Bypass": "primary",
+    "Road": "secondary",
+    "Unknown": "minor",
+    "Track": "track",
+}
+_NE_ROAD_LAYER = "road"
+_NE_PLACE_LAYER = "place_label"
+_NE_SOURCE = "Natural Earth roads, not OSM, public domain"
+_NE_ATTRIBUTION = "Natural Earth (public domain)"
+# Natural Earth places have a population, not a class: a city from this size on.
+_NE_CITY_POPULATION = 100_000
 
 _PLACE_KINDS = {"city", "town", "village", "hamlet", "suburb", "capital"}
 
 
 def _osm_date(meta: dict[str, Any]) -> str:
-    if "planettime" in meta:
-        stamp = datetime.fromtimestamp(int(meta["planettime"]) / 1000, tz=UTC)
-        return stamp.date().isoformat()
+    # OpenMapTiles names the planet's date; a TileMill/Natural Earth source only its build time.
+    for key in ("planettime", "mtime"):
+        if key in meta:
+            stamp = datetime.fromtimestamp(int(meta[key]) / 1000, tz=UTC)
+            return stamp.date().isoformat()
     found = re.search(r"\d{4}-\d{2}-\d{2}", str(meta.get("description", "")))
     return found.group(0) if found else "unknown"
 
 
-def _source_name(ts: TileSet, z: int) -> str:
+def _source_name(ts: TileSet, z: int, naturalearth: bool) -> str:
     kind = "MBTiles" if ts.is_mbtiles else "tile directory"
-    return f"{ts.metadata.get('name', ts.path.name)} (vector tiles, {kind}, z{z})"
+    name = _NE_SOURCE if naturalearth else ts.metadata.get("name", ts.path.name)
+    return f"{name} (vector tiles, {kind}, z{z})"
 
 
 def _plain_attribution(text: Any) -> str:
@@ -88,6 +118,7 @@ class _Collector:
         self.border_xy: list[np.ndarray] = []
         self.border_countries: list[str] = []
         self.places: list[dict[str, Any]] = []
+        self.naturalearth = False
 
     def _edge_flag(self, t: DecodedTile, p: np.ndarray) -> bool:
         # An end on the tile's edge that faces a loaded neighbour must be joined.
@@ -128,6 +159,12 @@ class _Collector:
                 brunnel = props.get("brunnel", "")
                 roads.append(shapely.linestrings(xy))
                 road_meta.append((highway, bool(oneway), brunnel == "bridge", brunnel == "tunnel"))
+            elif layer == _NE_ROAD_LAYER and "type" in props:
+                self.naturalearth = True
+                cls = NATURALEARTH_CLASSES.get(str(props["type"]), "")
+                if cls in self.classes:
+                    roads.append(shapely.linestrings(xy))
+                    road_meta.append((_OMT_TO_OSM[cls], False, False, False))
             elif (
                 layer == "boundary" and props.get("admin_level") == 2 and not props.get("maritime")
             ):
@@ -153,8 +190,13 @@ class _Collector:
                 self.road_props.append((highway, str(oneway), bridge, tunnel, oneway))
                 self.road_tile.append(tile_id)
                 self.road_on_edge.append((self._edge_flag(t, xy[0]), self._edge_flag(t, xy[-1])))
-        for _layer, props, xy in t.points:
-            if props.get("class") not in _PLACE_KINDS:
+        for layer, props, xy in t.points:
+            if layer == _NE_PLACE_LAYER:
+                big = float(props.get("population") or 0) >= _NE_CITY_POPULATION
+                kind, rank = ("city" if big else "town"), props.get("scalerank")
+            else:
+                kind, rank = str(props.get("class")), props.get("rank")
+            if kind not in _PLACE_KINDS:
                 continue
             p = xy[0]
             if not (0 <= p[0] <= e and 0 <= p[1] <= e):
@@ -164,8 +206,8 @@ class _Collector:
                     "name": _props_name(props),
                     "name_en": str(props.get("name:en") or props.get("name_en") or ""),
                     "name_ar": str(props.get("name:ar") or ""),
-                    "kind": str(props.get("class")),
-                    "rank": float(props.get("rank") or np.nan),
+                    "kind": kind,
+                    "rank": float(rank or np.nan),
                     "gx": p[0] + offset[0],
                     "gy": p[1] + offset[1],
                 }
@@ -227,7 +269,8 @@ def network_from_tiles(
     bbox
         ``(west, south, east, north)`` to read; tiles touching it are read whole.
     classes
-        OpenMapTiles road classes to keep.
+        OpenMapTiles road classes to keep (Natural Earth types are mapped onto them, see
+        :data:`NATURALEARTH_CLASSES`).
     region
         Name recorded in the network's provenance.
     progress
@@ -265,7 +308,7 @@ def network_from_tiles(
             disable=not progress or None,
         )
     ):
-        t = decode_tile(data, z, x, y, None, {"place"})
+        t = decode_tile(data, z, x, y, None, {"place", _NE_PLACE_LAYER})
         extent = t.extent
         col.add(t, tile_id)
     if not col.road_xy:
@@ -323,7 +366,7 @@ def network_from_tiles(
         )
     mid_lat = float(np.median(node_ll[:, 1]))
     meta = NetworkMeta(
-        source=_source_name(ts, z),
+        source=_source_name(ts, z, col.naturalearth),
         path=str(ts.path),
         osm_date=_osm_date(ts.metadata),
         zoom=z,
@@ -333,10 +376,19 @@ def network_from_tiles(
         * math.cos(math.radians(mid_lat))
         / (2**z * extent),
         generalized=generalized,
-        road_classes=tuple(_OMT_TO_OSM[c] for c in classes),
-        attribution=_plain_attribution(ts.metadata.get("attribution")),
+        road_classes=tuple(
+            _OMT_TO_OSM[c]
+            for c in classes
+            if not col.naturalearth or c in NATURALEARTH_CLASSES.values()
+        ),
+        attribution=(
+            _NE_ATTRIBUTION
+            if col.naturalearth
+            else _plain_attribution(ts.metadata.get("attribution"))
+        ),
         region=region,
         bbox=bbox,
+        osm=not col.naturalearth,
     )
     net = RoadNetwork.from_parts(
         pd.DataFrame(

@@ -13,6 +13,10 @@ place layer::
     bbox: [west, south, east, north]        # optional cut
     notes: ["..."]            # printed with every figure's data line
     places: ["Town, Country"] # optional extra towns for reachability tables
+    crosscheck: other-region  # optional: an independent network to check figures against
+    detail:                   # optional: full-detail data for part of the extent
+      region: detailed-region
+      country: XY             # ISO alpha-2 code of the part it covers
 
 The package ships its packs in ``routing/data/regions``; users add their own (or replace a
 shipped one of the same name) in the folder named by ``ROUTING_REGIONS_DIR``.
@@ -30,7 +34,14 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from ..exceptions import DataNotFoundError, RegionError
 from ..settings import data_dir, regions_dir
 
-__all__ = ["RegionPack", "RegionSource", "default_region", "get_region", "regions"]
+__all__ = [
+    "RegionDetail",
+    "RegionPack",
+    "RegionSource",
+    "default_region",
+    "get_region",
+    "regions",
+]
 
 _BUILTIN = Path(__file__).resolve().parent.parent / "data" / "regions"
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=60)]
@@ -49,6 +60,13 @@ class RegionSource(_Strict):
     )
 
 
+class RegionDetail(_Strict):
+    """Full-detail data covering part of a generalized region (its ground truth there)."""
+
+    region: Name
+    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+
+
 class RegionPack(_Strict):
     """A named region (one YAML file)."""
 
@@ -59,6 +77,10 @@ class RegionPack(_Strict):
     bbox: tuple[float, float, float, float] | None = None
     notes: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
+    crosscheck: Name | None = Field(
+        default=None, description="Region of an independent network to cross-check against."
+    )
+    detail: RegionDetail | None = None
 
     def data_path(self) -> Path:
         """The source's file or folder.
