@@ -18,7 +18,7 @@ import numpy as np
 import osmnx as ox
 
 from routing.analysis.matrix import matrix
-from routing.engine import Engine
+from routing.engine import CCHEngine as Engine
 from routing.engine.profiles import get_profile
 from routing.network import RoadNetwork
 from routing.sources import load_network

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 
-from routing.analysis.routes import route
+from routing.api import route
 from routing.claims.uncertainty import DEFAULT_DRAWS, travel_time_samples
 from routing.engine.profiles import available_profiles
 from routing.sources import load_network

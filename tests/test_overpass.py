@@ -24,7 +24,7 @@ from routing.exceptions import (
     PlaceNotFoundError,
 )
 from routing.network import haversine_m
-from routing.sources._osmfile import network_from_xml
+from routing.sources._osmfile import network_from_osm_file
 from routing.sources.overpass import network_from_overpass
 
 TOWN_OSM = Path(__file__).parent / "fixtures" / "town.osm"
@@ -158,7 +158,7 @@ def test_lengths_are_great_circle_lengths_of_the_ways(server: _StandIn) -> None:
 
 
 def test_same_network_as_the_xml_file(server: _StandIn) -> None:
-    net, ref = network_from_overpass(bbox=BBOX), network_from_xml(TOWN_OSM)
+    net, ref = network_from_overpass(bbox=BBOX), network_from_osm_file(TOWN_OSM)
     assert (net.n_nodes, net.n_edges) == (ref.n_nodes, ref.n_edges)
     assert net.edges["length"].sum() == pytest.approx(ref.edges["length"].sum(), rel=1e-9)
 

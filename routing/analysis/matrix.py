@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .._geo import GEOD
-from ..engine import Engine, Weights, get_engine
+from ..engine import RoutingEngine, Weights, get_engine
 from ..engine.profiles import DEFAULT_PROFILE, Profile, get_profile
 from ..engine.snapping import DEFAULT_MAX_SNAP_M, Snap, snap_points
 from ..exceptions import InvalidArgumentError
@@ -146,7 +146,7 @@ def matrix(
 
 
 def _table(
-    engine: Engine, w: Weights, sources: list[list[Snap]], targets: list[list[Snap]]
+    engine: RoutingEngine, w: Weights, sources: list[list[Snap]], targets: list[list[Snap]]
 ) -> np.ndarray:
     """Best road cost (excluding off-road access) between every source and target point.
 
@@ -204,7 +204,7 @@ def _running_min(options: Iterator[tuple[np.ndarray, np.ndarray]]) -> tuple[np.n
 
 
 def _seeds(
-    engine: Engine, w: Weights, points: list[list[Snap]], *, exits: bool
+    engine: RoutingEngine, w: Weights, points: list[list[Snap]], *, exits: bool
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per point: seed nodes, road cost to each, off-road access cost (padded with inf).
 
@@ -234,7 +234,7 @@ def _seeds(
 
 
 def _undominated(
-    engine: Engine,
+    engine: RoutingEngine,
     w: Weights,
     nodes: np.ndarray,
     cost: np.ndarray,
@@ -262,7 +262,7 @@ def _undominated(
 
 
 def _same_edge(
-    engine: Engine,
+    engine: RoutingEngine,
     w: Weights,
     sources: list[list[Snap]],
     targets: list[list[Snap]],
@@ -271,7 +271,7 @@ def _same_edge(
 ) -> None:
     """Pairs of points on one edge may drive along it without reaching a junction.
 
-    As in :meth:`~routing.engine.Engine.route`, the direct drive wins on road plus off-road
+    As in :meth:`~routing.engine.RoutingEngine.route`, the direct drive wins on road plus off-road
     cost; ``road`` and ``access`` (the chosen cells' two parts) are updated in place.
     """
     by_edge: dict[int, list[tuple[int, Snap]]] = {}

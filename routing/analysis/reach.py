@@ -36,7 +36,7 @@ from pyproj import CRS, Transformer
 
 from .._format import format_hours
 from .._geo import GEOD
-from ..engine import Engine, Weights, get_engine
+from ..engine import RoutingEngine, Weights, get_engine
 from ..engine.profiles import DEFAULT_PROFILE, Profile, get_profile
 from ..engine.snapping import DEFAULT_MAX_SNAP_M, Snap, snap_candidates
 from ..exceptions import OffNetworkError, ReachError
@@ -371,7 +371,7 @@ class _Search:
     access_per_m: float  # the weighting's price of one metre off-road
 
     @classmethod
-    def run(cls, engine: Engine, w: Weights, snaps: Sequence[Snap]) -> _Search:
+    def run(cls, engine: RoutingEngine, w: Weights, snaps: Sequence[Snap]) -> _Search:
         net = engine.net
         # Costs start at the snap points (access=False): the off-road gap is reported
         # separately. No cutoff: places beyond the largest band get their times too (a full

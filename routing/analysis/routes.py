@@ -23,7 +23,7 @@ import shapely.ops
 
 from .._format import format_hours
 from .._geo import M_PER_DEG, geodesic_m
-from ..engine import Engine, PathResult, Weights, get_engine
+from ..engine import PathResult, RoutingEngine, Weights, get_engine
 from ..engine.profiles import DEFAULT_PROFILE, Profile, get_profile
 from ..engine.snapping import DEFAULT_MAX_SNAP_M, Snap, road_label, snap_points
 from ..exceptions import InvalidArgumentError, NoRouteError
@@ -437,7 +437,7 @@ def compare(
 class _Plan:
     """Everything a route search needs, resolved and validated once."""
 
-    engine: Engine
+    engine: RoutingEngine
     profile: Profile
     optimize: Optimize
     points: list[Location]
@@ -478,7 +478,9 @@ def _plan(
     )
 
 
-def _weights(engine: Engine, profile: Profile, optimize: Optimize, scen: Scenario) -> Weights:
+def _weights(
+    engine: RoutingEngine, profile: Profile, optimize: Optimize, scen: Scenario
+) -> Weights:
     spec: str | Profile = "length" if optimize == "distance" else profile
     return engine.weights(spec, closed=scen.closed(engine.net), delays_s=scen.delays(engine.net))
 
@@ -514,7 +516,7 @@ def _chain(plan: _Plan) -> list[PathResult]:
 
 
 def _explain(
-    engine: Engine,
+    engine: RoutingEngine,
     sources: list[list[Snap]],
     targets: list[list[Snap]],
     a: Location,

@@ -1,12 +1,13 @@
 """Road networks from raw OSM data: ``.osm``/``.osm.bz2`` XML and ``.osm.pbf`` files.
 
-Both readers keep the same ways and cut them into the same segments, so one extract gives the
+Every format is streamed through pyosmium and cut by the same rules, so one extract gives the
 same network whichever format it comes in:
 
-* **Which ways.** osmnx's own Overpass filter for the network type (``"drive"`` by default:
+* **Which ways.** The Overpass filter osmnx uses for the network type (``"drive"`` by default:
   no footway/cycleway/path/track/service/construction/proposed/abandoned, no ``area=yes``,
-  no ``access=private``, no ``motor_vehicle=no``/``motorcar=no``) is parsed and applied to
-  each way's tags, so a file gives the network Overpass would have returned for it.
+  no ``access=private``, no ``motor_vehicle=no``/``motorcar=no``) is applied to each way's
+  tags, so a file gives the network Overpass would have returned for it. Overpass downloads
+  (:mod:`routing.sources.overpass`) are filtered the same way.
 * **Where segments end.** At nodes shared by two or more kept ways, at dead ends and where
   travel direction changes (osmnx's simplification rules), and, unlike osmnx's default, also
   where one way ends and the next begins (``edge_attrs_differ=["osmid"]``): a segment never
@@ -16,9 +17,6 @@ same network whichever format it comes in:
 * **Direction.** ``oneway=yes/true/1`` and ``junction=roundabout`` are one-way;
   ``oneway=-1/reverse`` are one-way against the drawing direction and stored reversed, so
   ``u -> v`` is always the legal direction.
-
-XML goes through :func:`osmnx.graph_from_xml` (osmnx reads the whole file into memory: use PBF
-for anything bigger than a city); PBF is streamed through pyosmium.
 """
 
 from __future__ import annotations
@@ -27,33 +25,24 @@ import bz2
 import itertools
 import re
 import sys
-import xml.sax
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from xml.etree import ElementTree
 
 import networkx as nx
 import numpy as np
 import osmium
 import osmnx as ox
 import pandas as pd
-from osmnx import _overpass as ox_overpass
-from osmnx._errors import InsufficientResponseError
 from tqdm import tqdm
 
 from ..exceptions import DataFormatError, DataNotFoundError, InvalidArgumentError
 from ..network import ROAD_CLASSES, NetworkMeta, RoadNetwork, _truthy, parse_maxspeed
 
-__all__ = [
-    "NETWORK_TYPES",
-    "network_from_osm_file",
-    "network_from_pbf",
-    "network_from_xml",
-]
+__all__ = ["NETWORK_TYPES", "network_from_osm_file"]
 
 # osmnx network types that make sense for motor vehicles and that this module supports.
 NETWORK_TYPES: tuple[str, ...] = ("drive", "drive_service")
@@ -70,8 +59,32 @@ _EDGE_TAGS = ("highway", "ref", "name", "oneway", "junction", "maxspeed", "bridg
 
 _COMPLETE_WAYS_HINT = "cut extracts with complete ways (osmium extract -s complete_ways)"
 
-# One Overpass filter clause: ["key"], ["key"~"re"] or ["key"!~"re"].
-_CLAUSE = re.compile(r'\["([^"]+)"(?:(!?~)"([^"]*)")?\]')
+# The way filters of osmnx's documented network types, as osmnx 2.1 sends them to Overpass
+# (``["highway"]`` plus these ``!~`` exclusions): a file gives the network Overpass would have
+# returned for it. Ways without an excluded key pass.
+_NOT_DRIVABLE = (
+    "abandoned", "bridleway", "bus_guideway", "construction", "corridor", "cycleway", "elevator",
+    "escalator", "footway", "no", "path", "pedestrian", "planned", "platform", "proposed",
+    "raceway", "razed", "rest_area", "services", "steps", "track",
+)  # fmt: skip
+_FILTERS: dict[str, dict[str, tuple[str, ...]]] = {
+    "drive": {
+        "area": ("yes",),
+        "access": ("private",),
+        "highway": (*_NOT_DRIVABLE, "service"),
+        "motor_vehicle": ("no",),
+        "motorcar": ("no",),
+        "service": ("alley", "driveway", "emergency_access", "parking", "parking_aisle", "private"),
+    },
+    "drive_service": {
+        "area": ("yes",),
+        "access": ("private",),
+        "highway": _NOT_DRIVABLE,
+        "motor_vehicle": ("no",),
+        "motorcar": ("no",),
+        "service": ("emergency_access", "parking", "parking_aisle", "private"),
+    },
+}
 
 
 # --------------------------------------------------------------------------- way filter
@@ -109,24 +122,21 @@ class WayFilter:
 
 
 def way_filter(network_type: str) -> WayFilter:
-    """Parse osmnx's Overpass filter for ``network_type`` into a :class:`WayFilter`."""
-    if network_type not in NETWORK_TYPES:
+    """The way filter of an osmnx network type (``"drive"`` or ``"drive_service"``).
+
+    Raises
+    ------
+    InvalidArgumentError
+        Another network type.
+    """
+    if network_type not in _FILTERS:
         raise InvalidArgumentError(
             f"unsupported network_type {network_type!r}; choose one of {', '.join(NETWORK_TYPES)}"
         )
-    query = ox_overpass._get_network_filter(network_type)
-    required: list[str] = []
-    excluded: list[tuple[str, re.Pattern[str]]] = []
-    for key, op, pattern in _CLAUSE.findall(query):
-        if not op:
-            required.append(key)
-        elif op == "!~":
-            excluded.append((key, re.compile(pattern)))
-        else:  # a positive match clause: no osmnx drive filter has one today
-            raise NotImplementedError(f"osmnx filter clause {key}~{pattern} is not supported")
-    if _CLAUSE.sub("", query).strip():
-        raise NotImplementedError(f"cannot parse osmnx filter {query!r}")
-    return WayFilter(network_type, tuple(required), tuple(excluded))
+    excluded = tuple(
+        (key, re.compile("|".join(values))) for key, values in _FILTERS[network_type].items()
+    )
+    return WayFilter(network_type, ("highway",), excluded)
 
 
 # --------------------------------------------------------------------------- osmnx plumbing
@@ -203,7 +213,7 @@ def _xml_header_date(path: Path) -> str | None:
     return _iso_date(match.group(1)) if match else None
 
 
-def _pbf_header_date(header: osmium.io.Header) -> str | None:
+def _header_date(header: osmium.io.Header) -> str | None:
     for key in ("osmosis_replication_timestamp", "timestamp"):
         if date := _iso_date(header.get(key)):
             return date
@@ -216,63 +226,7 @@ def _newest_date(stamps: Iterable[datetime]) -> str | None:
     return newest.date().isoformat() if newest else None
 
 
-def _road_timestamps(path: Path) -> Iterator[datetime]:
-    """Timestamps of the highway-tagged elements of an OSM file."""
-    processor = osmium.FileProcessor(str(path)).with_filter(osmium.filter.KeyFilter("highway"))
-    for obj in processor:
-        if isinstance(obj, osmium.osm.OSMObject):
-            yield obj.timestamp
-
-
-# --------------------------------------------------------------------------- XML
-def network_from_xml(path: str | Path, network_type: str = "drive") -> RoadNetwork:
-    """Read an OSM XML file (``.osm``, ``.osm.bz2``) into a :class:`RoadNetwork` via osmnx.
-
-    Parameters
-    ----------
-    path
-        The OSM XML file (plain or bzip2-compressed), e.g. a JOSM save or an Overpass
-        ``out meta`` download.
-    network_type
-        osmnx network type, ``"drive"`` or ``"drive_service"`` (keeps service roads).
-
-    Returns
-    -------
-    RoadNetwork
-        One edge per segment; ``meta.osm_date`` is the file's ``osm_base``/``timestamp``
-        header, else the newest road timestamp, else ``"unknown"``.
-
-    Raises
-    ------
-    DataNotFoundError
-        The file does not exist or holds no roads of the network type.
-    DataFormatError
-        The file is not well-formed OSM XML or references nodes it does not contain.
-    """
-    path = _existing_file(path)
-    keep = way_filter(network_type)
-    date = _xml_header_date(path)
-    try:
-        with osmnx_settings(useful_tags_way=osmnx_way_tags(keep)):
-            graph = ox.graph_from_xml(path, simplify=False, retain_all=True)
-        date = date or _newest_date(_road_timestamps(path))
-    except (xml.sax.SAXException, ElementTree.ParseError, OSError, EOFError, RuntimeError) as exc:
-        raise DataFormatError(f"{path} is not readable OSM XML: {exc}") from exc
-    except InsufficientResponseError as exc:
-        raise DataNotFoundError(f"{path} holds no OSM nodes or ways") from exc
-    except ValueError as exc:  # osmnx: "Some edges missing nodes"
-        raise DataFormatError(
-            f"{path} has ways referencing nodes it does not contain; {_COMPLETE_WAYS_HINT}"
-        ) from exc
-    meta = NetworkMeta(
-        source=f"OSM XML file ({network_type!r} roads, osmnx)",
-        path=str(path),
-        osm_date=date or "unknown",
-    )
-    return network_from_graph(graph, keep, meta)
-
-
-# --------------------------------------------------------------------------- PBF
+# --------------------------------------------------------------------------- reading
 @dataclass
 class _Way:
     """A kept way, nodes in legal travel direction."""
@@ -284,40 +238,56 @@ class _Way:
     tags: dict[str, str]
 
 
-def network_from_pbf(path: str | Path, network_type: str = "drive") -> RoadNetwork:
-    """Read an OSM PBF file (``.osm.pbf``) into a :class:`RoadNetwork` via pyosmium.
+def network_from_osm_file(path: str | Path, network_type: str = "drive") -> RoadNetwork:
+    """Read an OSM file (``.osm``, ``.osm.bz2``, ``.osm.pbf``) into a :class:`RoadNetwork`.
 
-    Gives the same segments as :func:`network_from_xml` on the same data (see the module
-    docstring for the rules), streaming the file so country extracts fit in memory.
+    Every format is streamed through pyosmium and cut by the same rules (see the module
+    docstring), so country extracts fit in memory and one extract gives the same network
+    whichever format it comes in.
 
     Parameters
     ----------
     path
-        The ``.osm.pbf`` file, e.g. Geofabrik's ``iraq-latest.osm.pbf``.
+        The file, e.g. Geofabrik's ``iraq-latest.osm.pbf``, a JOSM save or an Overpass
+        ``out meta`` download.
     network_type
         osmnx network type, ``"drive"`` or ``"drive_service"`` (keeps service roads).
 
     Returns
     -------
     RoadNetwork
-        One edge per segment; ``meta.osm_date`` is the file's replication timestamp header,
-        else the newest road timestamp, else ``"unknown"``.
+        One edge per segment; ``meta.osm_date`` is the file's replication timestamp (PBF) or
+        ``osm_base``/``timestamp`` header (XML), else the newest road timestamp, else
+        ``"unknown"``.
 
     Raises
     ------
     DataNotFoundError
         The file does not exist or holds no roads of the network type.
     DataFormatError
-        The file is not a readable PBF or references nodes it does not contain.
+        The suffix is not an OSM format, the file is corrupt, or it references nodes it
+        does not contain.
     """
     path = _existing_file(path)
+    name = path.name.lower()
+    if name.endswith(PBF_SUFFIXES):
+        kind = "PBF"
+    elif name.endswith(XML_SUFFIXES):
+        kind = "XML"
+    else:
+        raise DataFormatError(
+            f"cannot tell the OSM format of {path}: expected one of "
+            + ", ".join(PBF_SUFFIXES + XML_SUFFIXES)
+        )
     keep = way_filter(network_type)
     try:
-        ways, header_date, newest = _read_pbf_ways(path, keep)
+        ways, header_date, newest = _read_ways(path, keep)
     except (RuntimeError, ValueError, OSError) as exc:
-        raise DataFormatError(f"{path} is not a readable OSM PBF file: {exc}") from exc
+        raise DataFormatError(f"{path} is not a readable OSM {kind} file: {exc}") from exc
+    if kind == "XML":
+        header_date = _xml_header_date(path) or header_date
     meta = NetworkMeta(
-        source=f"OSM PBF file ({network_type!r} roads, pyosmium)",
+        source=f"OSM {kind} file ({network_type!r} roads, pyosmium)",
         path=str(path),
         osm_date=header_date or newest or "unknown",
     )
@@ -331,14 +301,14 @@ def network_from_pbf(path: str | Path, network_type: str = "drive") -> RoadNetwo
     return net
 
 
-def _read_pbf_ways(path: Path, keep: WayFilter) -> tuple[list[_Way], str | None, str | None]:
-    """Kept ways of a PBF file, its header date and the newest road timestamp."""
+def _read_ways(path: Path, keep: WayFilter) -> tuple[list[_Way], str | None, str | None]:
+    """Kept ways of an OSM file, its header date and the newest road timestamp."""
     processor = (
         osmium.FileProcessor(str(path))
         .with_locations()
         .with_filter(osmium.filter.KeyFilter("highway"))
     )
-    header_date = _pbf_header_date(processor.header)
+    header_date = _header_date(processor.header)
     wanted = tuple(dict.fromkeys([*_EDGE_TAGS, *keep.keys]))
     ways: list[_Way] = []
     stamps: list[datetime] = []
@@ -354,11 +324,11 @@ def _read_pbf_ways(path: Path, keep: WayFilter) -> tuple[list[_Way], str | None,
             if not keep(tags):
                 continue
             progress.update()
-            ways.append(_pbf_way(path, obj, tags))
+            ways.append(_way(path, obj, tags))
     return ways, header_date, _newest_date(stamps)
 
 
-def _pbf_way(path: Path, way: Any, tags: dict[str, str]) -> _Way:
+def _way(path: Path, way: Any, tags: dict[str, str]) -> _Way:
     refs = way.nodes
     bad = [n.ref for n in refs if not n.location.valid()]
     if bad:
@@ -450,31 +420,6 @@ def _edge_record(way: _Way) -> dict[str, Any]:
         "tunnel": _truthy(tags.get("tunnel")),
         "maxspeed": parse_maxspeed(tags.get("maxspeed")),
     }
-
-
-# --------------------------------------------------------------------------- dispatch
-def network_from_osm_file(path: str | Path, network_type: str = "drive") -> RoadNetwork:
-    """Read an OSM file, choosing the reader by suffix.
-
-    ``.osm``, ``.osm.bz2``, ``.xml`` and ``.xml.bz2`` go to :func:`network_from_xml`;
-    ``.osm.pbf`` and ``.pbf`` to :func:`network_from_pbf`.
-
-    Raises
-    ------
-    DataNotFoundError
-        The file does not exist or holds no roads of the network type.
-    DataFormatError
-        The suffix is not an OSM format, or the file is corrupt.
-    """
-    name = Path(path).name.lower()
-    if name.endswith(PBF_SUFFIXES):
-        return network_from_pbf(path, network_type)
-    if name.endswith(XML_SUFFIXES):
-        return network_from_xml(path, network_type)
-    raise DataFormatError(
-        f"cannot tell the OSM format of {path}: expected one of "
-        + ", ".join(PBF_SUFFIXES + XML_SUFFIXES)
-    )
 
 
 def _existing_file(path: str | Path) -> Path:
