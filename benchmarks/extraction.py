@@ -10,7 +10,6 @@ synthetic articles of growing size built from the corpus texts. Nothing is asser
 ``tests/test_claims_extract.py`` asserts the targets on the development part.
 """
 
-
 import argparse
 import re
 import time
