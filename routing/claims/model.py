@@ -14,6 +14,14 @@ kinds (:mod:`routing.claims.kinds`):
     a highway from Syria to Baghdad").
 ``border``
     A place on or at a border, optionally across the border from another place.
+``border_distance``, ``river_distance``
+    A stated distance from a place to a border or a river ("30 miles south of the Turkish
+    border").
+``relative``
+    A place closer to one place than to another, or halfway between two places.
+
+A measured claim (``distance``, ``travel_time``, ``border_distance``, ``river_distance``) may
+state a range: ``value`` and ``value_max`` ("8-10 miles").
 """
 
 from __future__ import annotations
@@ -28,17 +36,23 @@ from .kinds import kinds
 from .kinds.along_route import AlongRouteClaim, RouteChoice
 from .kinds.border import BorderClaim
 from .kinds.distance import DistanceClaim
-from .kinds.travel_time import DestinationRule, TravelTimeClaim
+from .kinds.feature_distance import BorderDistanceClaim, RiverDistanceClaim
+from .kinds.relative import RelativeClaim
+from .kinds.travel_time import DestinationRule, TravelMode, TravelTimeClaim
 
 __all__ = [
     "CLAIM_TYPES",
     "AlongRouteClaim",
     "BorderClaim",
+    "BorderDistanceClaim",
     "Claim",
     "ClaimFile",
     "DestinationRule",
     "DistanceClaim",
+    "RelativeClaim",
+    "RiverDistanceClaim",
     "RouteChoice",
+    "TravelMode",
     "TravelTimeClaim",
     "claim_file_schema",
 ]

@@ -1,7 +1,9 @@
 """Quantities as news text states them: numbers, units, qualifiers and their tolerances.
 
-Parses "100 kilometers (60 miles)", "about 500 km", "less than four hours", "2h30", "90 min",
-"two and a half hours", "a hundred miles" and written-out numbers up to the thousands; converts
+Parses "100 kilometers (60 miles)", "262 kilometers or 160 miles", "about 500 km", "less than
+four hours", "2h30", "90 min", "two and a half hours", "a hundred miles", ranges ("8-10 miles",
+"between 300 and 400 km", "a 3.5 to 4-hour drive"), vague amounts ("a few hours", "a couple
+miles") and written-out numbers up to the thousands; converts
 to the toolkit's base units (kilometres and hours); and maps qualifiers ("just", "about",
 "less than", ...) to the comparison a verdict uses, with default tolerances in one table.
 
@@ -191,6 +193,8 @@ _QUALIFIER_WORDS: dict[str, Qualifier] = {
             "an estimated",
             "close to",
             "estimated",
+            "more like",
+            "the best part of",
         ],
         Qualifier.ABOUT,
     ),
@@ -263,8 +267,15 @@ _WORD = rf"(?:{_alternation([*_ONES, *_TENS, 'hundred', 'thousand', 'dozen'])})"
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 # "a"/"an" is a number only before a scale word ("a hundred") or alone ("an hour").
 _WORDS = rf"(?:(?:an?\s+(?=hundred|thousand|dozen))?{_WORD}(?:(?:\s+|-)(?:and\s+)?{_WORD})*|an?)"
-_HALF = r"\s+and\s+a\s+half"
+_HALF = r"\s+and\s+(?:a|one)[\s-]half"
 _NUMBER = rf"(?:half\s+an?|(?:{_DIGITS}|{_WORDS})(?:{_HALF})?)"
+# "a 3.5-hour drive", "about an 80-mile drive": an article before a number that is not "a hundred".
+_ARTICLE = rf"(?:an?\s+(?=\d|(?:{_alternation([*_ONES, *_TENS])})\b))"
+# Amounts without a number, read as a conventional figure (flagged for review by the extractor).
+_VAGUE_WORDS: dict[str, float] = {"a few": 3.0, "a couple of": 2.0, "a couple": 2.0}
+_VAGUE = rf"(?:{_alternation(w.replace(' ', '@') for w in _VAGUE_WORDS)})".replace("@", r"\s+")
+# Range separators: "8-10", "8 to 10", "three or five", and "between 8 and 10".
+_RANGE = r"(?:\s*[-–—]\s*|\s+(?:to|or)\s+|(?(between)\s+and\s+|(?!)))"
 _QUAL = _alternation(w for w in _QUALIFIER_WORDS if w not in ("none",))
 _HOURS = _alternation(w for w, u in _UNIT_WORDS.items() if u is Unit.H)
 _OTHER_UNITS = _alternation(w for w, u in _UNIT_WORDS.items() if u is not Unit.H)
@@ -276,7 +287,9 @@ _SEP = r"(?:(?<=\d)|\s+|-)"
 def _quantity_pattern(tag: str) -> str:
     # One number with its unit; hours may carry minutes ("2h30", "1 hour 20 minutes").
     return (
-        rf"(?:(?P<{tag}qual>{_QUAL})\s+)?(?P<{tag}num>{_NUMBER}){_SEP}"
+        rf"(?:(?P<{tag}qual>{_QUAL})\s+)?{_ARTICLE}?"
+        rf"(?:(?P<{tag}vague>{_VAGUE})|(?P<{tag}between>between\s+)?(?P<{tag}num>{_NUMBER})"
+        rf"(?:{_RANGE.replace('between', tag + 'between')}(?P<{tag}max>{_NUMBER}))?){_SEP}"
         rf"(?:(?P<{tag}hunit>{_HOURS})(?:(?<=[hH])(?P<{tag}hm>[0-5]\d)|(?P<{tag}hhalf>{_HALF})"
         rf"|\s*,?\s*(?:and\s+)?(?P<{tag}mnum>{_NUMBER}){_SEP}(?:{_MINUTES}))?"
         rf"|(?P<{tag}unit>{_OTHER_UNITS}))(?![\w])"
@@ -308,6 +321,10 @@ class Quantity:
         The matched text.
     span
         Start and end offsets of ``text`` in the searched string.
+    value_max
+        The upper end of a range ("8-10 miles"); ``None`` for a single value.
+    vague
+        The wording of an amount stated without a number ("a few"), read as ``value``.
     """
 
     value: float
@@ -316,6 +333,8 @@ class Quantity:
     alt: Quantity | None = None
     text: str = ""
     span: tuple[int, int] = (0, 0)
+    value_max: float | None = None
+    vague: str | None = None
 
     @property
     def dimension(self) -> Dimension:
@@ -326,6 +345,15 @@ class Quantity:
     def base_value(self) -> float:
         """The value in the dimension's base unit: kilometres or hours."""
         return self.value * self.unit.factor
+
+    @property
+    def base_max(self) -> float:
+        """The upper end of the range (the value itself if none) in kilometres or hours."""
+        return (self.value_max if self.value_max is not None else self.value) * self.unit.factor
+
+    def nearest_base(self, measured: float) -> float:
+        """The stated figure (km or h) nearest ``measured``: the value, or an end of the range."""
+        return min(max(measured, self.base_value), self.base_max)
 
     def to(self, unit: Unit) -> float:
         """The value converted to ``unit`` (same dimension).
@@ -451,7 +479,13 @@ def _below_hundred(tokens: list[str], i: int) -> tuple[float | None, int]:
 
 
 def _quantity_from(match: re.Match[str], tag: str) -> Quantity | None:
-    number = parse_number(match[f"{tag}num"])
+    vague = match[f"{tag}vague"]
+    number = (
+        _VAGUE_WORDS[" ".join(vague.lower().split())] if vague else parse_number(match[f"{tag}num"])
+    )
+    top = parse_number(match[f"{tag}max"]) if match[f"{tag}max"] else None
+    if top is not None and top <= number:
+        return None  # "3-2 km" and "10 or 10 km" are not ranges anyone writes
     if match[f"{tag}hunit"] is not None:
         unit = Unit.H
         if match[f"{tag}hm"] is not None:
@@ -463,21 +497,44 @@ def _quantity_from(match: re.Match[str], tag: str) -> Quantity | None:
             if minutes >= 60:
                 return None  # "1 hour 90 minutes" is not a way anyone writes a duration
             number += minutes / 60
+        if top is not None and number != parse_number(match[f"{tag}num"]):
+            return None  # "2-3 h 30" is not a range
     else:
         unit = parse_unit(match[f"{tag}unit"])
     qualifier = parse_qualifier(match[f"{tag}qual"]) if tag == "" else Qualifier.NONE
-    return Quantity(value=number, unit=unit, qualifier=qualifier)
+    if vague and qualifier is Qualifier.NONE:
+        qualifier = Qualifier.ABOUT
+    return Quantity(
+        value=number,
+        unit=unit,
+        qualifier=qualifier,
+        value_max=top,
+        vague=" ".join(vague.lower().split()) if vague else None,
+    )
 
 
 def find_quantities(text: str) -> list[Quantity]:
     """Find every length or duration stated in ``text``, in order.
 
-    A conversion in parentheses right after a quantity becomes its :attr:`Quantity.alt`.
-    Spans of text that look like a quantity but do not parse (ill-formed number words) are
-    skipped rather than guessed at.
+    A conversion right after a quantity, in parentheses, after "or" or bare ("213 km 132 mi"),
+    becomes its :attr:`Quantity.alt`; a trailing "or so" makes the qualifier "about". Spans of
+    text that look like a quantity but do not parse (ill-formed number words) are skipped
+    rather than guessed at.
     """
     found: list[Quantity] = []
     for match in _QUANTITY_RE.finditer(text):
+        if found and _is_conversion(found[-1], match, text):
+            try:
+                alt = _quantity_from(match, "")
+            except ValueError:
+                alt = None
+            if alt is not None and alt.dimension is found[-1].dimension:
+                last = found[-1]
+                end = match.end()
+                found[-1] = replace(
+                    last, alt=alt, text=text[last.span[0] : end], span=(last.span[0], end)
+                )
+                continue
         try:
             main = _quantity_from(match, "")
             alt = _quantity_from(match, "alt") if match["altnum"] is not None else None
@@ -489,8 +546,30 @@ def find_quantities(text: str) -> list[Quantity]:
             alt.dimension is not main.dimension or not math.isfinite(alt.value)
         ):
             alt = None  # "(3 hours)" after a distance is not a conversion of it
-        found.append(replace(main, alt=alt, text=match[0], span=match.span()))
+        start, end = match.span()
+        postfix = _OR_SO.match(text, end)
+        if postfix:
+            main, end = replace(main, qualifier=Qualifier.ABOUT), postfix.end()
+        found.append(replace(main, alt=alt, text=text[start:end], span=(start, end)))
     return found
+
+
+_OR_SO = re.compile(r"\s+or\s+so\b", re.IGNORECASE)
+_CONVERSION_GAP = re.compile(r"\s*(?:or\s+)?", re.IGNORECASE)
+
+
+def _is_conversion(last: Quantity, match: re.Match[str], text: str) -> bool:
+    """Whether ``match`` restates ``last`` in another unit: "262 km or 160 miles"."""
+    gap = _CONVERSION_GAP.fullmatch(text, last.span[1], match.start())
+    return (
+        gap is not None
+        and last.alt is None
+        and last.value_max is None
+        and match["qual"] is None
+        and match["unit"] is not None
+        and parse_unit(match["unit"]) is not last.unit
+        and parse_unit(match["unit"]).dimension is last.dimension
+    )
 
 
 def parse_quantity(text: str) -> Quantity:
@@ -511,7 +590,9 @@ def parse_quantity(text: str) -> Quantity:
     return found[0]
 
 
-def accepted_range(value: float, qualifier: Qualifier, tolerance: float) -> tuple[float, float]:
+def accepted_range(
+    value: float, qualifier: Qualifier, tolerance: float, value_max: float | None = None
+) -> tuple[float, float]:
     """The measured values that agree with a stated ``value`` under ``qualifier``.
 
     Parameters
@@ -522,6 +603,8 @@ def accepted_range(value: float, qualifier: Qualifier, tolerance: float) -> tupl
         Canonical qualifier; its :attr:`Qualifier.bound` picks the comparison.
     tolerance
         Relative tolerance, e.g. 0.15 for ±15 %.
+    value_max
+        Upper end of a stated range ("8-10 miles"): the tolerance widens both ends.
 
     Returns
     -------
@@ -530,7 +613,8 @@ def accepted_range(value: float, qualifier: Qualifier, tolerance: float) -> tupl
     """
     if tolerance < 0:
         raise ValueError(f"tolerance must be >= 0, got {tolerance}")
-    low, high = value * (1 - tolerance), value * (1 + tolerance)
+    top = value if value_max is None else value_max
+    low, high = value * (1 - tolerance), top * (1 + tolerance)
     if qualifier.bound is Bound.UPPER:
         return 0.0, high
     if qualifier.bound is Bound.LOWER:

@@ -14,7 +14,7 @@ import typer
 from pydantic import ValidationError
 
 from ..claims import Source, claim_file_schema, extract_claims
-from ..exceptions import ClaimFileError, DataNotFoundError
+from ..exceptions import ClaimFileError, DataFormatError, DataNotFoundError
 from ._app import app, console, err_console
 
 __all__ = ["claims_schema", "extract"]
@@ -23,11 +23,14 @@ __all__ = ["claims_schema", "extract"]
 def _read_text(path: Path) -> str:
     """Read a UTF-8 text file, turning I/O problems into :class:`DataNotFoundError`."""
     try:
-        return path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise DataNotFoundError(f"{path} is not UTF-8 plain text: {exc.reason}") from exc
+        raise DataFormatError(f"{path} is not UTF-8 plain text: {exc.reason}") from exc
     except OSError as exc:
         raise DataNotFoundError(f"cannot read {path}: {exc.strerror}") from exc
+    if "\x00" in text:
+        raise DataFormatError(f"{path} is a binary file, not plain text")
+    return text
 
 
 def _emit(text: str, output: Path | None) -> None:

@@ -8,11 +8,11 @@ route, and, for "across the border from", whether that border lies between the t
 from __future__ import annotations
 
 import math
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 import shapely
-from pydantic import Field, field_validator
+from pydantic import AfterValidator, Field
 
 from ..._geo import geodesic_m
 from ...exceptions import PlaceQueryError
@@ -24,7 +24,22 @@ from ..results import RANK, TOWN_POINT_KM, ClaimResult, Figure, Verdict
 from . import register
 from .along_route import distance_km
 
-__all__ = ["BorderClaim", "check_border"]
+__all__ = ["BorderClaim", "CountryRef", "check_border"]
+
+
+def _known_country(country: str) -> str:
+    try:
+        iso3(country)
+    except PlaceQueryError as exc:
+        raise ValueError(str(exc)) from None
+    return country
+
+
+CountryRef = Annotated[
+    NonEmptyStr,
+    AfterValidator(_known_country),
+    Field(description="A country: ISO code or English name ('SY', 'Syria')."),
+]
 
 
 class BorderClaim(ClaimBase):
@@ -32,7 +47,7 @@ class BorderClaim(ClaimBase):
 
     kind: Literal["border"] = "border"
     place: PlaceRef
-    border_with: NonEmptyStr = Field(
+    border_with: CountryRef = Field(
         description="The country on the other side: ISO code or English name ('FR', 'France')."
     )
     across_from: PlaceRef | None = Field(
@@ -43,15 +58,6 @@ class BorderClaim(ClaimBase):
     )
 
     _place_fields = ("place", "across_from")
-
-    @field_validator("border_with")
-    @classmethod
-    def _known_country(cls, country: str) -> str:
-        try:
-            iso3(country)
-        except PlaceQueryError as exc:
-            raise ValueError(str(exc)) from None
-        return country
 
     def distance_tolerance_km(self, defaults: Defaults) -> float:
         """How far from the border line the place may lie: the claim's own, else the file's."""

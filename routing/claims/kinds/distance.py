@@ -101,7 +101,7 @@ def check_distance(claim: DistanceClaim, ctx: CheckContext) -> ClaimResult:
     a, b = ctx.loc[claim.from_], ctx.loc[claim.to]
     lo, hi = ctx.defaults.accepted_range(claim)
     tol = ctx.defaults.tolerance_of(claim)
-    stated = claim.quantity.base_value
+    q = claim.quantity
     shortest = route(a, b, net=ctx.net, optimize="distance")
     road = Figure(
         "road distance (shortest route)",
@@ -115,14 +115,19 @@ def check_distance(claim: DistanceClaim, ctx: CheckContext) -> ClaimResult:
     judged = [claim.measure] if claim.measure is not Measure.UNSPECIFIED else list(measures)
 
     def grade(value: float) -> Verdict:
-        return grade_measurement(value, stated, lo, hi, tol)
+        # A range ("80-90 mi") is compared with its nearer end.
+        return grade_measurement(value, q.nearest_base(value), lo, hi, tol)
 
     # Best verdict first; between equals, the figure nearest the stated one (as a factor).
     verdict, closest = min(
         ((grade(measures[m].value), m) for m in judged),
-        key=lambda g: (RANK.index(g[0]), factor(stated, measures[g[1]].value)),
+        key=lambda g: (
+            RANK.index(g[0]),
+            factor(q.nearest_base(measures[g[1]].value), measures[g[1]].value),
+        ),
     )
     best = measures[closest]
+    stated = q.nearest_base(best.value)
     sentences = [
         f"{a} is {road.format()} from {b} by road and {straight.format()} in a "
         f"straight line; '{claim.describe()}' allows {range_text(lo, hi, 'km')}."

@@ -5,7 +5,9 @@ destination (or the nearest road point on its outskirts ring), and a Monte Carlo
 of making it within the bound. *plausible*: typical driving (every profile but ``fast``)
 makes it at modal speeds; *borderline*: only flat-out driving (``fast``) does;
 *implausible*: not even that. Approximate and lower-bound time claims are graded like
-distances.
+distances. The road network models driving: a trip stated by train, on foot or by air is *not
+checkable*; a bus trip is checked as a drive (a bus is slower, so the car time is a lower
+bound).
 """
 
 from __future__ import annotations
@@ -39,10 +41,41 @@ from ..uncertainty import travel_time_samples
 from ..units import Bound, Dimension, Wordings
 from . import register
 
-__all__ = ["DestinationRule", "TravelTimeClaim", "check_travel_time"]
+__all__ = ["DestinationRule", "TravelMode", "TravelTimeClaim", "check_travel_time"]
 
 # Profile that models flat-out driving: what decides "borderline" time claims.
 _FAST_PROFILE = "fast"
+
+
+class TravelMode(StrEnum):
+    """How the stated trip is made."""
+
+    CAR = "car"
+    BUS = "bus"
+    TRAIN = "train"
+    WALK = "walk"
+    FLIGHT = "flight"
+    UNSPECIFIED = "unspecified"
+
+
+_TRAVEL_MODE_WORDINGS = Wordings(
+    "mode",
+    TravelMode,
+    {
+        **dict.fromkeys(["drive", "driving", "road", "taxi", "vehicle"], TravelMode.CAR),
+        **dict.fromkeys(["rail", "railway"], TravelMode.TRAIN),
+        **dict.fromkeys(["foot", "on foot", "walking"], TravelMode.WALK),
+        **dict.fromkeys(["air", "plane", "fly"], TravelMode.FLIGHT),
+        "coach": TravelMode.BUS,
+    },
+    "'drive', 'on foot', 'by air'",
+)
+# Modes the road network cannot time.
+_NOT_ON_ROADS = {
+    TravelMode.TRAIN: "by train",
+    TravelMode.WALK: "on foot",
+    TravelMode.FLIGHT: "by air",
+}
 
 
 class DestinationRule(StrEnum):
@@ -82,6 +115,10 @@ class TravelTimeClaim(MeasuredClaimBase):
         )
     )
     outskirts_radius_km: PositiveNumber | None = None
+    mode: Annotated[TravelMode, parsed_by(_TRAVEL_MODE_WORDINGS.parse)] = Field(
+        default=TravelMode.UNSPECIFIED,
+        description="car, bus, train, walk, flight or unspecified; only road trips are timed.",
+    )
     profiles: list[NonEmptyStr] | None = Field(
         default=None, min_length=1, description="Speed profiles to check; default: all."
     )
@@ -107,9 +144,18 @@ class TravelTimeClaim(MeasuredClaimBase):
 
 def check_travel_time(claim: TravelTimeClaim, ctx: CheckContext) -> ClaimResult:
     """Fastest route under every profile from the best origin, with Monte Carlo odds."""
+    if claim.mode in _NOT_ON_ROADS:
+        return ClaimResult(
+            claim,
+            Verdict.NOT_CHECKABLE,
+            claim.describe(),
+            [],
+            f"The trip is stated {_NOT_ON_ROADS[claim.mode]}; the road network times drives only.",
+        )
     lo, hi = ctx.defaults.accepted_range(claim)
     tol = ctx.defaults.tolerance_of(claim)
-    stated_h = claim.quantity.base_value
+    # A range ("a 3.5 to 4-hour drive") is judged within its upper end, graded on its nearer end.
+    stated_h = claim.quantity.base_max
     dest = ctx.loc[claim.to]
     radius = claim.destination_radius_km(ctx.defaults)
     profiles = claim.profiles or available_profiles()
@@ -178,12 +224,13 @@ def check_travel_time(claim: TravelTimeClaim, ctx: CheckContext) -> ClaimResult:
     else:
 
         def grade(value: float) -> Verdict:
-            return grade_measurement(value, stated_h, lo, hi, tol)
+            return grade_measurement(value, claim.quantity.nearest_base(value), lo, hi, tol)
 
         verdict = grade(times[base].value)
+        near_h = claim.quantity.nearest_base(times[base].value)
         sentences += [
-            f"The stated {format_hours(stated_h)} is "
-            f"{compare_text(stated_h, times[base].value)} the time of profile {base!r}.",
+            f"The stated {format_hours(near_h)} is "
+            f"{compare_text(near_h, times[base].value)} the time of profile {base!r}.",
             band_sentence(times[base], grade, verdict),
         ]
     to_make_true = [
@@ -199,6 +246,11 @@ def check_travel_time(claim: TravelTimeClaim, ctx: CheckContext) -> ClaimResult:
     assumptions = [
         f"destination: the first road point {where}" if radius else "destination: the centre",
         "origins: " + ", ".join(claim.from_) + " (the fastest of them per profile)",
+        *(
+            ["mode: stated by bus, timed as a drive (a bus takes longer)"]
+            if claim.mode is TravelMode.BUS
+            else []
+        ),
         *[f"time: {r.profile.describe()}" for r in routes.values()],
         *per_profile[base]["monte_carlo"][1:2],
         f"Monte Carlo: {ctx.draws:,} draws per profile, seed {ctx.seed}; speeds triangular "
