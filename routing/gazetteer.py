@@ -62,10 +62,9 @@ import yaml
 from rapidfuzz import fuzz, process
 from scipy.spatial import cKDTree
 
-from ._geo import M_PER_DEG
+from ._geo import EARTH_RADIUS_M, M_PER_DEG, haversine_m
 from ._transliterate import is_latin_or_arabic, name_key
 from .exceptions import AmbiguousPlaceError, PlaceNotFoundError, PlaceQueryError
-from .network import EARTH_RADIUS_M, haversine_m
 from .settings import cache_dir
 
 if TYPE_CHECKING:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property
-from typing import Any, overload
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -23,23 +23,19 @@ import shapely
 from scipy.sparse import coo_array
 from scipy.sparse.csgraph import connected_components
 
+from ._geo import segment_lengths_m
 from .exceptions import DataOutsideBoundsError, PlaceQueryError
 
 __all__ = [
-    "EARTH_RADIUS_M",
     "ROAD_CLASSES",
     "NetworkMeta",
     "NetworkSummary",
     "RoadNetwork",
     "check_bbox",
     "empty_places",
-    "haversine_m",
     "iso3",
     "polyline_lengths_m",
 ]
-
-# Same mean Earth radius as osmnx.distance.great_circle, so lengths agree with osmnx to the mm.
-EARTH_RADIUS_M = 6_371_009.0
 
 # OSM highway classes, most important first; the order is used for styling and summaries.
 ROAD_CLASSES: tuple[str, ...] = (
@@ -75,36 +71,9 @@ EDGE_COLUMNS = (
 )
 
 
-@overload
-def haversine_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float: ...  # type: ignore[overload-overlap]
-@overload
-def haversine_m(
-    lon1: np.ndarray | float,
-    lat1: np.ndarray | float,
-    lon2: np.ndarray | float,
-    lat2: np.ndarray | float,
-) -> np.ndarray: ...
-def haversine_m(
-    lon1: np.ndarray | float,
-    lat1: np.ndarray | float,
-    lon2: np.ndarray | float,
-    lat2: np.ndarray | float,
-) -> np.ndarray | float:
-    """Great-circle distance in metres (vectorised; same formula as osmnx).
-
-    A float for four scalars, an array otherwise (broadcast like numpy).
-    """
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dphi = p2 - p1
-    dlmb = np.radians(np.asarray(lon2) - np.asarray(lon1))
-    h = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
-    d = np.asarray(2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))))
-    return float(d) if d.ndim == 0 else d
-
-
 def polyline_lengths_m(coords: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    """Length in metres of each polyline stored as ``coords[offsets[i]:offsets[i+1]]``."""
-    seg = haversine_m(coords[:-1, 0], coords[:-1, 1], coords[1:, 0], coords[1:, 1])
+    """Length in metres (WGS84 ellipsoid) of each polyline ``coords[offsets[i]:offsets[i+1]]``."""
+    seg = segment_lengths_m(coords[:-1, 0], coords[:-1, 1], coords[1:, 0], coords[1:, 1])
     # Segments that straddle two polylines are zeroed: each polyline's last vertex is
     # followed by the next polyline's first.
     seg[offsets[1:-1] - 1] = 0.0

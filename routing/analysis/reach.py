@@ -35,13 +35,13 @@ import shapely.ops
 from pyproj import CRS, Transformer
 
 from .._format import format_hours
-from .._geo import GEOD
+from .._geo import GEOD, haversine_m
 from ..engine import RoutingEngine, Weights, get_engine
 from ..engine.profiles import DEFAULT_PROFILE, Profile, get_profile
 from ..engine.snapping import DEFAULT_MAX_SNAP_M, Snap, snap_candidates
 from ..exceptions import OffNetworkError, ReachError
 from ..location import Location, PointLike, as_location
-from ..network import RoadNetwork, haversine_m
+from ..network import RoadNetwork
 
 __all__ = [
     "DEFAULT_BUFFER_KM",

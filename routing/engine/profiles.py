@@ -24,8 +24,9 @@ import shapely
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from .._geo import ground_circle
 from ..exceptions import ProfileError
-from ..network import EARTH_RADIUS_M, RoadNetwork
+from ..network import RoadNetwork
 
 __all__ = [
     "DEFAULT_PROFILE",
@@ -41,7 +42,6 @@ DEFAULT_PROFILE = "car"
 
 # Place kinds counted as towns for per-town delays.
 _TOWN_KINDS = frozenset({"city", "town", "village"})
-_M_PER_DEG = EARTH_RADIUS_M * np.pi / 180.0
 
 
 class SpeedRange(BaseModel):
@@ -190,19 +190,12 @@ def town_crossings(net: RoadNetwork, radius_m: float) -> np.ndarray:
     counts = np.zeros(net.n_edges)
     towns = net.places[net.places["kind"].isin(_TOWN_KINDS)] if len(net.places) else net.places
     for x, y in zip(towns["x"].to_numpy(), towns["y"].to_numpy(), strict=True):
-        ring = _ground_circle(float(x), float(y), radius_m).exterior
+        ring = ground_circle(float(x), float(y), radius_m).exterior
         hits = net.edge_tree.query(ring, predicate="intersects")
         if len(hits):
             pts = shapely.intersection(net.geometries[hits], ring)
             counts[hits] += shapely.get_num_geometries(pts)
     return counts
-
-
-def _ground_circle(lon: float, lat: float, radius_m: float) -> shapely.Polygon:
-    """A circle of ``radius_m`` around a point, in degrees (stretched in longitude)."""
-    scale = np.array([1.0 / np.cos(np.radians(lat)), 1.0])
-    disc = shapely.Point(0.0, 0.0).buffer(radius_m / _M_PER_DEG, quad_segs=16)
-    return shapely.transform(disc, lambda c: c * scale + [lon, lat])
 
 
 def add_edge_travel_times(graph: nx.MultiDiGraph, profile: Profile | str) -> nx.MultiDiGraph:

@@ -42,8 +42,9 @@ from matplotlib.path import Path as MplPath
 from pyproj import CRS, Transformer
 
 from .._format import format_hours
+from .._geo import haversine_m
 from ..exceptions import FigureError
-from ..network import RoadNetwork, haversine_m
+from ..network import RoadNetwork
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

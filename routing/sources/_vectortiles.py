@@ -28,8 +28,9 @@ import pandas as pd
 import shapely
 from tqdm.auto import tqdm
 
+from .._geo import EARTH_RADIUS_M
 from ..exceptions import DataNotFoundError, DataOutsideBoundsError
-from ..network import EARTH_RADIUS_M, NetworkMeta, RoadNetwork, empty_places
+from ..network import NetworkMeta, RoadNetwork, empty_places
 from ._noding import Pieces, build_topology
 from ._tiles import DecodedTile, TileSet, decode_tile, tile_to_lonlat
 
