@@ -293,11 +293,17 @@ class Gazetteer:
         AmbiguousPlaceError
             Several distinct places match and none dominates (see the module docstring).
         PlaceQueryError
-            Coordinates out of range, or an unknown country or province.
+            Coordinates out of range, an unknown country or province, or a bare country
+            name (a country is not a point to measure from).
         """
         point = self._coordinates(query)
         if point is not None:
             return point
+        if country is None and name_key(query) in _country_keys():
+            raise PlaceQueryError(
+                f"{query!r} is a country, not a place to measure from: name a town, "
+                "'Town, Country' or 'lat,lon' (a border claim names the country as border_with)"
+            )
         name, allowed = self._parse(query, country)
         matches = self._matches(name, allowed)
         if not matches:

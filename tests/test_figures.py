@@ -16,6 +16,7 @@ import pytest
 import shapely
 from matplotlib.figure import Figure
 
+from routing._format import format_hours
 from routing.analysis.routes import Route
 from routing.api import reach, route
 from routing.network import RoadNetwork
@@ -132,7 +133,9 @@ def test_reach_map(western_iraq: RoadNetwork) -> None:
     assert bands == ["reached within 1 h", "reached within 2 h", "reached within 4 h"]
     assert len(_by_gid(fig, "band")) == 3
     labels = "\n".join(a.get_text() for a in _by_gid(fig, "place-label"))
-    assert "Haditha\n1 h" in labels  # a reached town with its time
+    haditha = result.places.set_index("name").loc["Haditha"]
+    assert haditha["reached"]
+    assert f"Haditha\n{format_hours(haditha['time_h'])}" in labels  # a reached town, its time
     assert "buffered by 5 km" in "\n".join(_texts(fig))
     _common_cartography(fig, western_iraq)
 

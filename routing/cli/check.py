@@ -17,8 +17,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from ..api import network
-from ..claims.check import check_claims
+from .. import api
 from ..claims.io import load_claims
 from ..claims.results import ClaimResult, Verdict
 from ..output.report import ATTRIBUTION, report_dict, shared_assumptions, write_report
@@ -56,7 +55,7 @@ def check(
 ) -> None:
     """Check a claim file's distance, time, route and border claims against road data."""
     claim_file = load_claims(claims)
-    results = check_claims(claim_file, network(region), draws=draws, seed=seed)
+    results = api.check(claim_file, net=region, draws=draws, seed=seed)
     if as_json:
         console.print_json(json.dumps(report_dict(claim_file, results), ensure_ascii=False))
     else:

@@ -111,7 +111,8 @@ class Profile(BaseModel):
     max_kph
         Vehicle speed cap, or ``None``.
     access_kph
-        Off-road speed costing the gap between a point and its road when choosing candidates.
+        Speed over the leg between a place and the road it joins (streets the data lack),
+        used when choosing among candidate roads and in reported times.
     delays
         Fixed delays (per town crossed).
     """
@@ -126,7 +127,7 @@ class Profile(BaseModel):
     default: SpeedRange
     maxspeed: MaxspeedRule = MaxspeedRule()
     max_kph: float | None = Field(default=None, gt=0)
-    access_kph: float = Field(default=10.0, gt=0)
+    access_kph: float = Field(default=30.0, gt=0)
     delays: Delays = Delays()
 
     def speed(self, highway: str, which: str = "mode") -> float:
