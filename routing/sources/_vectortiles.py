@@ -22,6 +22,7 @@ from tqdm.auto import tqdm
 
 from ..exceptions import DataNotFoundError, DataOutsideBoundsError
 from ..network import EARTH_RADIUS_M, NetworkMeta, RoadNetwork, empty_places
+from ._context import context_from_tiles
 from ._noding import Pieces, build_topology
 from ._tiles import DecodedTile, TileSet, decode_tile, tile_to_lonlat
 
@@ -215,6 +216,7 @@ def network_from_tiles(
     classes: Iterable[str] = DRIVE_CLASSES,
     region: str | None = None,
     progress: bool = True,
+    context: bool = True,
 ) -> RoadNetwork:
     """Build a road network from vector tiles.
 
@@ -232,6 +234,9 @@ def network_from_tiles(
         Name recorded in the network's provenance.
     progress
         Show a progress bar while decoding.
+    context
+        Also read water, rivers, borders and country names for maps
+        (:func:`~routing.sources._context.context_from_tiles`).
 
     Raises
     ------
@@ -352,6 +357,7 @@ def network_from_tiles(
         places=places,
         borders=borders,
         border_countries=np.asarray(col.border_countries, dtype=str) if col.border_xy else None,
+        context=context_from_tiles(ts, zoom=z, bbox=bbox) if context else None,
     )
     net.build_report = {
         "tiles": len(tiles),
