@@ -16,11 +16,21 @@ import math
 from pathlib import Path
 from typing import Any
 
+from ..analysis.routes import Location, resolve_location
+from ..claims.io import validate_places
 from ..claims.model import ClaimFile, DistanceClaim, TravelTimeClaim
 from ..claims.verdicts import ClaimResult, Verdict
 from ..exceptions import DataNotFoundError
+from ..network import RoadNetwork
 
-__all__ = ["ATTRIBUTION", "report_dict", "report_markdown", "shared_assumptions", "write_report"]
+__all__ = [
+    "ATTRIBUTION",
+    "named_places",
+    "report_dict",
+    "report_markdown",
+    "shared_assumptions",
+    "write_report",
+]
 
 # The data source's own credit line is in each result's "data:" assumption.
 ATTRIBUTION = "Road data (c) OpenStreetMap contributors, ODbL 1.0."
@@ -148,7 +158,7 @@ def _write_figures(claim_file: ClaimFile, results: list[ClaimResult], out: Path)
     """The claim figure (key ``""``) and a map of each claim's first route (key: claim id)."""
     import matplotlib.pyplot as plt
 
-    from .figures import ClaimRow, claim_figure, route_map, save_figure
+    from .figures import ClaimRow, claim_figure, credit, route_map, save_figure
 
     rows = []
     for res in results:
@@ -160,9 +170,11 @@ def _write_figures(claim_file: ClaimFile, results: list[ClaimResult], out: Path)
         measured = [f for f in res.figures if f.unit == unit][:3]
         if not measured:
             continue
+        origins = claim.from_ if isinstance(claim.from_, str) else " / ".join(claim.from_)
+        what = "travel time" if unit == "h" else "distance"
         rows.append(
             ClaimRow(
-                label=claim.id,
+                label=f"{origins} to {claim.to}, {what}: \u201c{res.stated}\u201d",
                 stated=claim.quantity.base_value,
                 unit=unit,
                 stated_low=low if math.isfinite(low) else None,
@@ -176,16 +188,30 @@ def _write_figures(claim_file: ClaimFile, results: list[ClaimResult], out: Path)
         )
     images = {}
     if rows:
-        metas = {r.net.meta.describe() for res in results for r in res.routes}
-        fig = claim_figure(rows, assumptions=[f"Data: {m}" for m in sorted(metas)])
+        metas = {r.net.meta for res in results for r in res.routes}
+        src = claim_file.source
+        fig = claim_figure(
+            rows,
+            title=f"Claims of \u201c{src.title}\u201d against the road data"
+            if src and src.title
+            else "Claims against the road data",
+            assumptions=sorted(f"Data: {m.describe()}" for m in metas),
+            attribution=" ".join(sorted({credit(m) for m in metas})),
+        )
         images[""] = save_figure(fig, out / "claims.png")
         plt.close(fig)
     for res in results:
         if res.routes:
-            fig = route_map(res.routes[0])
+            towns = named_places(claim_file, res.routes[0].net).values()
+            fig = route_map(res.routes[0], towns=list(towns))
             images[res.claim_id] = save_figure(fig, out / f"route-{res.claim_id}.png")
             plt.close(fig)
     return images
+
+
+def named_places(claim_file: ClaimFile, net: RoadNetwork) -> dict[str, Location]:
+    """Every place the claim file names, resolved as the check resolved it (for maps)."""
+    return validate_places(claim_file, lambda name: resolve_location(name, net))
 
 
 def _finite(value: Any) -> Any:
