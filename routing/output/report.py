@@ -14,7 +14,7 @@ import datetime as dt
 import json
 import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..analysis.routes import Location, resolve_location
 from ..claims.io import validate_places
@@ -23,11 +23,15 @@ from ..claims.verdicts import ClaimResult, Verdict
 from ..exceptions import DataNotFoundError
 from ..network import RoadNetwork
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
 __all__ = [
     "ATTRIBUTION",
     "named_places",
     "report_dict",
     "report_markdown",
+    "results_figure",
     "shared_assumptions",
     "write_report",
 ]
@@ -158,7 +162,30 @@ def _write_figures(claim_file: ClaimFile, results: list[ClaimResult], out: Path)
     """The claim figure (key ``""``) and a map of each claim's first route (key: claim id)."""
     import matplotlib.pyplot as plt
 
-    from .figures import ClaimRow, claim_figure, credit, route_map, save_figure
+    from .figures import route_map, save_figure
+
+    images = {}
+    fig = results_figure(claim_file, results)
+    if fig is not None:
+        images[""] = save_figure(fig, out / "claims.png")
+        plt.close(fig)
+    routed = [res for res in results if res.routes]
+    if routed:
+        towns = list(named_places(claim_file, routed[0].routes[0].net).values())
+    for res in routed:
+        fig = route_map(res.routes[0], towns=towns)
+        images[res.claim_id] = save_figure(fig, out / f"route-{res.claim_id}.png")
+        plt.close(fig)
+    return images
+
+
+def results_figure(claim_file: ClaimFile, results: list[ClaimResult]) -> Figure | None:
+    """Every distance and travel-time claim, stated against measured, in one figure.
+
+    Rows are titled by their places and the stated figure; the title names the source, the
+    footer the data and its full credit line. ``None`` when no claim has such a figure.
+    """
+    from .figures import ClaimRow, claim_figure, credit
 
     rows = []
     for res in results:
@@ -186,27 +213,18 @@ def _write_figures(claim_file: ClaimFile, results: list[ClaimResult], out: Path)
                 band_label=measured[0].band_reason,
             )
         )
-    images = {}
-    if rows:
-        metas = {r.net.meta for res in results for r in res.routes}
-        src = claim_file.source
-        fig = claim_figure(
-            rows,
-            title=f"Claims of \u201c{src.title}\u201d against the road data"
-            if src and src.title
-            else "Claims against the road data",
-            assumptions=sorted(f"Data: {m.describe()}" for m in metas),
-            attribution=" ".join(sorted({credit(m) for m in metas})),
-        )
-        images[""] = save_figure(fig, out / "claims.png")
-        plt.close(fig)
-    for res in results:
-        if res.routes:
-            towns = named_places(claim_file, res.routes[0].net).values()
-            fig = route_map(res.routes[0], towns=list(towns))
-            images[res.claim_id] = save_figure(fig, out / f"route-{res.claim_id}.png")
-            plt.close(fig)
-    return images
+    if not rows:
+        return None
+    metas = {r.net.meta for res in results for r in res.routes}
+    src = claim_file.source
+    return claim_figure(
+        rows,
+        title=f"Claims of \u201c{src.title}\u201d against the road data"
+        if src and src.title
+        else "Claims against the road data",
+        assumptions=sorted(f"Data: {m.describe()}" for m in metas),
+        attribution=" ".join(sorted({credit(m) for m in metas})),
+    )
 
 
 def named_places(claim_file: ClaimFile, net: RoadNetwork) -> dict[str, Location]:

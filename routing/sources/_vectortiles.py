@@ -9,6 +9,7 @@ Works with the OpenMapTiles planet build (layer ``transportation``, names in
 from __future__ import annotations
 
 import html
+import importlib.util
 import math
 import re
 from collections.abc import Iterable
@@ -18,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import shapely
-from tqdm.auto import tqdm
+from tqdm.std import tqdm as text_tqdm
 
 from ..exceptions import DataNotFoundError, DataOutsideBoundsError
 from ..network import EARTH_RADIUS_M, NetworkMeta, RoadNetwork, empty_places
@@ -43,6 +44,19 @@ MAJOR_CLASSES = ("motorway", "trunk", "primary")
 DRIVE_CLASSES = ("motorway", "trunk", "primary", "secondary", "tertiary", "minor")
 
 _PLACE_KINDS = {"city", "town", "village", "hamlet", "suburb", "capital"}
+
+
+def _progress_bar() -> Any:
+    """tqdm's notebook widget where ipywidgets is installed, its text bar otherwise.
+
+    ``tqdm.auto`` would pick the widget inside Jupyter and, without ipywidgets, warn
+    "IProgress not found" into every notebook that imports the package.
+    """
+    if importlib.util.find_spec("ipywidgets") is not None:
+        from tqdm.auto import tqdm
+
+        return tqdm
+    return text_tqdm
 
 
 def _osm_date(meta: dict[str, Any]) -> str:
@@ -262,7 +276,7 @@ def network_from_tiles(
     extent = 4096
     stream = ts.iter_raw(z, tiles)
     for tile_id, (x, y, data) in enumerate(
-        tqdm(
+        _progress_bar()(
             stream,
             total=len(tiles),
             desc=f"decoding z{z} tiles",
