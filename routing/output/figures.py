@@ -1,23 +1,31 @@
 """Publication figures: route map, reach map and claim figure (matplotlib, offline).
 
 Every figure carries its assumptions in a footer (data source and date, speed profile, road
-versus straight line) and the attribution "(c) OpenStreetMap contributors". Maps are drawn in
-a local transverse Mercator projection centred on the map, so the scale bar is true to well
-under 1 % across a few hundred kilometres and grid north is true north at the centre.
-Colours are the Okabe-Ito colour-blind-safe palette and the sequential *cividis* map; text
-sizes suit print at column width.
+versus straight line) and the data's full credit line (:func:`credit`). Maps are drawn in a
+local transverse Mercator projection centred on the map, so the scale bar is true to well
+under 1 % across a few hundred kilometres and grid north is true north at the centre. They
+show the data's water, rivers and borders, each country's name on its side of the borders in
+view, and a locator inset (the map's frame in its region) when the data has a map context
+(:class:`~routing.network.MapContext`). Colours are the Okabe-Ito colour-blind-safe palette;
+reach bands run from dark red (near) to pale yellow (far), distinct in hue and in greyscale
+(:func:`band_colours`); text sizes suit print at column width.
 
 Labels are placed best first at the first free spot around their point: clear of markers,
-of the route and straight line, of other labels and of the legend, scale bar and north arrow;
-a town label with no free spot is dropped (its marker stays). Arabic names (``arabic=True``)
-need a font with Arabic glyphs (matplotlib's bundled DejaVu Sans has them) and text shaping:
-matplotlib 3.11+ shapes and orders right-to-left text itself (libraqm); older versions draw
-letters unjoined and left to right, so there the optional extra ``routing[arabic]``
-(``arabic-reshaper`` and ``python-bidi``) does it.
+of the route and straight line, of other labels, the legend, the scale bar and the locator;
+a town label with no free spot is dropped (its marker stays). Route ends, origins and named
+towns may move further out, tied to their point by a leader line. On reach maps a town's
+label never sits on a band that its own time contradicts (a town reached in 2 h 44 min off
+the 1 h and 2 h bands; one beyond every band off all of them). Arabic names
+(``arabic=True``) need a font with Arabic glyphs (matplotlib's bundled DejaVu Sans has them)
+and text shaping: matplotlib 3.11+ shapes and orders right-to-left text itself (libraqm);
+older versions draw letters unjoined and left to right, so there the optional extra
+``routing[arabic]`` (``arabic-reshaper`` and ``python-bidi``) does it.
 
 Save with :func:`save_figure` (PNG, SVG or PDF). Artists carry ``gid`` labels (``"route"``,
 ``"straight-line"``, ``"scale-bar"``, ``"north-arrow"``, ``"attribution"``, ``"band"``,
-``"place-label"``, ``"verdict"``) so notebooks and tests can find them.
+``"place-label"``, ``"country-label"``, ``"water"``, ``"waterways"``, ``"subtitle"``,
+``"locator-frame"``, ``"verdict"``; the inset axes ``"locator"``) so notebooks and tests can
+find them.
 """
 
 from __future__ import annotations

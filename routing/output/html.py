@@ -31,7 +31,7 @@ import shapely
 import shapely.ops
 
 from .._version import __version__
-from ..analysis.routes import Location, Route
+from ..analysis.routes import Location, Route, format_hours
 from ..claims.model import BorderClaim, ClaimFile, DistanceClaim, TravelTimeClaim
 from ..claims.verdicts import ClaimResult, Figure, Verdict
 from ..exceptions import DataNotFoundError, InvalidArgumentError
@@ -262,8 +262,6 @@ def _claim_layer(
 
 def _format_time(r: Route) -> str:
     """``"4 h 40 min (car)"``: the route's time under its profile."""
-    from ..analysis.routes import format_hours
-
     return f"{format_hours(r.time_h)} ({r.profile.name})"
 
 

@@ -24,11 +24,14 @@ __all__ = ["CONTEXT_MAX_ZOOM", "context_from_tiles"]
 CONTEXT_MAX_ZOOM = 8
 # Douglas-Peucker tolerance in tile units of the context zoom (~0.5 px on a 1600 px map).
 _SIMPLIFY_UNITS = 6.0
-# Rivers and canals (streams and drains are below map scale); land borders between countries.
-_LINE_FILTER = {
+# Rivers and canals (streams and drains are below map scale), land borders between
+# countries, country label points: other features are dropped before their geometry is read.
+_FEATURE_FILTER = {
     "waterway": lambda props: props.get("class") in ("river", "canal"),
     "boundary": lambda props: props.get("admin_level") == 2 and not props.get("maritime"),
+    "place": lambda props: props.get("class") == "country",
 }
+_LINE_LAYERS = {"waterway", "boundary"}
 
 
 def context_from_tiles(
@@ -70,7 +73,7 @@ def context_from_tiles(
     extent = 4096
     for x, y, data in ts.iter_raw(z, tiles):
         t = decode_tile(
-            data, z, x, y, set(_LINE_FILTER), {"place"}, _LINE_FILTER, polygon_layers={"water"}
+            data, z, x, y, _LINE_LAYERS, {"place"}, _FEATURE_FILTER, polygon_layers={"water"}
         )
         extent = t.extent
         _collect(t, water, rivers, borders, sides, countries)
