@@ -49,7 +49,7 @@ from scipy.sparse import coo_array
 from scipy.sparse.csgraph import connected_components
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _peer_worker import latency_stats_ms, one_line, write_result
+from _peer_worker import latency_stats_ms, one_line, run_measured, write_result
 
 from routing.engine import get_engine
 from routing.matrix import matrix
@@ -249,6 +249,41 @@ def toolkit_preprocessing(region: str, workdir: Path, timeout_s: float) -> dict[
         return {"ok": False, "error": one_line(exc)}
 
 
+def toolkit_reach_child(
+    region: str, point: tuple[float, float], result: str, max_gb: float
+) -> None:
+    """(Child process) ``reach()`` from a warm engine, under an address-space cap."""
+    import resource
+
+    cap = int(max_gb * 2**30)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    net = load_network(region, progress=False)
+    engine = get_engine(net)
+    engine.one_to_all([0], engine.weights("car"), cutoff=1.0)
+    t0 = time.perf_counter()
+    r = reach(point, hours=[ISO_HOURS], net=net)
+    seconds = time.perf_counter() - t0
+    km2 = float(r.bands["area_km2"].iloc[-1])
+    write_result(result, {"ok": True, "isochrone_s": seconds, "isochrone_km2": km2})
+
+
+def toolkit_reach(
+    region: str, point: tuple[float, float], workdir: Path, timeout_s: float, max_gb: float
+) -> dict[str, Any]:
+    """``reach()`` in a child process: a time limit and a memory cap, and its peak RSS."""
+    result = workdir / "result-toolkit-reach.json"
+    result.unlink(missing_ok=True)
+    cmd = [sys.executable, __file__, "--region", region, "--max-gb", str(max_gb)]
+    cmd += ["--toolkit-reach-child", str(result), "--iso-point", f"{point[0]},{point[1]}"]
+    try:
+        run = run_measured(cmd, workdir / "toolkit-reach.log", timeout_s)
+    except RuntimeError as exc:
+        return {"ok": False, "error": one_line(exc)}
+    out = dict(json.loads(result.read_text()))
+    out["peak_rss_mb"] = run["peak_rss_mb"]
+    return out
+
+
 def _timed_each(fn: Callable[[Any], Any], items: Sequence[Any]) -> tuple[list[float], int]:
     times, failed = [], 0
     for item in items:
@@ -290,10 +325,14 @@ def toolkit_queries(
     out["table_n"] = len(table_points)
     out["table_reached"] = int(np.isfinite(m.distance_km.to_numpy()).sum())
 
+    # The search alone (what reach() starts with): snapped origin, 4 h of car time, the tree.
+    car = engine.weights("car")
+    engine.one_to_all([0], car, cutoff=1.0)  # builds the car Dijkstra graph once
     t0 = time.perf_counter()
-    r = reach(iso_point, hours=[ISO_HOURS], net=net)
-    out["isochrone_s"] = time.perf_counter() - t0
-    out["isochrone_km2"] = float(r.bands["area_km2"].iloc[-1])
+    snap = snap_candidates(net, *iso_point, candidates=False)
+    tree = engine.one_to_all(snap, car, cutoff=ISO_HOURS * 3600.0)
+    out["search_s"] = time.perf_counter() - t0
+    out["search_nodes"] = int(np.isfinite(tree.cost).sum())
 
     rows, nearest = [], []
     for a, b in agree_pairs:
@@ -502,10 +541,17 @@ def build_rows(res: dict[str, Any]) -> list[Row]:
         viso = f"{vq['isochrone_s']:.2f} s"
         if vq.get("isochrone_km2"):
             viso += f", {vq['isochrone_km2']:,.0f} km2"
+    tr = tk.get("reach") or {}
+    if "isochrone_s" in tr:
+        tk_iso = f"{tr['isochrone_s']:.2f} s, {tr['isochrone_km2']:,.0f} km2"
+    else:
+        tk_iso = "reach() failed"
+    if "search_s" in tk:
+        tk_iso += f"; search {1e3 * tk['search_s']:.0f} ms"
     rows.append(
         {
             "row": f"4 isochrone {ISO_HOURS:g} h",
-            "toolkit": f"{tk['isochrone_s']:.2f} s, {tk['isochrone_km2']:,.0f} km2",
+            "toolkit": tk_iso,
             "osrm_ch": na,
             "osrm_mld": na,
             "valhalla": viso,
@@ -681,6 +727,16 @@ def run_peers(
     return osrm, valhalla, versions
 
 
+def _iso_point(args: argparse.Namespace, net: RoadNetwork | None) -> tuple[float, float]:
+    if args.iso_point:
+        lon, lat = (float(c) for c in args.iso_point.split(","))
+        return lon, lat
+    if args.region in ISO_POINTS or net is None:
+        return ISO_POINTS[args.region]
+    x, y = net.nodes["x"].to_numpy(), net.nodes["y"].to_numpy()
+    return float(np.median(x)), float(np.median(y))
+
+
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--region", default="syria", help="named region or OSM/tile path")
@@ -700,7 +756,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         const="-",
         help="also write the results as JSON to this file (no file: to stdout)",
     )
+    p.add_argument("--iso-point", help="isochrone origin 'lon,lat' (default per region)")
+    p.add_argument("--iso-timeout", type=float, default=600.0, help="seconds for reach()")
+    p.add_argument("--max-gb", type=float, default=12.0, help="memory cap of reach()'s process")
     p.add_argument("--toolkit-build-child", help=argparse.SUPPRESS)
+    p.add_argument("--toolkit-reach-child", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     args.venv = args.venv or str(cache_dir() / "peers-venv")
     return args
@@ -710,6 +770,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     if args.toolkit_build_child:
         toolkit_build_child(args.region, args.toolkit_build_child)
+        return 0
+    if args.toolkit_reach_child:
+        toolkit_reach_child(
+            args.region, _iso_point(args, None), args.toolkit_reach_child, args.max_gb
+        )
         return 0
     load_start = machine_load()
     print(_load_line("start", load_start), flush=True)
@@ -739,9 +804,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     table_points = sample_points(net, main, rng, args.matrix_points, JITTER_DEG)
     mids = edge_midpoints(net, rng.choice(main, (args.pairs, 2)).ravel()).reshape(-1, 2, 2)
     agree_pairs = [((float(a[0]), float(a[1])), (float(b[0]), float(b[1]))) for a, b in mids]
-    iso_point = ISO_POINTS.get(args.region) or tuple(edge_midpoints(net, main[:1])[0])
+    iso_point = _iso_point(args, net)
 
     tk = toolkit_queries(net, pairs, table_points, iso_point, agree_pairs)  # type: ignore[arg-type]
+    tk["reach"] = toolkit_reach(args.region, iso_point, workdir, args.iso_timeout, args.max_gb)
     tk["build"] = pre
     tk["reload_s"] = reload_s
     osrm, valhalla, versions = run_peers(
@@ -774,6 +840,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "iso_point": iso_point,
     }
     results["rows"] = build_rows(results)
+    tr = tk["reach"]
+    if "isochrone_s" not in tr:
+        print(f"toolkit reach() failed: {tr.get('error')}")
+    else:
+        print(f"toolkit reach(): peak RSS {_mb(tr['peak_rss_mb'])} (own process)")
     peers = ", ".join(f"{k} {versions.get(k) or 'n/a'}" for k in PEER_PACKAGES)
     print(
         f"\nversions: routing {version('routing')}, {peers}; "

@@ -97,8 +97,8 @@ def test_agreement_and_table_without_peers() -> None:
         "engine_route": worker.latency_stats_ms([0.0005]),
         "table_s": 2.0,
         "table_n": 1000,
-        "isochrone_s": 0.5,
-        "isochrone_km2": 12345.0,
+        "reach": {"ok": True, "isochrone_s": 0.5, "isochrone_km2": 12345.0},
+        "search_s": 0.1,
     }
     rows = peers.build_rows({"toolkit": toolkit, "osrm": {}, "valhalla": {}, "agreement": {}})
     text = peers.format_table(rows)
