@@ -113,3 +113,23 @@ def test_osrm_profile_has_every_car_class(tmp_path: Path) -> None:
     assert "weight_name = 'distance'" in lua
     for cls in ("motorway", "unclassified", "tertiary_link"):
         assert f"{cls} = " in lua
+
+
+def test_no_python_312_leaves_the_peers_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(peers, "find_peer_python", lambda explicit=None: None)
+    args = peers.parse_args(["--venv", str(tmp_path / "venv")])
+    osrm, valhalla, versions = peers.run_peers(
+        args, tmp_path, tmp_path / "x.osm.pbf", [], [], (0, 0), []
+    )
+    assert (osrm, valhalla, versions) == ({}, {}, {})
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1 and "no Python >= 3.12" in out[0] and "install" in out[0]
+    assert not (tmp_path / "venv").exists()
+
+
+def test_python_candidates_are_real_files() -> None:
+    for exe in peers.python_candidates():
+        assert exe.exists()
+    assert peers.python_candidates(sys.executable)[0] == Path(sys.executable)
