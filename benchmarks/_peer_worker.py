@@ -301,6 +301,22 @@ def task_valhalla_query(job: Job) -> Result:
     result: Result = {"route": latency_stats_ms(times), "failed": len(errors)}
     if errors:
         result["first_error"] = errors[0]
+    # Shortest (not fastest) routes for the length comparison: costing option "shortest".
+    rows = []
+    for a, b in job.get("agree_pairs", []):
+        req = {
+            "locations": [loc(a), loc(b)],
+            "costing": "auto",
+            "costing_options": {"auto": {"shortest": True}},
+            "directions_type": "none",
+            "units": "kilometers",
+        }
+        try:
+            trip = actor.route(req)["trip"]
+            rows.append({"distance_m": 1000.0 * float(trip["summary"]["length"])})
+        except RuntimeError as exc:
+            rows.append({"error": one_line(exc)})
+    result["agree"] = rows
     points = [loc(p) for p in job["matrix_points"]]
     t0 = time.perf_counter()
     try:

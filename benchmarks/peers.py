@@ -558,16 +558,21 @@ def build_rows(res: dict[str, Any]) -> list[Row]:
         }
     )
     ag = res.get("agreement") or {}
-    cell = na
-    if ag.get("n"):
-        cell = f"med {_pct(ag['median_abs'])}, p95 {_pct(ag['p95_abs'])}, max {_pct(ag['max_abs'])}"
+    ag_v = res.get("agreement_valhalla") or {}
+
+    def spread(a: dict[str, Any]) -> str:
+        if not a.get("n"):
+            return na
+        return f"med {_pct(a['median_abs'])}, p95 {_pct(a['p95_abs'])}, max {_pct(a['max_abs'])}"
+
+    cell = spread(ag)
     rows.append(
         {
             "row": f"5 length vs toolkit ({ag.get('n', 0)} pairs)",
             "toolkit": "reference",
             "osrm_ch": cell,
             "osrm_mld": "(same data as CH)" if ag.get("n") else na,
-            "valhalla": "not compared",
+            "valhalla": spread(ag_v),
         }
     )
     return rows
@@ -584,17 +589,20 @@ def format_table(rows: list[Row]) -> str:
     return "\n".join(out)
 
 
-def format_worst(ag: dict[str, Any]) -> list[str]:
+def format_worst(ag: dict[str, Any], peer: str = "OSRM") -> list[str]:
     lines = []
     for w in ag.get("worst", []):
         a, b = w["from"], w["to"]
         o, t = w["ours"], w["theirs"]
-        lines.append(
+        line = (
             f"  ({a[1]:.5f},{a[0]:.5f}) -> ({b[1]:.5f},{b[0]:.5f}): toolkit "
-            f"{o['distance_m'] / 1000:.3f} km, OSRM {t['distance_m'] / 1000:.3f} km "
+            f"{o['distance_m'] / 1000:.3f} km, {peer} {t['distance_m'] / 1000:.3f} km "
             f"({_pct(w['rel'])}); snapped off-road: toolkit {o['snap_m'][0]:.1f}/"
-            f"{o['snap_m'][1]:.1f} m, OSRM {t['snap_m'][0]:.1f}/{t['snap_m'][1]:.1f} m"
+            f"{o['snap_m'][1]:.1f} m"
         )
+        if "snap_m" in t:
+            line += f", {peer} {t['snap_m'][0]:.1f}/{t['snap_m'][1]:.1f} m"
+        lines.append(line)
     return lines
 
 
@@ -704,6 +712,7 @@ def run_peers(
                     "matrix_points": table_points[: args.valhalla_matrix_points],
                     "iso_point": list(iso_point),
                     "iso_minutes": ISO_HOURS * 60,
+                    "agree_pairs": agree_pairs,
                 },
                 workdir,
                 args.timeout,
@@ -813,10 +822,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     osrm, valhalla, versions = run_peers(
         args, workdir, pbf, pairs, table_points, iso_point, agree_pairs
     )
-    ag, ag_route = {}, {}
+    ag, ag_route, ag_v = {}, {}, {}
     if "query" in osrm:
         ag = agreement(tk["agree_nearest"], osrm["query"]["agree"], agree_pairs)
         ag_route = agreement(tk["agree"], osrm["query"]["agree"], agree_pairs)
+    if "query" in valhalla:
+        ag_v = agreement(tk["agree_nearest"], valhalla["query"].pop("agree"), agree_pairs)
     results = {
         "region": args.region,
         "graph": {
@@ -837,6 +848,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "valhalla": valhalla,
         "agreement": ag,
         "agreement_route": ag_route,
+        "agreement_valhalla": ag_v,
         "iso_point": iso_point,
     }
     results["rows"] = build_rows(results)
@@ -859,6 +871,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             "worst pairs (lat,lon):"
         )
         print("\n".join(format_worst(ag)))
+    if ag_v.get("n"):
+        print(
+            f"Valhalla 'shortest' routes: median signed difference {_pct(ag_v['median_signed'])}"
+            f" (Valhalla - toolkit), {ag_v['failed']} pairs failed; worst pairs:"
+        )
+        print("\n".join(format_worst(ag_v, "Valhalla")))
     if ag_route.get("n"):
         print(
             f"with route()'s own snapping (candidate roads compete, gaps not counted): "
