@@ -258,6 +258,8 @@ def task_valhalla_build(job: Job) -> Result:
     mjolnir["transit_dir"] = mjolnir["transit_feeds_dir"] = ""
     mjolnir["concurrency"] = int(job.get("threads", os.cpu_count() or 1))
     limits = config["service_limits"]
+    # Lets "disable_hierarchy_pruning" work at any distance (the default 0 turns it off).
+    limits["max_distance_disable_hierarchy_culling"] = 10_000_000.0
     limits["isochrone"].update(max_time_contour=600, max_distance=10_000_000.0)
     limits["auto"].update(
         max_distance=10_000_000.0,
@@ -301,13 +303,15 @@ def task_valhalla_query(job: Job) -> Result:
     result: Result = {"route": latency_stats_ms(times), "failed": len(errors)}
     if errors:
         result["first_error"] = errors[0]
-    # Shortest (not fastest) routes for the length comparison: costing option "shortest".
+    # Shortest (not fastest) routes for the length comparison: costing option "shortest", and
+    # no hierarchy pruning, which otherwise drops minor roads far from both ends (routes up to
+    # a third longer on the full-detail Syria network).
     rows = []
     for a, b in job.get("agree_pairs", []):
         req = {
             "locations": [loc(a), loc(b)],
             "costing": "auto",
-            "costing_options": {"auto": {"shortest": True}},
+            "costing_options": {"auto": {"shortest": True, "disable_hierarchy_pruning": True}},
             "directions_type": "none",
             "units": "kilometers",
         }

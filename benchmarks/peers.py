@@ -19,12 +19,21 @@ Builds live under ``--workdir`` (default ``data/osm_cache/peers/REGION``), never
   ``osrm-extract``, then ``osrm-partition`` + ``osrm-customize`` (MLD) and ``osrm-contract``
   (CH) on the same dataset.
 * **Valhalla** builds tiles with ``valhalla_build_tiles`` and a config from
-  ``valhalla.get_config``; it routes with its own ``auto`` costing (its own speeds).
+  ``valhalla.get_config``; it routes with its own ``auto`` costing (its own speeds); the
+  length comparison uses ``shortest`` with ``disable_hierarchy_pruning``.
 
 Rows: (1) preprocessing time and peak memory, (2) route latency between two coordinates with
 snapping, (3) a 1000 x 1000 table (Valhalla 100 x 100: its matrix is far slower), (4) a 4-hour
 isochrone (toolkit ``reach`` vs Valhalla), (5) agreement of shortest-route lengths with OSRM
-between random edge midpoints of the largest strongly connected component.
+and Valhalla between random edge midpoints of the largest strongly connected component, each
+point snapped to its nearest road by all three.
+
+Known length differences (not bugs of the export): the toolkit measures on a sphere of radius
+6,371,009 m (haversine, as osmnx); OSRM reports WGS84 "cheap ruler" lengths, which differ by
+direction (about -0.2 % north-south, +0.2 % east-west at 35 N); Valhalla uses a sphere of
+6,378,137 m (+0.11 % everywhere). Without pruning disabled Valhalla's shortest routes skip
+minor roads far from both ends. ``route()`` itself lets candidate roads up to ``max_snap_m``
+away compete (off-road gaps not counted), so it may start on another road than the nearest.
 """
 
 from __future__ import annotations
@@ -873,7 +882,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\n".join(format_worst(ag)))
     if ag_v.get("n"):
         print(
-            f"Valhalla 'shortest' routes: median signed difference {_pct(ag_v['median_signed'])}"
+            "Valhalla shortest routes (no hierarchy pruning): median signed difference "
+            f"{_pct(ag_v['median_signed'])}"
             f" (Valhalla - toolkit), {ag_v['failed']} pairs failed; worst pairs:"
         )
         print("\n".join(format_worst(ag_v, "Valhalla")))
