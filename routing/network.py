@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -511,6 +512,26 @@ class RoadNetwork:
         mask = np.zeros(self.n_edges, dtype=bool)
         mask[hits] = True
         return self.subset_edges(mask, replace(self.meta, bbox=tuple(bbox)))  # type: ignore[arg-type]
+
+    def to_osm(self, path: str | Path, *, progress: bool = False) -> Path:
+        """Write the network as an OSM file: ``.osm``, ``.osm.pbf``, ``.osm.bz2`` or ``.osm.gz``.
+
+        One node per geometry vertex (junctions shared), one way per edge with its
+        ``highway``, ``oneway``, ``ref``, ``name``, ``bridge``, ``tunnel`` and ``maxspeed``
+        tags; real OSM node ids are kept where the source has them, otherwise ids are
+        sequential (see :mod:`routing._osmwrite`). Written to a temporary file and renamed,
+        so no partial file is left; an existing file is replaced.
+
+        Raises
+        ------
+        InvalidArgumentError
+            Unknown suffix, unwritable folder or failed write.
+        DataNotFoundError
+            The folder does not exist.
+        """
+        from ._osmwrite import write_osm
+
+        return write_osm(self, path, progress=progress)
 
 
 def check_bbox(bbox: Any) -> tuple[float, float, float, float]:
