@@ -43,7 +43,7 @@ __all__ = [
 ]
 
 # Bump when the file layout or the network builders change in a way that alters results.
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 
 _STRING_EDGE_COLUMNS = ("highway", "ref", "name")
 _PLACE_STRINGS = ("name", "name_en", "name_ar", "kind")
@@ -95,7 +95,7 @@ def _arrays(net: RoadNetwork) -> dict[str, np.ndarray]:
         "coords": net.coords,
         "offsets": net.offsets,
     }
-    for col in ("u", "v", "length", "oneway", "bridge", "tunnel", "maxspeed"):
+    for col in ("u", "v", "length", "oneway", "bridge", "tunnel", "maxspeed", "osmid"):
         arrays[f"edge_{col}"] = net.edges[col].to_numpy()
     for col in _STRING_EDGE_COLUMNS:
         arrays[f"edge_{col}_codes"], arrays[f"edge_{col}_table"] = _encode_strings(net.edges[col])
@@ -222,7 +222,7 @@ def load_cached(path: Path) -> RoadNetwork:
         edges = pd.DataFrame(
             {
                 col: arrays[f"edge_{col}"]
-                for col in ("u", "v", "length", "oneway", "bridge", "tunnel", "maxspeed")
+                for col in ("u", "v", "length", "oneway", "bridge", "tunnel", "maxspeed", "osmid")
             }
         )
         for col in _STRING_EDGE_COLUMNS:

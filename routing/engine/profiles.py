@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from .._geo import ground_circle
 from ..exceptions import ProfileError
-from ..network import RoadNetwork
+from ..network import RoadNetwork, parse_maxspeed
 
 __all__ = [
     "DEFAULT_PROFILE",
@@ -209,9 +209,9 @@ def add_edge_travel_times(graph: nx.MultiDiGraph, profile: Profile | str) -> nx.
     for _, _, data in graph.edges(data=True):
         hwy = data.get("highway", "road")
         speed = prof.speed(hwy[0] if isinstance(hwy, list) else str(hwy))
-        tagged = data.get("maxspeed")
-        if prof.maxspeed.use and isinstance(tagged, int | float) and not np.isnan(tagged):
-            speed = float(tagged) * prof.maxspeed.factor
+        tagged = parse_maxspeed(data.get("maxspeed"))  # osmnx keeps the tag's text
+        if prof.maxspeed.use and not np.isnan(tagged):
+            speed = tagged * prof.maxspeed.factor
         if prof.max_kph is not None:
             speed = min(speed, prof.max_kph)
         data["speed_kph"] = speed
