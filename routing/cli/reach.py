@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 from typing import Annotated
@@ -13,10 +12,12 @@ from rich.table import Table
 from .._format import format_hours
 from ..api import network, reach, route
 from ..engine.profiles import DEFAULT_PROFILE
-from ..exceptions import DataNotFoundError, ReachError
+from ..exceptions import InvalidArgumentError, ReachError
 from ._app import app, console, map_app
 
 __all__ = ["map_route", "reach_command"]
+
+_MAP_SUFFIXES = (".png", ".svg", ".pdf")
 
 
 @app.command("reach")
@@ -32,17 +33,42 @@ def reach_command(
     region: Annotated[
         str | None, typer.Option(help="Region name or data path (default: the default region).")
     ] = None,
-    out: Annotated[Path | None, typer.Option(help="Write a map (.png, .svg or .pdf).")] = None,
-    geojson: Annotated[Path | None, typer.Option(help="Write bands and places as GeoJSON.")] = None,
+    out: Annotated[
+        list[Path] | None,
+        typer.Option(
+            help="Write a map (.png, .svg, .pdf) or the layers: .gpkg (one layer per kind: "
+            "bands, origins, places, roads) or .geojson (the bands; the other kinds beside it "
+            "as NAME-origins.geojson ...). Repeat for several files."
+        ),
+    ] = None,
+    geojson: Annotated[
+        Path | None, typer.Option(help="Same as --out NAME.geojson (kept for old scripts).")
+    ] = None,
+    roads_only: Annotated[
+        bool,
+        typer.Option(
+            "--roads-only",
+            help="Areas: the reached roads 5 km either side, instead of the reachable area "
+            "(roads plus off-road legs at the profile's access speed).",
+        ),
+    ] = False,
 ) -> None:
     """Towns and areas reachable from PLACE within each band (travel time or road km)."""
+    from ..analysis.reach import LAYER_SUFFIXES, check_output_path
     from ..output.figures import check_figure_path
 
     # Bad output paths fail before the search, not after it.
-    if out is not None:
-        check_figure_path(out)
-    if geojson is not None and not geojson.parent.is_dir():
-        raise DataNotFoundError(f"directory {str(geojson.parent)!r} does not exist")
+    maps, layers = [], []
+    for path in [*(out or []), *([geojson] if geojson is not None else [])]:
+        if path.suffix.lower() in LAYER_SUFFIXES:
+            layers.append(check_output_path(path))
+        elif path.suffix.lower() in _MAP_SUFFIXES:
+            maps.append(check_figure_path(path))
+        else:
+            raise InvalidArgumentError(
+                f"cannot write {path.name!r}: use one of {', '.join(_MAP_SUFFIXES)} (map) or "
+                f"{', '.join(LAYER_SUFFIXES)} (layers)"
+            )
     if hours is None and km is None:
         hours = "1,2,3,4"
     result = reach(
@@ -51,6 +77,7 @@ def reach_command(
         km=_numbers(km, "--km"),
         profile=profile,
         net=network(region),
+        area="roads" if roads_only else "reachable",
     )
     metric = "time" if result.unit == "h" else "road km"
     table = Table(
@@ -74,16 +101,14 @@ def reach_command(
     console.print(table)
     for line in result.assumptions:
         console.print(f"[dim]assumption: {line}[/]", highlight=False)
-    if geojson is not None:
-        try:
-            geojson.write_text(json.dumps(result.to_geojson(), ensure_ascii=False), "utf-8")
-        except OSError as exc:
-            raise DataNotFoundError(f"cannot write {str(geojson)!r}: {exc.strerror}") from exc
-        console.print(f"wrote {geojson}")
-    if out is not None:
+    for path in layers:
+        console.print("wrote " + ", ".join(map(str, result.write(path))))
+    if maps:
         from ..output.figures import reach_map, save_figure
 
-        console.print(f"wrote {save_figure(reach_map(result), out)}")
+        fig = reach_map(result)
+        for path in maps:
+            console.print(f"wrote {save_figure(fig, path)}")
 
 
 @map_app.command("route")
