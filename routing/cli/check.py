@@ -8,6 +8,7 @@ assumptions behind every figure, each printed once.
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -65,7 +66,7 @@ def check(
         check_html_path(html)  # before the slow part, so a typo fails at once
     claim_file = load_claims(claims)
     net = api.network(region)
-    results = api.check(claim_file, net=net, draws=draws, seed=seed)
+    results = api.check(claim_file, net=net, draws=draws, seed=seed, progress=sys.stderr.isatty())
     if as_json:
         console.print_json(json.dumps(report_dict(claim_file, results), ensure_ascii=False))
     else:
