@@ -316,11 +316,12 @@ def main() -> None:
     parser.add_argument(
         "--hide-fold", type=int, default=None, help="list no errors of this dev fold (0-4)"
     )
+    parser.add_argument("--dev-only", action="store_true", help="score the development part only")
     parser.add_argument("--size-kb", type=int, default=1000, help="largest synthetic article")
     args = parser.parse_args()
     entries = yaml.safe_load(CORPUS.read_text(encoding="utf-8"))
     print(f"corpus: {CORPUS.name}, {len(entries)} entries")
-    for split in ("dev", "heldout", "heldout2"):
+    for split in ("dev",) if args.dev_only else ("dev", "heldout", "heldout2"):
         part = [e for e in entries if e["split"] == split]
         details = split == "dev" and not args.hide_dev_errors
         if details and args.hide_fold is not None:
