@@ -12,19 +12,28 @@ import shapely
 from pyproj import Geod, Transformer
 
 __all__ = [
+    "EARTH_RADIUS_M",
     "GEOD",
     "M_PER_DEG",
     "geodesic_m",
     "ground_circle",
     "ground_distance_m",
+    "haversine_m",
+    "segment_lengths_m",
 ]
 
-#: The WGS84 ellipsoid, for every straight-line distance and bearing.
+#: The WGS84 ellipsoid, for every length, straight-line distance and bearing.
 GEOD = Geod(ellps="WGS84")
-# Mean Earth radius (osmnx's great-circle radius) and metres per degree of latitude on it.
-_EARTH_RADIUS_M = 6_371_009.0
+#: Mean Earth radius (osmnx's great-circle radius), for quick spherical estimates.
+EARTH_RADIUS_M = 6_371_009.0
 #: Metres per degree of latitude (mean sphere), for local degree <-> metre conversions.
-M_PER_DEG = _EARTH_RADIUS_M * np.pi / 180.0
+M_PER_DEG = EARTH_RADIUS_M * np.pi / 180.0
+# WGS84 semi-major axis and first eccentricity squared.
+_A = 6_378_137.0
+_E2 = 6.69437999014e-3
+# Segments shorter than this use the ellipsoid's local radii of curvature (error under a
+# millimetre); longer ones are solved exactly by pyproj.
+_LOCAL_MAX_M = 5_000.0
 
 
 def geodesic_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
@@ -36,6 +45,52 @@ def geodesic_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     100.2
     """
     return float(GEOD.inv(lon1, lat1, lon2, lat2)[2])
+
+
+def haversine_m(
+    lon1: np.ndarray | float,
+    lat1: np.ndarray | float,
+    lon2: np.ndarray | float,
+    lat2: np.ndarray | float,
+) -> np.ndarray:
+    """Great-circle distance in metres on the mean sphere (osmnx's formula; vectorised).
+
+    For quick estimates and ranking; reported lengths use :func:`segment_lengths_m` or
+    :func:`geodesic_m` (the ellipsoid).
+    """
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dlmb = np.radians(np.asarray(lon2) - np.asarray(lon1))
+    h = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
+    return np.asarray(2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))))
+
+
+def segment_lengths_m(
+    lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray
+) -> np.ndarray:
+    """Geodesic lengths in metres of many segments on the WGS84 ellipsoid (vectorised).
+
+    Short segments (the vertices of a road) use the ellipsoid's meridional and normal radii
+    of curvature at their mid-latitude, which is exact to well under a millimetre below
+    5 km; longer ones are solved by pyproj's geodesic.
+
+    Examples
+    --------
+    >>> lon, lat = np.array([44.0, 44.0]), np.array([33.0, 33.001])
+    >>> float(segment_lengths_m(lon[:1], lat[:1], lon[1:], lat[1:])[0])  # doctest: +ELLIPSIS
+    110.8...
+    """
+    lon1, lat1, lon2, lat2 = (np.asarray(v, float) for v in (lon1, lat1, lon2, lat2))
+    phi = np.radians((lat1 + lat2) / 2)
+    w = 1.0 - _E2 * np.sin(phi) ** 2
+    meridional = _A * (1.0 - _E2) / w**1.5
+    normal = _A / np.sqrt(w)
+    dy = np.radians(lat2 - lat1) * meridional
+    dx = np.radians((lon2 - lon1 + 180.0) % 360.0 - 180.0) * normal * np.cos(phi)
+    out: np.ndarray = np.hypot(dx, dy)
+    far = np.flatnonzero(out > _LOCAL_MAX_M)
+    if len(far):
+        out[far] = GEOD.inv(lon1[far], lat1[far], lon2[far], lat2[far])[2]
+    return out
 
 
 def ground_circle(lon: float, lat: float, radius_m: float) -> shapely.Polygon:

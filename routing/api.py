@@ -203,10 +203,13 @@ def check(
 ) -> list[ClaimResult]:
     """Check a claim file (a path or a loaded :class:`~routing.claims.model.ClaimFile`).
 
-    Keyword arguments (``draws``, ``seed``, ...) are :func:`~routing.claims.check_claims`'s.
+    Keyword arguments (``draws``, ``seed``, ...) are :func:`~routing.claims.check_claims`'s;
+    ``second`` defaults to the region pack's cross-check network.
     """
     claim_file = claims if isinstance(claims, ClaimFile) else load_claims(claims)
-    return check_claims(claim_file, network(net), **kwargs)
+    g = network(net)
+    kwargs.setdefault("second", second_network(g))
+    return check_claims(claim_file, g, **kwargs)
 
 
 def _points(

@@ -24,10 +24,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import shapely
 from filelock import FileLock
 
 from .exceptions import CacheError
-from .network import NetworkMeta, RoadNetwork, normalize_edges
+from .network import MapContext, NetworkMeta, RoadNetwork, normalize_edges
 from .settings import cache_dir
 
 __all__ = [
@@ -42,7 +43,7 @@ __all__ = [
 ]
 
 # Bump when the file layout or the network builders change in a way that alters results.
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 
 _STRING_EDGE_COLUMNS = ("highway", "ref", "name")
 _PLACE_STRINGS = ("name", "name_en", "name_ar", "kind")
@@ -54,6 +55,7 @@ class CacheWarning(UserWarning):
 
 _BUILDER_MODULES = (
     "sources/_tiles.py",
+    "sources/_context.py",
     "sources/_noding.py",
     "sources/_vectortiles.py",
     "sources/_osmfile.py",
@@ -105,9 +107,73 @@ def _arrays(net: RoadNetwork) -> dict[str, np.ndarray]:
         arrays["border_coords"], arrays["border_offsets"] = net.borders
     if net.border_countries is not None:
         arrays["border_countries"] = net.border_countries
+    if net.context is not None:
+        arrays.update(_context_arrays(net.context))
     arrays["meta"] = np.asarray(json.dumps(net.meta.to_dict()))
     arrays["build_report"] = np.asarray(json.dumps(net.build_report))
     return arrays
+
+
+_CONTEXT_GEOMETRIES = ("water", "waterways", "borders")
+
+
+def _context_arrays(context: MapContext) -> dict[str, np.ndarray]:
+    """A map context as plain arrays: geometries as shapely's ragged coordinate arrays."""
+    arrays: dict[str, np.ndarray] = {}
+    for name in _CONTEXT_GEOMETRIES:
+        geoms = getattr(context, name)
+        if not len(geoms):
+            continue
+        _, coords, offsets = shapely.to_ragged_array(geoms)
+        arrays[f"context_{name}_coords"] = coords
+        for i, off in enumerate(offsets):
+            arrays[f"context_{name}_offsets{i}"] = off
+    arrays["context_border_sides"] = context.border_sides.astype(str).reshape(-1, 2)
+    arrays["context_country_name"] = context.countries["name"].to_numpy(dtype=str)
+    arrays["context_country_xyr"] = (
+        context.countries[["x", "y", "rank"]].to_numpy(float).reshape(-1, 3)
+    )
+    arrays["context_zoom"] = np.asarray(context.zoom)
+    arrays["context_extent"] = np.asarray(context.extent, dtype=float)
+    return arrays
+
+
+def _context_from_arrays(arrays: dict[str, np.ndarray]) -> MapContext:
+    geoms: dict[str, np.ndarray] = {}
+    for name, kind in zip(
+        _CONTEXT_GEOMETRIES,
+        (
+            shapely.GeometryType.POLYGON,
+            shapely.GeometryType.LINESTRING,
+            shapely.GeometryType.LINESTRING,
+        ),
+        strict=True,
+    ):
+        if f"context_{name}_coords" not in arrays:
+            geoms[name] = np.empty(0, dtype=object)
+            continue
+        offsets = tuple(
+            arrays[f"context_{name}_offsets{i}"]
+            for i in range(2)
+            if f"context_{name}_offsets{i}" in arrays
+        )
+        geoms[name] = shapely.from_ragged_array(kind, arrays[f"context_{name}_coords"], offsets)
+    xyr = arrays["context_country_xyr"]
+    extent = arrays["context_extent"]
+    return MapContext(
+        **geoms,
+        border_sides=arrays["context_border_sides"],
+        countries=pd.DataFrame(
+            {
+                "name": arrays["context_country_name"],
+                "x": xyr[:, 0],
+                "y": xyr[:, 1],
+                "rank": xyr[:, 2],
+            }
+        ),
+        zoom=int(arrays["context_zoom"]),
+        extent=(float(extent[0]), float(extent[1]), float(extent[2]), float(extent[3])),
+    )
 
 
 def _checksum(arrays: dict[str, np.ndarray]) -> str:
@@ -181,6 +247,7 @@ def load_cached(path: Path) -> RoadNetwork:
             borders=borders,
             border_countries=arrays.get("border_countries"),
             build_report=json.loads(str(arrays["build_report"])),
+            context=_context_from_arrays(arrays) if "context_zoom" in arrays else None,
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise CacheError(f"cached network {path} has an unexpected layout: {exc}") from exc

@@ -62,10 +62,9 @@ import yaml
 from rapidfuzz import fuzz, process
 from scipy.spatial import cKDTree
 
-from ._geo import M_PER_DEG
+from ._geo import EARTH_RADIUS_M, M_PER_DEG, haversine_m
 from ._transliterate import is_latin_or_arabic, name_key
 from .exceptions import AmbiguousPlaceError, PlaceNotFoundError, PlaceQueryError
-from .network import EARTH_RADIUS_M, haversine_m
 from .settings import cache_dir
 
 if TYPE_CHECKING:
@@ -294,11 +293,17 @@ class Gazetteer:
         AmbiguousPlaceError
             Several distinct places match and none dominates (see the module docstring).
         PlaceQueryError
-            Coordinates out of range, or an unknown country or province.
+            Coordinates out of range, an unknown country or province, or a bare country
+            name (a country is not a point to measure from).
         """
         point = self._coordinates(query)
         if point is not None:
             return point
+        if country is None and name_key(query) in _country_keys():
+            raise PlaceQueryError(
+                f"{query!r} is a country, not a place to measure from: name a town, "
+                "'Town, Country' or 'lat,lon' (a border claim names the country as border_with)"
+            )
         name, allowed = self._parse(query, country)
         matches = self._matches(name, allowed)
         if not matches:

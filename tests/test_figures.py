@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,10 +13,12 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pytest
 import shapely
 from matplotlib.figure import Figure
 
+from routing._format import format_hours
 from routing.analysis.routes import Route
 from routing.api import reach, route
 from routing.network import RoadNetwork
@@ -23,8 +26,10 @@ from routing.output import figures
 from routing.output.figures import (
     ClaimRow,
     FigureError,
+    band_colours,
     check_figure_path,
     claim_figure,
+    credit,
     reach_map,
     route_map,
     save_figure,
@@ -74,7 +79,9 @@ def test_route_map(husaybah_baghdad: Route, western_iraq: RoadNetwork) -> None:
     (line,) = _by_gid(fig, "route")
     assert len(line.get_xydata()) == len(husaybah_baghdad.geometry.coords)
     assert _by_gid(fig, "straight-line")
-    assert any(t.startswith("straight line:") for t in _legend(fig))
+    assert {"fastest route by road", "straight line"} <= set(_legend(fig))
+    (subtitle,) = _by_gid(fig, "subtitle")
+    assert f"{husaybah_baghdad.straight_km:,.0f} km in a straight line" in subtitle.get_text()
     labels = {a.get_text() for a in _by_gid(fig, "place-label")}
     assert {"Husaybah", "Baghdad"} <= labels and "Haditha" in labels
     assert "profile 'car'" in "\n".join(_texts(fig))
@@ -132,9 +139,108 @@ def test_reach_map(western_iraq: RoadNetwork) -> None:
     assert bands == ["reached within 1 h", "reached within 2 h", "reached within 4 h"]
     assert len(_by_gid(fig, "band")) == 3
     labels = "\n".join(a.get_text() for a in _by_gid(fig, "place-label"))
-    assert "Haditha\n1 h" in labels  # a reached town with its time
+    haditha = result.places.set_index("name").loc["Haditha"]
+    assert haditha["reached"]
+    assert f"Haditha\n{format_hours(haditha['time_h'])}" in labels  # a reached town, its time
     assert "buffered by 5 km" in "\n".join(_texts(fig))
     _common_cartography(fig, western_iraq)
+
+
+def _border_segments(fig: Figure) -> list[shapely.LineString]:
+    (borders,) = _by_gid(fig, "borders")
+    return [shapely.LineString(seg) for seg in borders.get_segments()]
+
+
+def _label_point(fig: Figure, text: str, gid: str = "place-label") -> shapely.Point:
+    (label,) = [a for a in _by_gid(fig, gid) if a.get_text() == text]
+    return shapely.Point(label.xy)
+
+
+def test_route_map_shows_water_and_country_names(husaybah_baghdad: Route) -> None:
+    fig = route_map(husaybah_baghdad)
+    assert "river, lake" in _legend(fig)
+    (water,) = _by_gid(fig, "water")
+    assert len(water.get_path().vertices) > 100  # the lakes around Haditha, Tharthar, ...
+    (rivers,) = _by_gid(fig, "waterways")
+    assert sum(len(seg) for seg in rivers.get_segments()) > 100  # Euphrates, Tigris
+    # Each country's name on its own side of the drawn border: Abu Kamal is in Syria,
+    # Husaybah in Iraq (GeoNames), so the line from "SYRIA" to Abu Kamal crosses no border
+    # and the one to Husaybah does; and the other way round for "IRAQ".
+    border = shapely.MultiLineString(_border_segments(fig))
+    abu_kamal = _label_point(fig, "Abu Kamal")
+    husaybah = _label_point(fig, "Husaybah")
+    for name, home, abroad in (("SYRIA", abu_kamal, husaybah), ("IRAQ", husaybah, abu_kamal)):
+        spot = _label_point(fig, "\u2009".join(name), gid="country-label")
+        assert not shapely.LineString([spot, home]).intersects(border), name
+        assert shapely.LineString([spot, abroad]).intersects(border), name
+
+
+def test_map_has_a_locator_framing_the_map(husaybah_baghdad: Route) -> None:
+    fig = route_map(husaybah_baghdad)
+    ax = fig.axes[0]
+    (inset,) = [a for a in ax.child_axes if a.get_gid() == "locator"]
+    (frame,) = _by_gid(fig, "locator-frame")
+    x0, y0 = frame.get_xy()
+    assert (x0, x0 + frame.get_width()) == pytest.approx(ax.get_xlim())
+    assert (y0, y0 + frame.get_height()) == pytest.approx(ax.get_ylim())
+    # The locator shows the region around the map: several times its width.
+    assert np.diff(inset.get_xlim())[0] > 2.5 * np.diff(ax.get_xlim())[0]
+    names = {t.get_text() for t in inset.texts}
+    assert {"Syria", "Iraq"} <= names
+    # Nothing placed later covers it.
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    box = shapely.box(*inset.get_window_extent(renderer).extents)
+    for a in _by_gid(fig, "place-label"):
+        assert not box.intersects(shapely.box(*a.get_window_extent(renderer).extents))
+
+
+def test_reach_labels_never_contradict_the_band_under_them(western_iraq: RoadNetwork) -> None:
+    from routing.analysis.reach import border_crossings
+
+    crossings = border_crossings(western_iraq, bbox=(40.5, 34.0, 41.5, 34.8))
+    result = reach(crossings, hours=[1, 2, 3, 4], net=western_iraq)
+    fig = reach_map(result)
+    ax = fig.axes[0]
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    # The rings as drawn (what a reader sees), each with its limit from the legend label.
+    rings = []
+    for patch in _by_gid(fig, "band"):
+        limit = float(patch.get_label().removeprefix("reached within ").removesuffix(" h"))
+        polys = [shapely.Polygon(p) for p in patch.get_path().to_polygons() if len(p) > 3]
+        rings.append((limit, shapely.union_all([p.buffer(0) for p in polys])))
+    times = dict(zip(result.places["name"], result.places["time_h"], strict=True))
+    checked = 0
+    for label in _by_gid(fig, "place-label"):
+        name = label.get_text().split("\n")[0]
+        if name not in times:
+            continue  # the origin
+        ext = matplotlib.text.Text.get_window_extent(label, renderer)
+        box = shapely.box(*ax.transData.inverted().transform(ext.get_points()).ravel())
+        for limit, ring in rings:
+            if times[name] > limit:
+                assert not box.intersects(ring), (name, times[name], limit)
+        checked += 1
+    labelled = {a.get_text().split("\n")[0] for a in _by_gid(fig, "place-label")}
+    assert {"Haditha", "Hīt", "Fallujah"} <= labelled
+    assert checked >= 6
+    assert any("beyond 4 h" in a.get_text() for a in _by_gid(fig, "place-label"))
+
+
+def test_band_colours_are_distinct_and_ordered() -> None:
+    colours = band_colours(4)[:, :3]
+    distances = [np.linalg.norm(a - b) for a, b in itertools.combinations(colours, 2)]
+    assert min(distances) > 0.15
+    # Near (first) to far (last): lighter each step, so the order reads in greyscale too.
+    luminance = colours @ np.array([0.2126, 0.7152, 0.0722])
+    assert np.all(np.diff(luminance) > 0.05)
+
+
+def test_credit_names_every_source() -> None:
+    from routing.network import NetworkMeta
+
+    tiles = NetworkMeta("tiles", "x", attribution="(c) MapTiler (c) OpenStreetMap contributors")
+    assert credit(tiles) == "(c) OpenMapTiles (c) MapTiler (c) OpenStreetMap contributors"
+    assert credit(NetworkMeta("osm", "x", attribution="")) == "(c) OpenStreetMap contributors"
 
 
 def _rows() -> list[ClaimRow]:
@@ -214,7 +320,12 @@ def test_claim_figure_band_legend_per_kind() -> None:
         measured_high=6.4,
         band_label="5-95 % of speed draws",
     )
-    fig = claim_figure(rows, assumptions=["Data: OSM data of 2021-02-01."])
+    fig = claim_figure(
+        rows,
+        assumptions=["Data: OSM data of 2021-02-01."],
+        attribution="(c) OpenMapTiles (c) MapTiler",
+    )
+    assert "(c) OpenMapTiles (c) MapTiler (c) OpenStreetMap contributors" in _texts(fig)
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
     assert "uncertainty of road" in legend and "uncertainty of fastest time, car" in legend
     assert [a.get_text() for a in _by_gid(fig, "band-label")] == ["shaded: 5-95 % of speed draws"]

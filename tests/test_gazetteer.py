@@ -9,9 +9,11 @@ import sqlite3
 from pathlib import Path
 
 import mapbox_vector_tile
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pyproj import Geod
 
 from routing import gazetteer
 from routing._transliterate import arabic_key, latin_key, name_key
@@ -27,8 +29,17 @@ from routing.gazetteer import (
     default_gazetteer,
     find_place,
 )
-from routing.network import RoadNetwork, haversine_m
+from routing.network import RoadNetwork
 from routing.settings import data_dir
+
+_GEOD = Geod(ellps="WGS84")
+
+
+def _geod_m(lon1, lat1, lon2, lat2):  # type: ignore[no-untyped-def]
+    """Independent oracle: geodesic metres on the WGS84 ellipsoid (pyproj), broadcast."""
+    args = [np.atleast_1d(v).astype(float) for v in np.broadcast_arrays(lon1, lat1, lon2, lat2)]
+    return np.asarray(_GEOD.inv(*args)[2]).reshape(np.shape(np.broadcast(lon1, lat1, lon2, lat2)))
+
 
 # Town centres (lat, lon) from published references (Wikipedia/maps), independent of the
 # gazetteer's sources. Al-Qa'im is the district centre as mapped by OSM and GeoNames alike.
@@ -62,7 +73,7 @@ CASES = [(truth, spelling) for truth, names in SPELLINGS.items() for spelling in
 
 
 def km_between(place: Place, lat: float, lon: float) -> float:
-    return float(haversine_m(place.lon, place.lat, lon, lat)) / 1000
+    return float(_geod_m(place.lon, place.lat, lon, lat)) / 1000
 
 
 @pytest.fixture(scope="module")

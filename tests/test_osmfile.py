@@ -8,10 +8,20 @@ import numpy as np
 import pandas as pd
 import pytest
 from fixtures import make_fixtures as town
+from pyproj import Geod
 
 from routing.exceptions import DataFormatError, DataNotFoundError
-from routing.network import RoadNetwork, haversine_m
+from routing.network import RoadNetwork
 from routing.sources._osmfile import network_from_osm_file, way_filter
+
+_GEOD = Geod(ellps="WGS84")
+
+
+def _geod_m(lon1, lat1, lon2, lat2):  # type: ignore[no-untyped-def]
+    """Independent oracle: geodesic metres on the WGS84 ellipsoid (pyproj), broadcast."""
+    args = [np.atleast_1d(v).astype(float) for v in np.broadcast_arrays(lon1, lat1, lon2, lat2)]
+    return np.asarray(_GEOD.inv(*args)[2]).reshape(np.shape(np.broadcast(lon1, lat1, lon2, lat2)))
+
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -32,7 +42,7 @@ def _segments(net: RoadNetwork) -> pd.DataFrame:
 def _way_length(way_id: int) -> float:
     way = next(w for w in town.WAYS if w["id"] == way_id)
     lon, lat = np.array([town.NODES[n] for n in way["nodes"]]).T
-    return float(haversine_m(lon[:-1], lat[:-1], lon[1:], lat[1:]).sum())
+    return float(_geod_m(lon[:-1], lat[:-1], lon[1:], lat[1:]).sum())
 
 
 def test_keeps_exactly_the_drivable_ways(net: RoadNetwork) -> None:

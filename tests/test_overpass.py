@@ -16,6 +16,7 @@ import numpy as np
 import osmnx as ox
 import pytest
 from fixtures import make_fixtures as town
+from pyproj import Geod
 
 from routing.exceptions import (
     DataNotFoundError,
@@ -23,9 +24,17 @@ from routing.exceptions import (
     OverpassUnavailableError,
     PlaceNotFoundError,
 )
-from routing.network import haversine_m
 from routing.sources._osmfile import network_from_osm_file
 from routing.sources.overpass import network_from_overpass
+
+_GEOD = Geod(ellps="WGS84")
+
+
+def _geod_m(lon1, lat1, lon2, lat2):  # type: ignore[no-untyped-def]
+    """Independent oracle: geodesic metres on the WGS84 ellipsoid (pyproj), broadcast."""
+    args = [np.atleast_1d(v).astype(float) for v in np.broadcast_arrays(lon1, lat1, lon2, lat2)]
+    return np.asarray(_GEOD.inv(*args)[2]).reshape(np.shape(np.broadcast(lon1, lat1, lon2, lat2)))
+
 
 TOWN_OSM = Path(__file__).parent / "fixtures" / "town.osm"
 BBOX = (40.98, 34.35, 41.07, 34.39)
@@ -147,11 +156,11 @@ def test_bbox_gives_the_filtered_network(server: _StandIn) -> None:
     assert "cached" not in net.meta.source
 
 
-def test_lengths_are_great_circle_lengths_of_the_ways(server: _StandIn) -> None:
+def test_lengths_are_geodesic_lengths_of_the_ways(server: _StandIn) -> None:
     net = network_from_overpass(bbox=BBOX)
     farm = next(w for w in town.WAYS if w["tags"].get("name") == "Farm Road")
     lon, lat = np.array([town.NODES[n] for n in farm["nodes"]]).T
-    expected = float(haversine_m(lon[:-1], lat[:-1], lon[1:], lat[1:]).sum())
+    expected = float(_geod_m(lon[:-1], lat[:-1], lon[1:], lat[1:]).sum())
     got = net.edges.loc[net.edges["name"] == "Farm Road", "length"]
     assert len(got) == 1
     assert got.iloc[0] == pytest.approx(expected, rel=1e-9)

@@ -34,7 +34,10 @@ def test_husaybah_baghdad_length_and_roads(pair) -> None:
         assert 380 <= r.length_km <= 460
         assert r.detour_factor > 1
         roads = r.roads()
-        assert roads["km"].sum() == pytest.approx(r.length_km, rel=1e-6)
+        assert roads["km"].sum() == pytest.approx(r.road_km, rel=1e-6)
+        assert r.length_m == pytest.approx(
+            r.road_m + r.snaps[0].distance_m + r.snaps[-1].distance_m
+        )
         assert roads["road"].str.len().min() > 0
     assert shortest.length_m <= fastest.length_m + 1
     assert fastest.time_s <= shortest.time_s + 1

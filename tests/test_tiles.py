@@ -81,3 +81,19 @@ def test_not_an_mbtiles_file(tmp_path: Path) -> None:
 def test_missing_source() -> None:
     with pytest.raises(DataNotFoundError, match="not found"):
         TileSet(Path("/nonexistent/tiles"))
+
+
+def test_polygons_same_as_reference_decoder() -> None:
+    import mapbox_vector_tile
+    import shapely
+
+    ts = TileSet(PLANET)
+    ((x, y, data),) = list(ts.iter_raw(7, [(79, 51)]))  # Baghdad: lakes with islands
+    ours = decode_tile(data, 7, x, y, set(), set(), polygon_layers={"water"})
+    ref = mapbox_vector_tile.decode(data, default_options={"y_coord_down": True})["water"]
+    ref_geoms = [shapely.geometry.shape(f["geometry"]) for f in ref["features"]]
+    ref_polygons = sum(len(shapely.get_parts(g)) for g in ref_geoms)
+    assert len(ours.polygons) == ref_polygons > 10
+    assert any(len(rings) > 1 for _, _, rings in ours.polygons)  # holes kept with their ring
+    area = sum(shapely.Polygon(rings[0], rings[1:]).area for _, _, rings in ours.polygons)
+    assert area == pytest.approx(sum(g.area for g in ref_geoms))

@@ -521,7 +521,7 @@ def _figure(a: Location, b: Location, net: RoadNetwork, cal: Calibration | None)
         r = route(a, b, net=net)
     except (NoRouteError, OffNetworkError) as exc:
         return NetworkFigure(label, net.meta.describe(), None, (0.0, 0.0), None, str(exc))
-    road_km = r.length_km
+    road_km = r.road_km
     access = (r.snaps[0].distance_m / 1000.0, r.snaps[-1].distance_m / 1000.0)
     band = None if cal is None else calibrated_band(cal, road_km, access, r.straight_km)
     return NetworkFigure(label, net.meta.describe(), road_km, access, band, route=r)

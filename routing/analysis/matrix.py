@@ -22,6 +22,7 @@ from ..engine.snapping import DEFAULT_MAX_SNAP_M, Snap, snap_points
 from ..exceptions import InvalidArgumentError
 from ..location import Location, PointLike, as_location
 from ..network import RoadNetwork
+from .routes import DETOUR_SLACK_M, plausible_detour, route
 from .scenarios import Scenario
 
 __all__ = ["Matrix", "matrix"]
@@ -30,6 +31,10 @@ __all__ = ["Matrix", "matrix"]
 _BLOCK_CELLS = 8_000_000
 # Metres or seconds by which a seed must be beaten before it is dropped.
 _TIE_MARGIN = 0.5
+# Pairs with an implausible detour are routed again one by one, up to this many; beyond it
+# they are only flagged (a matrix across a disconnected network would otherwise do a route
+# per cell).
+_MAX_REROUTED = 2_000
 
 
 @dataclass(frozen=True)
@@ -39,15 +44,17 @@ class Matrix:
     Attributes
     ----------
     distance_km
-        Road length of the shortest route (``NaN`` where no route).
+        Distance of the shortest route, off-road legs included (``NaN`` where no route).
     time_h
-        Travel time of the fastest route under ``profile`` (``NaN`` where no route).
+        Travel time of the fastest route under ``profile``, off-road legs included.
     straight_km
         Geodesic (WGS84) distance.
     profile
         Speed profile of ``time_h``.
     assumptions
         One line each: data, distance and time definitions, profile.
+    notes
+        Pairs routed from farther roads, and pairs whose figures remain implausible detours.
     """
 
     distance_km: pd.DataFrame
@@ -55,6 +62,7 @@ class Matrix:
     straight_km: pd.DataFrame
     profile: Profile
     assumptions: list[str]
+    notes: list[str]
 
     def to_frame(self) -> pd.DataFrame:
         """Long form: one row per origin-destination pair."""
@@ -115,12 +123,18 @@ def matrix(
     )
     engine = get_engine(network)
     closed, delays = scen.closed(network), scen.delays(network)
-    dist = _table(engine, engine.weights("length", closed=closed), src_snaps, dst_snaps)
-    time = _table(
+    road, access = _table(engine, engine.weights("length", closed=closed), src_snaps, dst_snaps)
+    dist = road + access
+    road_s, access = _table(
         engine, engine.weights(prof, closed=closed, delays_s=delays), src_snaps, dst_snaps
     )
+    time = road_s + access / (prof.access_kph / 3.6)
     a, b = np.broadcast_arrays(src_xy[:, None, :], dst_xy[None, :, :])
     straight = np.asarray(GEOD.inv(a[..., 0], a[..., 1], b[..., 0], b[..., 1])[2])
+    if destinations is None:  # a place to itself: no trip
+        np.fill_diagonal(dist, 0.0)
+        np.fill_diagonal(time, 0.0)
+    notes = _reroute_implausible(network, src, dst, dist, time, straight, prof, scen, max_snap_m)
     rows, cols = _labels(src), _labels(dst)
 
     def frame(values: np.ndarray) -> pd.DataFrame:
@@ -128,9 +142,9 @@ def matrix(
 
     assumptions = [
         f"data: {network.meta.describe()}; {network.meta.attribution}",
-        "distance_km: road length of the shortest route between the snapped road points "
-        "(off-road gaps excluded)",
-        f"time_h: driving time of the fastest route, {prof.describe()}",
+        "distance_km: the shortest route along the roads between the points where the places "
+        "join them, plus the off-road legs from each place to its road (straight lines)",
+        f"time_h: the fastest route, off-road legs at {prof.access_kph:g} km/h; {prof.describe()}",
         "straight_km: geodesic on the WGS84 ellipsoid",
         _farthest_snap(src + dst, src_snaps + dst_snaps),
         *(
@@ -141,19 +155,69 @@ def matrix(
         *[f"scenario: {x}" for x in scen.describe()],
     ]
     return Matrix(
-        frame(dist / 1000.0), frame(time / 3600.0), frame(straight / 1000.0), prof, assumptions
+        frame(dist / 1000.0),
+        frame(time / 3600.0),
+        frame(straight / 1000.0),
+        prof,
+        assumptions,
+        notes,
     )
+
+
+def _reroute_implausible(
+    net: RoadNetwork,
+    src: list[Location],
+    dst: list[Location],
+    dist: np.ndarray,
+    time: np.ndarray,
+    straight: np.ndarray,
+    prof: Profile,
+    scen: Scenario,
+    max_snap_m: float,
+) -> list[str]:
+    """Route pairs with an implausible detour as :func:`~.routes.route` does; update in place.
+
+    Returns notes: how many pairs were routed from farther roads, which remain implausible.
+    """
+    limit = np.vectorize(lambda km: plausible_detour(net, km))(straight / 1000.0)
+    bad = np.argwhere(np.isfinite(dist) & (dist > limit * straight + DETOUR_SLACK_M))
+    moved, implausible, skipped = 0, [], max(len(bad) - _MAX_REROUTED, 0)
+    for i, j in bad[:_MAX_REROUTED].tolist():
+        shortest = route(src[i], dst[j], net=net, profile=prof, scenario=scen,
+                         max_snap_m=max_snap_m)  # fmt: skip
+        fastest = route(src[i], dst[j], net=net, profile=prof, optimize="time", scenario=scen,
+                        max_snap_m=max_snap_m)  # fmt: skip
+        dist[i, j], time[i, j] = shortest.length_m, fastest.time_s
+        if any("gap in the road data" in n for n in shortest.notes):
+            moved += 1
+        elif shortest.notes:
+            implausible.append(f"{src[i]} -> {dst[j]} (x{shortest.detour_factor:.1f})")
+    notes = []
+    if moved:
+        notes.append(
+            f"{moved} pair(s) join farther roads: their nearer roads give an implausible "
+            "detour (a gap in the road data); route() says which"
+        )
+    if implausible:
+        notes.append(
+            "implausible detours, the road data may lack a road (treat as data artefacts): "
+            + ", ".join(implausible[:10])
+            + (f" and {len(implausible) - 10} more" if len(implausible) > 10 else "")
+        )
+    if skipped:
+        notes.append(f"{skipped} more pair(s) with an implausible detour were not routed again")
+    return notes
 
 
 def _table(
     engine: RoutingEngine, w: Weights, sources: list[list[Snap]], targets: list[list[Snap]]
-) -> np.ndarray:
-    """Best road cost (excluding off-road access) between every source and target point.
+) -> tuple[np.ndarray, np.ndarray]:
+    """Road cost and off-road legs (metres) between every source and target point.
 
     The seed pair (candidate road and edge end at each point) minimising road cost plus
-    off-road access is chosen; its road cost alone is reported. Each seed is a node, so the
-    minimum separates: first over source seeds for every target node, then over target seeds,
-    each a running minimum over the (few) seed columns.
+    off-road access cost is chosen. Each seed is a node, so the minimum separates: first over
+    source seeds for every target node, then over target seeds, each a running minimum over
+    the (few) seed columns.
     """
     s_node, s_road, s_access = _seeds(engine, w, sources, exits=True)
     t_node, t_road, t_access = _seeds(engine, w, targets, exits=False)
@@ -181,7 +245,7 @@ def _table(
             for c in range(t_node.shape[1])
         )
     _same_edge(engine, w, sources, targets, out, out_access)
-    return out
+    return out, out_access / w.access_per_m
 
 
 def _running_min(options: Iterator[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
@@ -288,12 +352,12 @@ def _same_edge(
 
 
 def _farthest_snap(points: list[Location], snaps: list[list[Snap]]) -> str:
-    """The point farthest off-road (its gap is not in the figures), as an assumption line."""
+    """The point farthest off-road, as an assumption line."""
     k = max(range(len(points)), key=lambda i: snaps[i][0].distance_m)
     s = snaps[k][0]
     return (
-        f"points join the road network at candidate roads (off-road gaps excluded); "
-        f"farthest off-road: {points[k]}, {s.distance_m / 1000:.1f} km from {s.road}"
+        f"points join the road network at candidate roads; farthest off-road: {points[k]}, "
+        f"{s.distance_m / 1000:.1f} km from {s.road}"
     )
 
 

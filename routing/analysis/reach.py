@@ -35,13 +35,13 @@ import shapely.ops
 from pyproj import CRS, Transformer
 
 from .._format import format_hours
-from .._geo import GEOD
+from .._geo import GEOD, haversine_m
 from ..engine import RoutingEngine, Weights, get_engine
 from ..engine.profiles import DEFAULT_PROFILE, Profile, get_profile
 from ..engine.snapping import DEFAULT_MAX_SNAP_M, Snap, snap_candidates
 from ..exceptions import OffNetworkError, ReachError
 from ..location import Location, PointLike, as_location
-from ..network import RoadNetwork, haversine_m
+from ..network import RoadNetwork
 
 __all__ = [
     "DEFAULT_BUFFER_KM",
@@ -286,11 +286,12 @@ def reach(
     prof = get_profile(profile)
     locs = [as_location(o) for o in _as_list(origins)]
     labels, main = _main_component(network)
-    snaps = [_origin_snap(network, o, max_snap_m, labels, main) for o in locs]
+    candidates = [_origin_candidates(network, o, max_snap_m) for o in locs]
+    snaps = [_main_snap(network, c, labels, main) for c in candidates]
     engine = get_engine(network)
     w = engine.weights(prof if unit == "h" else "length")
     scale = 3600.0 if unit == "h" else 1000.0
-    search = _Search.run(engine, w, snaps)
+    search = _Search.run(engine, w, candidates)
     projected = _project(network, locs)
     band_geoms = [_band_polygon(search, limit * scale, buffer_km, projected) for limit in limits]
     bands = _bands_frame(band_geoms, limits, unit)
@@ -367,35 +368,53 @@ class _Search:
     u: np.ndarray
     v: np.ndarray
     twoway: np.ndarray
-    snaps: tuple[Snap, ...]
-    access_per_m: float  # the weighting's price of one metre off-road
+    snaps: tuple[Snap, ...]  # every candidate road of every origin
+    snap_origin: np.ndarray  # the origin of each candidate
+    access_per_m: float  # the weighting's price of one metre off-road, to choose roads
+    shown_per_m: float  # the same in the reported figures (1 m per m, or the access speed)
 
     @classmethod
-    def run(cls, engine: RoutingEngine, w: Weights, snaps: Sequence[Snap]) -> _Search:
+    def run(cls, engine: RoutingEngine, w: Weights, candidates: Sequence[list[Snap]]) -> _Search:
+        """Search from every candidate road of every origin, as :func:`route` chooses.
+
+        Nodes are reached at the least road cost plus off-road leg priced to choose (as the
+        router does); the costs kept are the reported ones (the leg at its reported price:
+        a metre for distances, the access speed for times). No cutoff: places beyond the
+        largest band get their figures too (a full search of a regional network takes
+        milliseconds).
+        """
         net = engine.net
-        # Costs start at the snap points (access=False): the off-road gap is reported
-        # separately. No cutoff: places beyond the largest band get their times too (a full
-        # search of a regional network takes milliseconds).
-        result = engine.one_to_all(list(snaps), w, access=False)
+        flat = [s for cands in candidates for s in cands]
+        snap_origin = np.repeat(np.arange(len(candidates)), [len(c) for c in candidates])
+        result = engine.one_to_all(flat, w, access=True)
+        shown = w.access_per_m if w.kind == "time" else 1.0
+        gap = np.fromiter((s.distance_m for s in flat), float, len(flat))
+        reached = result.origin >= 0
+        cost = result.cost.copy()
+        cost[reached] -= gap[result.origin[reached]] * (w.access_per_m - shown)
         tree_m = result.along(net.edges["length"].to_numpy(float))
+        tree_m[reached] += gap[result.origin[reached]]
+        owner = np.where(reached, snap_origin[np.maximum(result.origin, 0)], -1)
         u = net.edges["u"].to_numpy(np.int64)
         v = net.edges["v"].to_numpy(np.int64)
         return cls(
-            result.cost,
+            cost,
             tree_m,
-            result.origin,
+            owner,
             w.edge,
             u,
             v,
             ~net.edges["oneway"].to_numpy(bool),
-            tuple(snaps),
+            tuple(flat),
+            snap_origin,
             w.access_per_m,
+            shown,
         )
 
     def at(
         self, edges: np.ndarray, fractions: np.ndarray, length: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Cost, tree length and origin of points on edges (fraction 0 at ``u``)."""
+        """Reported cost, tree length (origin's leg included) and origin of points on edges."""
         c = self.edge_cost[edges]
         cu, cv = self.cost[self.u[edges]], self.cost[self.v[edges]]
         options = [
@@ -412,9 +431,9 @@ class _Search:
             ahead = fractions >= s.fraction
             ok = same & (ahead | self.twoway[edges])
             span = np.abs(fractions - s.fraction)
-            options.append(np.where(ok, span * c, np.inf))
-            lengths.append(span * length)
-            owners.append(np.full(len(edges), k))
+            options.append(np.where(ok, s.distance_m * self.shown_per_m + span * c, np.inf))
+            lengths.append(s.distance_m + span * length)
+            owners.append(np.full(len(edges), self.snap_origin[k]))
         best = np.argmin(np.vstack(options), axis=0)
         pick = np.arange(len(edges))
         return (
@@ -446,7 +465,8 @@ class _Search:
             if back[e] > 0:
                 out.append((int(e), 1.0 - float(back[e]), 1.0))
         for s in self.snaps:
-            reach_f = limit / c[s.edge] if c[s.edge] > 0 else 1.0
+            left = max(limit - s.distance_m * self.shown_per_m, 0.0)
+            reach_f = left / c[s.edge] if c[s.edge] > 0 else 1.0
             lo = max(0.0, s.fraction - reach_f) if self.twoway[s.edge] else s.fraction
             out.append((s.edge, lo, min(1.0, s.fraction + reach_f)))
         return out
@@ -578,12 +598,15 @@ def _places(
         edges = np.array([c.edge for c in cands])
         fr = np.array([c.fraction for c in cands])
         cost, tree, owner = search.at(edges, fr, length[edges])
-        # Like the router, pick the candidate road by road cost plus the off-road gap.
+        # Like the router, pick the candidate road by road cost plus the off-road gap priced
+        # to choose; report both off-road legs (the origin's and the place's) as route() does.
         gap = np.array([c.distance_m for c in cands])
         k = int(np.argmin(cost + gap * search.access_per_m))
         if np.isfinite(cost[k]):
             rec.update(
-                cost=cost[k], distance_km=tree[k] / 1000.0, origin=origins[int(owner[k])].name
+                cost=cost[k] + gap[k] * search.shown_per_m,
+                distance_km=(tree[k] + gap[k]) / 1000.0,
+                origin=origins[int(owner[k])].name,
             )
         rec["access_km"] = cands[k].distance_m / 1000.0
         records.append(rec)
@@ -680,18 +703,20 @@ def _as_list(origins: PointLike | Sequence[PointLike]) -> list[PointLike]:
     return [origins]
 
 
-def _origin_snap(
-    net: RoadNetwork, origin: Location, max_snap_m: float, labels: np.ndarray, main: int
-) -> Snap:
-    """The nearest candidate road of the network's main component.
-
-    Tile data holds isolated fragments (a lone bridge piece): a search started there reaches
-    nothing, so they are skipped unless no candidate joins the main network.
-    """
+def _origin_candidates(net: RoadNetwork, origin: Location, max_snap_m: float) -> list[Snap]:
+    """The candidate roads of an origin (the search starts from all of them, as routes do)."""
     try:
-        cands = snap_candidates(net, origin.lon, origin.lat, max_snap_m=max_snap_m)
+        return snap_candidates(net, origin.lon, origin.lat, max_snap_m=max_snap_m)
     except OffNetworkError as exc:
         raise OffNetworkError(f"origin {origin}: {exc}") from exc
+
+
+def _main_snap(net: RoadNetwork, cands: list[Snap], labels: np.ndarray, main: int) -> Snap:
+    """The nearest candidate road of the network's main component, to show the origin at.
+
+    Tile data holds isolated fragments (a lone bridge piece), which are passed over unless
+    no candidate joins the main network.
+    """
     u = net.edges["u"].to_numpy()
     return next((c for c in cands if labels[u[c.edge]] == main), cands[0])
 

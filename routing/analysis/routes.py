@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from numbers import Integral
 from typing import Any, Literal
 
@@ -29,14 +29,17 @@ from ..engine.snapping import DEFAULT_MAX_SNAP_M, Snap, road_label, snap_points
 from ..exceptions import InvalidArgumentError, NoRouteError
 from ..location import Location, PointLike, as_location
 from ..network import RoadNetwork
+from .calibration import calibration_for
 from .scenarios import Scenario
 
 __all__ = [
+    "DETOUR_SLACK_M",
     "Optimize",
     "Route",
     "ScenarioComparison",
     "alternatives",
     "compare",
+    "plausible_detour",
     "route",
     "shortest_and_fastest",
 ]
@@ -44,6 +47,12 @@ __all__ = [
 Optimize = Literal["distance", "time"]
 # Closer than this, origin and destination count as the same place.
 _SAME_PLACE_M = 100.0
+# Routes longer than the plausible detour factor by this much trigger the fallback to farther
+# roads (short trips detour by more for a one-way street or a river crossing).
+DETOUR_SLACK_M = 5_000.0
+# Plausible detour factor on data with no calibration (full detail: a route over twice the
+# straight line plus the slack is rare outside mountains and water).
+_GENERIC_DETOUR = 2.0
 # Stretches shorter than this are folded into their neighbours in Route.roads().
 _MIN_STRETCH_KM = 3.0
 _TOWN_NEAR_KM = 10.0
@@ -65,16 +74,26 @@ class Route:
         Where origin, via points and destination join the road (in that order).
     edges, start, end
         Edges driven, in order, and fractions along each (see ``PathResult``).
-    length_m
-        Road length between the snapped points (off-road gaps excluded).
-    time_s
-        Driving time on that road under ``profile``, with scenario and per-town delays.
+    road_m
+        Length on the roads, between the points where the places join them.
+    road_time_s
+        Driving time on those roads under ``profile``, with scenario delays.
     straight_m
         Geodesic (WGS84) distance between origin and destination.
     net
         The network routed on.
     scenario
         Closures and delays applied.
+    notes
+        Warnings and choices a reader must know (an implausible detour, a place attached to a
+        farther road because its nearest one is cut off from the destination).
+
+    Notes
+    -----
+    The place-to-place figures :attr:`length_m` and :attr:`time_s` add the off-road legs from
+    each place to the point where it joins a road (straight lines, at the profile's
+    ``access_kph``), counted once at the ends and twice (in and out) at each via point. They
+    are what the route was chosen on, and are never shorter than the straight line.
     """
 
     origin: Location
@@ -86,15 +105,40 @@ class Route:
     edges: np.ndarray
     start: np.ndarray
     end: np.ndarray
-    length_m: float
-    time_s: float
+    road_m: float
+    road_time_s: float
     straight_m: float
     net: RoadNetwork = field(repr=False)
     scenario: Scenario = field(default_factory=Scenario)
+    notes: tuple[str, ...] = ()
+
+    @property
+    def access_m(self) -> float:
+        """Off-road legs: each end once, each via point twice (in and out), metres."""
+        gaps = [s.distance_m for s in self.snaps]
+        return gaps[0] + gaps[-1] + 2.0 * sum(gaps[1:-1])
+
+    @property
+    def length_m(self) -> float:
+        """Place-to-place distance: the road length plus the off-road legs, metres."""
+        return self.road_m + self.access_m
+
+    @property
+    def time_s(self) -> float:
+        """Place-to-place time: driving time plus the off-road legs at ``access_kph``, s."""
+        return self.road_time_s + self.access_m / (self.profile.access_kph / 3.6)
 
     @property
     def length_km(self) -> float:
         return self.length_m / 1000.0
+
+    @property
+    def road_km(self) -> float:
+        return self.road_m / 1000.0
+
+    @property
+    def access_km(self) -> float:
+        return self.access_m / 1000.0
 
     @property
     def time_h(self) -> float:
@@ -106,17 +150,19 @@ class Route:
 
     @property
     def detour_factor(self) -> float:
-        """Road length over straight-line distance."""
+        """Place-to-place distance over straight-line distance."""
         return self.length_m / self.straight_m if self.straight_m else float("nan")
 
     def time_with(self, profile: Profile | str) -> float:
-        """Seconds to drive this same route under another speed profile (same scenario).
+        """Seconds for this same route under another speed profile (same scenario).
 
         For a shortest route this is exact for every profile: road length does not depend on
         the profile, so the shortest route is the same one.
         """
-        w = _weights(get_engine(self.net), get_profile(profile), "time", self.scenario)
-        return float((np.abs(self.end - self.start) * w.edge[self.edges]).sum())
+        prof = get_profile(profile)
+        w = _weights(get_engine(self.net), prof, "time", self.scenario)
+        road = float((np.abs(self.end - self.start) * w.edge[self.edges]).sum())
+        return road + self.access_m / (prof.access_kph / 3.6)
 
     def roads(self) -> pd.DataFrame:
         """The roads taken, in order: ``road``, ``highway``, ``km``, ``minutes``.
@@ -189,22 +235,25 @@ class Route:
         ]
         out = [
             f"data: {self.net.meta.describe()}; {self.net.meta.attribution}",
-            f"{kind}; road distance along OSM roads between the snapped road points "
-            "(off-road gaps excluded)",
+            f"{kind}; distance: along the roads between the points where the places join "
+            "them, plus the off-road legs from each place to its road (straight lines, at "
+            f"{self.profile.access_kph:g} km/h)",
             "straight line: geodesic on the WGS84 ellipsoid between the given points",
             f"time: {self.profile.describe()}",
-            "snapped: " + "; ".join(ends),
+            "joins the roads: " + "; ".join(ends),
         ]
         if self.net.meta.generalized:
             out.append("generalized lines cut bends: true road lengths are somewhat longer")
         out += [f"scenario: {x}" for x in self.scenario.describe()]
+        out += [f"warning: {n}" for n in self.notes]
         return out
 
     def headline(self) -> str:
-        """One line: ``'Husaybah -> Baghdad: 400 km by road, 4.8 h (car), straight 330 km'``."""
+        """One line: ``'A -> B: 403 km (401 km by road + 2.0 km off-road), 4 h 52 min ...'``."""
         main = ", ".join(self.roads().nlargest(3, "km")["road"])
         return (
-            f"{self.origin} -> {self.destination}: {self.length_km:,.0f} km by road, "
+            f"{self.origin} -> {self.destination}: {self.length_km:,.0f} km "
+            f"({self.road_km:,.0f} km by road + {self.access_km:,.1f} km off-road), "
             f"{format_hours(self.time_h)} ({self.profile.name}), straight line "
             f"{self.straight_km:,.0f} km (detour x{self.detour_factor:.2f}); via {main}"
         )
@@ -253,11 +302,14 @@ class Route:
             "optimize": self.optimize,
             "profile": self.profile.name,
             "length_km": round(self.length_km, 3),
+            "road_km": round(self.road_km, 3),
+            "access_km": round(self.access_km, 3),
             "time_h": round(self.time_h, 4),
             "straight_km": round(self.straight_km, 3),
             "detour_factor": round(self.detour_factor, 4),
             "source": self.net.meta.source,
             "osm_date": self.net.meta.osm_date,
+            "notes": list(self.notes),
             "assumptions": self.assumptions,
         }
 
@@ -307,7 +359,7 @@ def route(
         Bad input.
     """
     plan = _plan(origin, destination, via, net, profile, optimize, scenario, max_snap_m)
-    return _make_route(plan, _chain(plan))
+    return _attached(plan, max_snap_m)[1]
 
 
 def shortest_and_fastest(
@@ -357,14 +409,15 @@ def alternatives(
         raise InvalidArgumentError(f"max_overlap must be within [0, 1], got {max_overlap!r}")
     if not penalty > 1.0:
         raise InvalidArgumentError(f"penalty must be > 1, got {penalty!r}")
-    plan = _plan(origin, destination, via, net, profile, optimize, scenario, max_snap_m)
-    best = _make_route(plan, _chain(plan))
+    plan, best = _attached(
+        _plan(origin, destination, via, net, profile, optimize, scenario, max_snap_m), max_snap_m
+    )
     found = [best]
     if via:
         return found
     sources, targets = plan.snaps[0], plan.snaps[-1]
     true_cost = plan.weights.edge
-    best_cost = best.length_m if optimize == "distance" else best.time_s
+    best_cost = best.road_m if optimize == "distance" else best.road_time_s
     penalised = true_cost.copy()
     for _ in range(4 * k):
         if len(found) >= k:
@@ -433,6 +486,66 @@ def compare(
 
 
 # ------------------------------------------------------------------------ helpers
+def _attached(plan: _Plan, max_snap_m: float) -> tuple[_Plan, Route]:
+    """The best route, or one from farther roads if the nearby ones give an implausible detour.
+
+    A place joins the network at one of its nearby roads. When that gives a detour no
+    full-detail route of this length reaches (the nearby road joins the destination only
+    through a long loop: a gap in the data), every road within ``max_snap_m`` becomes a
+    candidate and the cheapest route (road plus off-road legs) is taken, with a note. When
+    no candidate gives a plausible detour, the route carries a warning instead. Returns the
+    plan the route came from and the route.
+    """
+    found = _make_route(plan, _chain(plan))
+    limit = plausible_detour(found.net, found.straight_km)
+    if found.length_m <= limit * found.straight_m + DETOUR_SLACK_M:
+        return plan, found
+    points = plan.points
+    wide = replace(
+        plan,
+        snaps=snap_points(
+            found.net, [p.lon for p in points], [p.lat for p in points], max_snap_m=max_snap_m,
+            wide=True,
+        ),
+    )  # fmt: skip
+    try:
+        better = _make_route(wide, _chain(wide))
+    except NoRouteError:
+        better = found
+    if better is not found and better.length_m <= limit * better.straight_m + DETOUR_SLACK_M:
+        moved = [
+            f"{loc} joins the roads {new.distance_m / 1000:,.1f} km away on {new.road}"
+            for loc, old, new in zip(points, found.snaps, better.snaps, strict=True)
+            if new.edge != old.edge and new.distance_m > old.distance_m + 100.0
+        ]
+        return wide, replace(
+            better,
+            notes=(
+                f"{'; '.join(moved) or 'the places join farther roads'}: the nearer roads "
+                f"reach {points[-1]} only by a detour of x{found.detour_factor:.1f} "
+                f"({found.length_km:,.0f} km), a gap in the road data",
+            ),
+        )
+    return plan, replace(
+        found,
+        notes=(
+            f"the route is x{found.detour_factor:.1f} the straight line ({found.length_km:,.0f} "
+            f"km for {found.straight_km:,.0f} km): the road data may lack a road between "
+            f"{points[0]} and {points[-1]}; treat the figure as a data artefact",
+        ),
+    )
+
+
+def plausible_detour(net: RoadNetwork, straight_km: float) -> float:
+    """Largest detour factor (road over straight line) taken as real on this network.
+
+    The calibrated limit of the network's data (:mod:`routing.analysis.calibration`: a high
+    quantile of full-detail routes of that straight-line length), else a generic one.
+    """
+    cal = calibration_for(net.meta)
+    return cal.detour_limit(straight_km).detour if cal is not None else _GENERIC_DETOUR
+
+
 @dataclass(frozen=True)
 class _Plan:
     """Everything a route search needs, resolved and validated once."""
@@ -556,8 +669,8 @@ def _make_route(plan: _Plan, legs: list[PathResult]) -> Route:
         edges=edges,
         start=start,
         end=end,
-        length_m=float((frac * length[edges]).sum()),
-        time_s=float((frac * times[edges]).sum()),
+        road_m=float((frac * length[edges]).sum()),
+        road_time_s=float((frac * times[edges]).sum()),
         straight_m=_geodesic_m(plan.points[0], plan.points[-1]),
         net=engine.net,
         scenario=plan.scenario,

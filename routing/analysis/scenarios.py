@@ -24,9 +24,10 @@ from pathlib import Path
 import numpy as np
 import shapely
 
+from .._geo import M_PER_DEG
 from ..engine.snapping import nearest_snap
 from ..exceptions import OffNetworkError, ScenarioError
-from ..network import EARTH_RADIUS_M, RoadNetwork
+from ..network import RoadNetwork
 
 __all__ = [
     "Checkpoint",
@@ -35,7 +36,6 @@ __all__ = [
     "parse_avoid",
 ]
 
-_M_PER_DEG = EARTH_RADIUS_M * np.pi / 180.0
 _REF_WORDS = re.compile(r"^(route|highway|hwy|road|rd|expressway)\s*", re.IGNORECASE)
 _NUM = r"[-+]?\d+(?:\.\d+)?"
 _POINT = re.compile(rf"^\s*({_NUM})\s*,\s*({_NUM})\s*(?::\s*({_NUM})\s*(km|m)?)?\s*$")
@@ -106,7 +106,7 @@ class Closure:
             mask &= e["bridge"].to_numpy(bool)
         if self.near is not None:
             lon, lat = self.near
-            deg = self.radius_m / _M_PER_DEG
+            deg = self.radius_m / M_PER_DEG
             disc = shapely.Point(0, 0).buffer(deg, quad_segs=16)
             scale = np.array([1 / np.cos(np.radians(lat)), 1.0])
             disc = shapely.transform(disc, lambda c: c * scale + [lon, lat])

@@ -273,19 +273,6 @@ _NOT_NAMES = frozenset(
         "eu",
     ]
 )
-_RIVER_NAMES = frozenset(
-    [
-        "euphrates",
-        "tigris",
-        "nile",
-        "orontes",
-        "khabur",
-        "dnieper",
-        "dnipro",
-        "danube",
-        "volga",
-    ]
-)
 _RIVER_WORD = re.compile(r"^(?:the\s+)?(?:river\s+(?P<a>.+)|(?P<b>.+?)\s+river)$", re.IGNORECASE)
 # Lower-case words after a name that make it a different place: "Al-Qaim crossing", "Tabqa dam".
 _FEATURE_NOUNS = re.compile(
@@ -483,6 +470,12 @@ def _demonyms() -> dict[str, str]:
     return {k.lower(): v for k, v in yaml.safe_load(text).items()}
 
 
+@cache
+def _river_names() -> frozenset[str]:
+    text = resources.files("routing").joinpath("data/rivers.yaml").read_text("utf-8")
+    return frozenset(str(n).lower() for n in yaml.safe_load(text))
+
+
 def country_code(name: str) -> str | None:
     """ISO code of a country name ("Syria", "Turkey"), ``None`` for anything else."""
     entry = _countries().get(name.strip().lower())
@@ -600,7 +593,7 @@ def river_name(name: str) -> str | None:
     m = _RIVER_WORD.match(name)
     if m:
         return (m["a"] or m["b"]).strip()
-    return name if name.lower() in _RIVER_NAMES else None
+    return name if name.lower() in _river_names() else None
 
 
 def target_after(text: str, pos: int, found: list[Phrase]) -> Target | None:

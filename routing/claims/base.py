@@ -300,6 +300,15 @@ class ClaimBase(StrictModel):
         """The claim in a few words, e.g. ``"just 100 km"``; kinds override it."""
         return self.quote
 
+    def places_text(self) -> str:
+        """The places the claim is about: ``"Husaybah to Baghdad"``, else their names."""
+        refs: dict[str, list[str]] = {}
+        for key, _, name in self.place_refs():
+            refs.setdefault(key, []).append(name)
+        if "from" in refs and "to" in refs:
+            return f"{' / '.join(refs['from'])} to {' / '.join(refs['to'])}"
+        return ", ".join(name for names in refs.values() for name in names)
+
 
 class MeasuredClaimBase(ClaimBase):
     """A claim stating a figure (a distance or a time) with a qualifier."""

@@ -23,7 +23,7 @@ from .io import validate_places
 from .kinds import get_kind
 from .model import ClaimFile
 from .results import ClaimResult, Verdict
-from .uncertainty import DEFAULT_DRAWS, GeneralizationFactor, generalization_factor
+from .uncertainty import DEFAULT_DRAWS
 
 __all__ = ["check_claims"]
 
@@ -34,7 +34,7 @@ def check_claims(
     *,
     draws: int = DEFAULT_DRAWS,
     seed: int = 0,
-    generalization: GeneralizationFactor | None = None,
+    second: RoadNetwork | None = None,
     resolver: Callable[[str], Any] | None = None,
 ) -> list[ClaimResult]:
     """Measure and grade every claim of a claim file.
@@ -49,9 +49,9 @@ def check_claims(
         Monte Carlo draws per profile for travel-time claims.
     seed
         Random seed: the same seed gives the same probabilities.
-    generalization
-        Length band of the network's generalization; measured (or read from the cache) when
-        the network is generalized and none is given.
+    second
+        An independent network to cross-check road figures on (a region pack's
+        ``crosscheck``); ``None`` checks on ``net`` alone.
     resolver
         Place name -> place (``.name``, ``.lon``, ``.lat``); default: the gazetteer for ``net``.
 
@@ -67,8 +67,6 @@ def check_claims(
     """
     resolve = resolver or (lambda name: find_place(name, net))
     places = validate_places(claim_file, resolve)
-    if generalization is None and net.meta.generalized:
-        generalization = generalization_factor(net)
     ctx = CheckContext(
         claim_file.defaults,
         net,
@@ -79,7 +77,7 @@ def check_claims(
         places,
         draws,
         seed,
-        generalization,
+        second,
     )
     results = []
     for claim in claim_file.claims:

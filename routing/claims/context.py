@@ -1,19 +1,26 @@
-"""What every claim check shares: the network, the resolved places, the Monte Carlo settings.
+"""What every claim check shares: the networks, the resolved places, the Monte Carlo settings.
 
 A claim kind's checker (:mod:`routing.claims.kinds`) receives one :class:`CheckContext` per
-claim file and reads its places, defaults and the road-length band from it.
+claim file and reads its places, defaults and road figures from it. A road figure is measured
+on the network and, where the data are generalized, cross-checked on an independent second
+network (:mod:`routing.analysis.crosscheck`): its band comes from the data's calibration, and
+a figure in doubt (a road missing from the data, an implausible detour) is flagged so that no
+verdict rests on it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from ..analysis.calibration import Calibration, calibration_for
+from ..analysis.crosscheck import CrossCheck, cross_check
 from ..analysis.routes import Route
+from ..exceptions import NoRouteError
 from ..location import Location
 from ..network import RoadNetwork
 from .base import Defaults
-from .uncertainty import GeneralizationFactor
+from .results import Figure
 
 __all__ = ["CheckContext"]
 
@@ -34,8 +41,8 @@ class CheckContext:
         The gazetteer's record of each name (country, population, ...).
     draws, seed
         Monte Carlo draws per speed profile, and the random seed.
-    gen
-        The length band of a generalized network, ``None`` on full-detail data.
+    second
+        An independent network to cross-check road figures on (``None``: no cross-check).
     """
 
     defaults: Defaults
@@ -44,33 +51,66 @@ class CheckContext:
     places: dict[str, Any]
     draws: int
     seed: int
-    gen: GeneralizationFactor | None
+    second: RoadNetwork | None = None
+    _checks: dict[tuple[Location, Location], CrossCheck] = field(default_factory=dict)
+
+    @property
+    def calibration(self) -> Calibration | None:
+        """The measured error bands of the network's data (``None``: full detail)."""
+        return calibration_for(self.net.meta)
 
     def base_assumptions(self) -> list[str]:
-        """Assumptions every claim of the file shares (data, measures, generalization)."""
+        """Assumptions every claim of the file shares (data, measures, bands)."""
         out = [
             f"data: {self.net.meta.describe()}; {self.net.meta.attribution}",
-            "road distance: along OSM roads between the points where each place joins the "
-            "road (off-road gaps excluded, but added to the upper band)",
+            "road distance: the shortest route along the roads between the points where the "
+            "places join them, plus the off-road legs from each place to its road (straight "
+            "lines)",
             "straight line: geodesic on the WGS84 ellipsoid between the gazetteer points",
         ]
-        if self.gen is not None:
-            out.append(self.gen.describe())
+        cal = self.calibration
+        if cal is not None:
+            out.append(cal.describe())
+        if self.second is not None:
+            out.append(
+                f"cross-check: every road figure is also measured on {self.second.meta.describe()}"
+                "; where the two disagree beyond their bands the figure is flagged and no "
+                "verdict rests on it"
+            )
         return out
 
-    def road_band(self, r: Route) -> tuple[float, float]:
-        """Low and high ends (km) of a route's road length."""
-        low, high = self.gen.band(r.length_km) if self.gen else (r.length_km, r.length_km)
-        gaps = sum(s.distance_m for s in (r.snaps[0], r.snaps[-1])) / 1000.0
-        return low, high + gaps
+    def cross_check(self, a: Location, b: Location) -> tuple[CrossCheck, Route]:
+        """The road figure between two places on both networks (measured once per pair), and
+        the shortest route on the network.
 
-    def road_reason(self, r: Route) -> str:
-        """Why the road band of a route is as wide as it is."""
-        gaps = sum(s.distance_m for s in (r.snaps[0], r.snaps[-1])) / 1000.0
-        gen = (
-            f"z7 lines cut bends: the same roads measure x{min(self.gen.low, 1):.3f}-"
-            f"x{max(self.gen.high, 1):.3f} on full-detail z14 data"
-            if self.gen
-            else "full-detail data"
-        )
-        return gen + (f"; +{gaps:.1f} km off-road at the ends" if gaps >= 0.05 else "")
+        Raises
+        ------
+        NoRouteError
+            No route on the network (the reason says why).
+        """
+        key = (a, b)
+        if key not in self._checks:
+            self._checks[key] = cross_check(a, b, self.net, self.second)
+        found = self._checks[key]
+        if found.primary.route is None:
+            raise NoRouteError(found.primary.problem)
+        return found, found.primary.route
+
+    def road_figure(self, check: CrossCheck, label: str) -> Figure:
+        """The primary network's place-to-place road figure with its band and why."""
+        total = check.primary.total_km
+        if total is None:
+            raise NoRouteError(check.primary.problem)
+        band = check.band
+        if band is None:
+            reasons = ["full-detail data: no calibrated band"]
+            low = high = None
+        else:
+            reasons = [p.describe() for p in band.parts]
+            # The calibrated range can lie to one side of the measured figure (generalized
+            # routes run long where they miss minor roads); the figure itself stays in it.
+            low, high = min(band.low_km, total), max(band.high_km, total)
+            if (low, high) != (band.low_km, band.high_km):
+                reasons.append("widened to keep the measured figure")
+        reasons += [f"warning: {f.message}" for f in check.flags]
+        return Figure(label, total, "km", low, high, band_reason="; ".join(reasons))

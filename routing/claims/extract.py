@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .._transliterate import name_key
-from ..exceptions import AmbiguousPlaceError, PlaceNotFoundError
+from ..exceptions import AmbiguousPlaceError, PlaceNotFoundError, PlaceQueryError
 from ._phrases import (
     Phrase,
     Sentence,
@@ -289,7 +289,7 @@ class _Linker:
             return _Mention(name, 0, 0, country=code)
         try:
             return _Mention(name, 0, 0, place=self._resolver(name))
-        except PlaceNotFoundError:
+        except (PlaceNotFoundError, PlaceQueryError):  # unknown, or a country's other name
             return _Mention(name, 0, 0)
         except AmbiguousPlaceError as exc:
             return _Mention(name, 0, 0, candidates=tuple(exc.candidates))

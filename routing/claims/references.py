@@ -390,7 +390,7 @@ def _road_km(a: Location, b: Location, net: RoadNetwork) -> float | None:
         r = route(a, b, net=net)
     except (NoRouteError, OffNetworkError):
         return None
-    return r.length_km + (r.snaps[0].distance_m + r.snaps[-1].distance_m) / 1000.0
+    return r.length_km
 
 
 def _compare(

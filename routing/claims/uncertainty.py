@@ -1,6 +1,7 @@
-"""Uncertainty of measured figures: Monte Carlo travel times and the generalization band.
+"""Uncertainty of travel times: Monte Carlo over the speed profile.
 
-Two sources of uncertainty are quantified, each stated with every figure it widens:
+Road distances carry their own bands (the data's calibration and the cross-check on a second
+network, :mod:`routing.analysis.crosscheck`); this module covers the speeds.
 
 Speeds (travel times)
     :func:`travel_time_samples` draws the speed of every road class from the profile's
@@ -11,66 +12,26 @@ Speeds (travel times)
     delays. This is exact for the fixed route and fully vectorised (10,000 draws in
     milliseconds); a faster alternative route under unusual draws is ignored, which can only
     overstate times slightly.
-Generalization (road lengths)
-    Zoom-7 tiles snap vertices to a ~75 m grid and simplify lines, which cuts bends and
-    shortens roads. :func:`measure_generalization` measures by how much: it routes between
-    pairs of Syrian towns on the Euphrates road (Abu Kamal - Deir ez-Zor, the only stretch
-    where both the z7 planet tiles and the full-detail z14 Syria extract hold the same road),
-    once on the z7 network and once on the z14 network, between the same points on the z7
-    road (z14 routes may use any road). The ratio z14/z7 is the factor by which z7 lengths
-    run short; :func:`generalization_factor` caches the measurement as JSON in
-    :func:`routing.settings.cache_dir`. Measured on the 2021 data, the ratios over stretches of
-    40 km or more lie between about 0.99 and 1.06 (see ``routing check`` output for the exact
-    figures): z7 lengths run up to ~6 % short. Shorter stretches (one of 13.5 km measures
-    x1.16) mostly measure where each end falls in town, so they count in the mean factor but
-    not in the band.
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from ..analysis.routes import Route, route
+from ..analysis.routes import Route
 from ..engine.profiles import Profile
-from ..engine.snapping import nearest_snap
-from ..exceptions import CacheError, DataFormatError, NoRouteError
-from ..network import RoadNetwork
-from ..settings import cache_dir
 
 __all__ = [
     "DEFAULT_DRAWS",
-    "GENERALIZATION_PAIRS",
-    "MIN_SPREAD_STRETCH_KM",
     "Checkpoints",
-    "GeneralizationFactor",
-    "PairMeasurement",
     "TimeDistribution",
-    "generalization_factor",
-    "measure_generalization",
     "travel_time_samples",
 ]
 
 DEFAULT_DRAWS = 10_000
-# Town pairs along the Euphrates road in Syria, inside the z14 cut the test-suite also uses
-# (so both share one cached network). Each pair is a stretch of the same trunk road.
-# Stretches shorter than this measure their end effects more than generalization; they count
-# in the mean factor but not in the band's spread.
-MIN_SPREAD_STRETCH_KM = 40.0
-
-GENERALIZATION_PAIRS: tuple[tuple[str, str], ...] = (
-    ("Abu Kamal", "Al-Ashara"),
-    ("Al-Ashara", "Al Mayadin"),
-    ("Abu Kamal", "Al Mayadin"),
-    ("Al Mayadin", "Deir ez-Zor"),
-    ("Abu Kamal", "Deir ez-Zor"),
-)
-_Z14_BBOX = (40.0, 34.3, 41.0, 35.5)
-_CACHE_FILE = "generalization-z7-z14.json"
-_CACHE_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -187,8 +148,8 @@ def travel_time_samples(
     ]
     if fixed_h > 0:
         assumptions.append(
-            f"{fixed_h * 60:.0f} min not sampled (tagged speed limits, "
-            "per-town delays of the profile)"
+            f"{fixed_h * 60:.0f} min not sampled (off-road legs at the profile's access "
+            "speed, tagged speed limits, per-town delays)"
         )
     if checkpoints is not None and checkpoints.count:
         low, mode, high = checkpoints.minutes
@@ -231,172 +192,3 @@ def _ranges(profile: Profile, classes: list[str]) -> str:
         r = profile.speeds.get(c, profile.default)
         parts.append(f"{c} {r.low:g}/{r.mode:g}/{r.high:g} km/h")
     return ", ".join(parts)
-
-
-# ------------------------------------------------------------------ generalization
-@dataclass(frozen=True)
-class PairMeasurement:
-    """One z7-vs-z14 comparison: the same road stretch measured on both networks."""
-
-    origin: str
-    destination: str
-    z7_km: float
-    z14_km: float
-
-    @property
-    def ratio(self) -> float:
-        """z14 length over z7 length: how much longer the detailed road is."""
-        return self.z14_km / self.z7_km
-
-
-@dataclass(frozen=True)
-class GeneralizationFactor:
-    """How much a generalized (z7) network shortens roads, as measured against z14.
-
-    Attributes
-    ----------
-    pairs
-        The measured stretches.
-    z7_source, z14_source
-        ``meta.describe()`` of the two networks.
-    """
-
-    pairs: tuple[PairMeasurement, ...]
-    z7_source: str
-    z14_source: str
-
-    @property
-    def _spread_pairs(self) -> tuple[PairMeasurement, ...]:
-        # On short stretches the two ends (town streets at z14, a grid cell at z7) dominate
-        # the ratio; the claims checked are about routes of tens to hundreds of km.
-        long = tuple(p for p in self.pairs if p.z7_km >= MIN_SPREAD_STRETCH_KM)
-        return long or self.pairs
-
-    @property
-    def low(self) -> float:
-        """Smallest ratio on long stretches (z7 may come out a little *long* where routes
-        differ)."""
-        return min(p.ratio for p in self._spread_pairs)
-
-    @property
-    def high(self) -> float:
-        """Largest ratio on long stretches: the most z7 was found to shorten a road."""
-        return max(p.ratio for p in self._spread_pairs)
-
-    @property
-    def factor(self) -> float:
-        """Length-weighted mean ratio: total z14 km over total z7 km."""
-        return sum(p.z14_km for p in self.pairs) / sum(p.z7_km for p in self.pairs)
-
-    def band(self, length_km: float) -> tuple[float, float]:
-        """Range of true lengths of a road measured ``length_km`` long on z7."""
-        return length_km * min(self.low, 1.0), length_km * max(self.high, 1.0)
-
-    def describe(self) -> str:
-        """One line: the measured factor, its spread and how it was measured."""
-        return (
-            f"z7 generalization: the same major-road stretches measure x{self.factor:.3f} "
-            f"(range x{self.low:.3f}-x{self.high:.3f} over stretches of "
-            f"{MIN_SPREAD_STRETCH_KM:g} km or more) longer on z14 full-detail data "
-            f"({len(self.pairs)} stretches of the Euphrates road Abu Kamal-Deir ez-Zor, "
-            "Syria); z7 road lengths are widened by that range"
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain-dict form, with the derived figures."""
-        return {
-            "factor": self.factor,
-            "low": self.low,
-            "high": self.high,
-            "pairs": [{**asdict(p), "ratio": p.ratio} for p in self.pairs],
-            "z7_source": self.z7_source,
-            "z14_source": self.z14_source,
-            "method": self.describe(),
-        }
-
-
-def measure_generalization(
-    z7: RoadNetwork | None = None, z14: RoadNetwork | None = None
-) -> GeneralizationFactor:
-    """Measure how much z7 shortens roads, on :data:`GENERALIZATION_PAIRS`.
-
-    Both routes run between the same points: each town's nearest point on the z7 roads
-    (within a grid cell of the real road), so that the stretch compared is the same road and
-    off-road gaps play no part.
-
-    Parameters
-    ----------
-    z7
-        The generalized network (default: ``load_network("western-iraq")``).
-    z14
-        The full-detail network (default: the Syria z14 extract cut around the pairs).
-    """
-    from ..sources import load_network
-
-    z7 = z7 or load_network("western-iraq", progress=False)
-    z14 = z14 or load_network("syria", bbox=_Z14_BBOX, progress=False)
-    pairs = []
-    for a, b in GENERALIZATION_PAIRS:
-        ends = [_on_road(z7, name) for name in (a, b)]
-        try:
-            r7 = route(*ends, net=z7)
-            # z14 routes may use any road: a shortcut over minor roads can only make the
-            # ratio, and so the band, smaller.
-            r14 = route(*ends, net=z14)
-        except NoRouteError:
-            continue  # a town whose z7 road point lands on a disconnected z14 fragment
-        pairs.append(PairMeasurement(a, b, r7.length_km, r14.length_km))
-    return GeneralizationFactor(tuple(pairs), z7.meta.describe(), z14.meta.describe())
-
-
-def _on_road(net: RoadNetwork, name: str) -> tuple[float, float]:
-    from ..gazetteer import find_place
-
-    place = find_place(name, net)
-    snap = nearest_snap(net, place.lon, place.lat)
-    return snap.lon, snap.lat
-
-
-def generalization_factor(
-    z7: RoadNetwork | None = None, *, refresh: bool = False
-) -> GeneralizationFactor:
-    """The measured generalization factor, from the cache or measured now (~10 s) and cached.
-
-    The cache is keyed on the z7 network's description (source, date, zoom), so other z7
-    data are measured afresh.
-
-    Raises
-    ------
-    DataNotFoundError
-        When it must be measured and the z14 Syria extract is missing.
-    """
-    from ..sources import load_network
-
-    z7 = z7 or load_network("western-iraq", progress=False)
-    path = cache_dir() / _CACHE_FILE
-    key = z7.meta.describe()
-    if path.exists() and not refresh:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("version") == _CACHE_VERSION and data.get("z7_source") == key:
-                return GeneralizationFactor(
-                    tuple(PairMeasurement(**p) for p in data["pairs"]),
-                    data["z7_source"],
-                    data["z14_source"],
-                )
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise CacheError(f"unreadable cache {path}: {exc}; delete it to re-measure") from exc
-    measured = measure_generalization(z7)
-    if not measured.pairs:
-        raise DataFormatError("no z7/z14 road stretch could be measured")
-    record = {
-        "version": _CACHE_VERSION,
-        "z7_source": measured.z7_source,
-        "z14_source": measured.z14_source,
-        "pairs": [asdict(p) for p in measured.pairs],
-    }
-    try:
-        path.write_text(json.dumps(record, indent=2), encoding="utf-8")
-    except OSError as exc:
-        raise CacheError(f"cannot write {path}: {exc.strerror}") from exc
-    return measured

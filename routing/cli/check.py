@@ -17,10 +17,10 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from ..api import network
-from ..claims.check import check_claims
+from .. import api
 from ..claims.io import load_claims
 from ..claims.results import ClaimResult, Verdict
+from ..output.html import check_html_path, write_html
 from ..output.report import ATTRIBUTION, report_dict, shared_assumptions, write_report
 from ._app import app, console, err_console
 
@@ -44,6 +44,12 @@ def check(
     report: Annotated[
         Path | None, typer.Option("--report", help="Write report.md and report.json here.")
     ] = None,
+    html: Annotated[
+        Path | None,
+        typer.Option(
+            "--html", help="Write an interactive, self-contained HTML report (map included)."
+        ),
+    ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the full results as JSON instead of text.")
     ] = False,
@@ -55,8 +61,11 @@ def check(
     seed: Annotated[int, typer.Option(help="Random seed for the Monte Carlo.")] = 0,
 ) -> None:
     """Check a claim file's distance, time, route and border claims against road data."""
+    if html is not None:
+        check_html_path(html)  # before the slow part, so a typo fails at once
     claim_file = load_claims(claims)
-    results = check_claims(claim_file, network(region), draws=draws, seed=seed)
+    net = api.network(region)
+    results = api.check(claim_file, net=net, draws=draws, seed=seed)
     if as_json:
         console.print_json(json.dumps(report_dict(claim_file, results), ensure_ascii=False))
     else:
@@ -67,6 +76,9 @@ def check(
     if report is not None:
         paths = write_report(claim_file, results, report)
         err_console.print("report: " + ", ".join(str(p) for p in paths), highlight=False)
+    if html is not None:
+        out = write_html(claim_file, results, html, net)
+        err_console.print(f"interactive report: {out}", highlight=False)
 
 
 def _verdict(r: ClaimResult) -> Text:

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
+from .._osmwrite import OSM_SUFFIXES, check_output_path, osm_format
+from ..exceptions import InvalidArgumentError
 from ..sources import cache_files, load_network, regions
 from ._app import console, data_app
 from ._parse import parse_bbox
+
+# --format choices (.osm.bz2 and .osm.gz are accepted by suffix when --format is left out).
+EXPORT_FORMATS = tuple(s for s in OSM_SUFFIXES if s in (".osm.pbf", ".osm"))
 
 
 @data_app.command("info")
@@ -87,4 +93,38 @@ def list_regions() -> None:
     console.print(table)
 
 
-__all__ = ["info", "list_regions"]
+@data_app.command("export")
+def export(
+    region: Annotated[str, typer.Argument(help="Region name or path to data.")],
+    out: Annotated[Path, typer.Option("--out", help="File to write.")],
+    fmt: Annotated[
+        str, typer.Option("--format", help="osm.pbf or osm (default: from --out's suffix).")
+    ] = "",
+    bbox: Annotated[
+        str | None, typer.Option(help="Cut to 'west,south,east,north' (degrees).")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write the road network as an OSM file (for OSRM, Valhalla, JOSM, osmnx)."""
+    box = parse_bbox(bbox) if bbox else None
+    if fmt:
+        wanted = "." + fmt.lower().lstrip(".")
+        if wanted not in EXPORT_FORMATS:
+            raise InvalidArgumentError(
+                f"unknown --format {fmt!r}; choose one of "
+                + ", ".join(f.lstrip(".") for f in EXPORT_FORMATS)
+            )
+        if osm_format(out) != wanted:
+            raise InvalidArgumentError(
+                f"--out {out.name!r} does not end in {wanted} as --format {fmt} asks"
+            )
+    # Before the (possibly long) load: a bad path fails at once.
+    out = check_output_path(out, overwrite=force)
+    net = load_network(region, bbox=box)
+    net.to_osm(out, progress=console.is_terminal)
+    summary = f"{net.n_nodes:,} junctions, {net.n_edges:,} ways, {len(net.coords):,} vertices"
+    console.print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB): {summary}")
+    console.print(f"[dim]data: {net.meta.describe()}; {net.meta.attribution}[/]")
+
+
+__all__ = ["export", "info", "list_regions"]

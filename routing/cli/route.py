@@ -76,7 +76,14 @@ def route_command(
         typer.echo(json.dumps({"type": "FeatureCollection", "features": features}, indent=1))
         return
     table = Table(title=f"{shortest.origin} -> {shortest.destination}")
-    for col in ("route", "road", f"time ({prof.name})", "straight line", "detour", "main roads"):
+    for col in (
+        "route",
+        "distance",
+        f"time ({prof.name})",
+        "straight line",
+        "detour",
+        "main roads",
+    ):
         table.add_column(col, justify="left" if col in ("route", "main roads") else "right")
     for kind, r in every:
         # One road per line, so a number never wraps away from its unit.
@@ -85,7 +92,7 @@ def route_command(
         )
         table.add_row(
             kind,
-            f"{r.length_km:,.1f} km",
+            f"{r.length_km:,.1f} km\n({r.access_km:,.1f} off-road)",
             format_hours(r.time_h),
             f"{r.straight_km:,.1f} km",
             f"x{r.detour_factor:.2f}",
@@ -94,6 +101,8 @@ def route_command(
     console.print(table)
     console.print(_times_by_profile(shortest))
     _print_roads(fastest)
+    for note in dict.fromkeys(n for _, r in every for n in r.notes):
+        err_console.print(f"[bold yellow]warning:[/] {note}", highlight=False)
     _print_assumptions(_merged_assumptions(every))
 
 
@@ -129,6 +138,7 @@ def matrix_command(
         doc = {
             "pairs": json.loads(long.to_json(orient="records", double_precision=4)),
             "assumptions": result.assumptions,
+            "notes": result.notes,
         }
         typer.echo(json.dumps(doc, indent=1))
         return
@@ -161,6 +171,8 @@ def _print_matrix(result: Matrix) -> None:
         console.print(table)
     if numbered:
         console.print("columns: " + "; ".join(f"({i}) {n}" for i, n in enumerate(names, 1)))
+    for note in result.notes:
+        err_console.print(f"[bold yellow]warning:[/] {note}", highlight=False)
     _print_assumptions(result.assumptions)
 
 

@@ -24,8 +24,9 @@ import shapely
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from .._geo import ground_circle
 from ..exceptions import ProfileError
-from ..network import EARTH_RADIUS_M, RoadNetwork
+from ..network import RoadNetwork
 
 __all__ = [
     "DEFAULT_PROFILE",
@@ -41,7 +42,6 @@ DEFAULT_PROFILE = "car"
 
 # Place kinds counted as towns for per-town delays.
 _TOWN_KINDS = frozenset({"city", "town", "village"})
-_M_PER_DEG = EARTH_RADIUS_M * np.pi / 180.0
 
 
 class SpeedRange(BaseModel):
@@ -111,7 +111,8 @@ class Profile(BaseModel):
     max_kph
         Vehicle speed cap, or ``None``.
     access_kph
-        Off-road speed costing the gap between a point and its road when choosing candidates.
+        Speed over the leg between a place and the road it joins (streets the data lack),
+        used when choosing among candidate roads and in reported times.
     delays
         Fixed delays (per town crossed).
     """
@@ -126,7 +127,7 @@ class Profile(BaseModel):
     default: SpeedRange
     maxspeed: MaxspeedRule = MaxspeedRule()
     max_kph: float | None = Field(default=None, gt=0)
-    access_kph: float = Field(default=10.0, gt=0)
+    access_kph: float = Field(default=30.0, gt=0)
     delays: Delays = Delays()
 
     def speed(self, highway: str, which: str = "mode") -> float:
@@ -190,19 +191,12 @@ def town_crossings(net: RoadNetwork, radius_m: float) -> np.ndarray:
     counts = np.zeros(net.n_edges)
     towns = net.places[net.places["kind"].isin(_TOWN_KINDS)] if len(net.places) else net.places
     for x, y in zip(towns["x"].to_numpy(), towns["y"].to_numpy(), strict=True):
-        ring = _ground_circle(float(x), float(y), radius_m).exterior
+        ring = ground_circle(float(x), float(y), radius_m).exterior
         hits = net.edge_tree.query(ring, predicate="intersects")
         if len(hits):
             pts = shapely.intersection(net.geometries[hits], ring)
             counts[hits] += shapely.get_num_geometries(pts)
     return counts
-
-
-def _ground_circle(lon: float, lat: float, radius_m: float) -> shapely.Polygon:
-    """A circle of ``radius_m`` around a point, in degrees (stretched in longitude)."""
-    scale = np.array([1.0 / np.cos(np.radians(lat)), 1.0])
-    disc = shapely.Point(0.0, 0.0).buffer(radius_m / _M_PER_DEG, quad_segs=16)
-    return shapely.transform(disc, lambda c: c * scale + [lon, lat])
 
 
 def add_edge_travel_times(graph: nx.MultiDiGraph, profile: Profile | str) -> nx.MultiDiGraph:

@@ -8,7 +8,7 @@ does with several candidate edges). A point farther than ``max_snap_m`` from eve
 :class:`~routing.exceptions.OffNetworkError`.
 
 Distances are computed in a local equirectangular frame around the point (accurate to well
-under 0.1 % over tens of kilometres) and reported as great-circle metres.
+under 0.1 % over tens of kilometres) and reported as geodesic metres on the WGS84 ellipsoid.
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 
+from .._geo import M_PER_DEG, haversine_m, segment_lengths_m
 from ..exceptions import InvalidArgumentError, OffNetworkError
-from ..network import EARTH_RADIUS_M, RoadNetwork, haversine_m
+from ..network import RoadNetwork
 
 __all__ = [
     "DEFAULT_MAX_SNAP_M",
@@ -37,7 +38,7 @@ DEFAULT_MAX_SNAP_M = 25_000.0
 _CANDIDATE_FACTOR = 2.0
 _CANDIDATE_SLACK_M = 5_000.0
 _MAX_CANDIDATES = 12
-_M_PER_DEG = EARTH_RADIUS_M * np.pi / 180.0
+_MAX_WIDE_CANDIDATES = 48
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,7 @@ def snap_points(
     *,
     max_snap_m: float = DEFAULT_MAX_SNAP_M,
     candidates: bool = True,
+    wide: bool = False,
 ) -> list[list[Snap]]:
     """:func:`snap_candidates` for many points at once (one tree query, vectorised geometry).
 
@@ -136,6 +138,10 @@ def snap_points(
         Farthest allowed distance from a point to a road.
     candidates
         If False return only the nearest attachment of each point.
+    wide
+        Every road within ``max_snap_m`` is a candidate (up to 48 per point, nearest first),
+        not only the nearby ones: the fallback when the nearby roads join a destination only
+        by an implausible detour (a gap in the data).
 
     Returns
     -------
@@ -175,9 +181,13 @@ def snap_points(
     bound = np.asarray(haversine_m(lon, lat, shapely.get_x(on), shapely.get_y(on)))
     bound = bound * 1.01 + 1.0  # the local frame below differs from haversine by < 0.1 %
     reach = (
-        np.maximum(_CANDIDATE_FACTOR * bound, bound + _CANDIDATE_SLACK_M) if candidates else bound
+        np.full(len(lon), max_snap_m)
+        if wide
+        else np.maximum(_CANDIDATE_FACTOR * bound, bound + _CANDIDATE_SLACK_M)
+        if candidates
+        else bound
     )
-    deg_lat = np.minimum(reach, max_snap_m) / _M_PER_DEG
+    deg_lat = np.minimum(reach, max_snap_m) / M_PER_DEG
     boxes = shapely.box(
         lon - deg_lat / coslat, lat - deg_lat, lon + deg_lat / coslat, lat + deg_lat
     )
@@ -190,7 +200,7 @@ def snap_points(
     )
     lines = shapely.linestrings(xy, indices=part)
     origin = shapely.Point(0.0, 0.0)
-    dist = shapely.distance(lines, origin) * _M_PER_DEG
+    dist = shapely.distance(lines, origin) * M_PER_DEG
     nearest = np.full(len(lon), np.inf)
     np.minimum.at(nearest, point, dist)
     far = np.flatnonzero(nearest > max_snap_m)
@@ -204,14 +214,17 @@ def snap_points(
             None if np.isinf(nearest[i]) else float(nearest[i]),
         )
     radius = (
-        np.maximum(_CANDIDATE_FACTOR * nearest, nearest + _CANDIDATE_SLACK_M)
+        np.full(len(lon), max_snap_m)
+        if wide
+        else np.maximum(_CANDIDATE_FACTOR * nearest, nearest + _CANDIDATE_SLACK_M)
         if candidates
         else nearest
     )
     keep = np.flatnonzero(dist <= radius[point])
     keep = keep[np.lexsort((dist[keep], point[keep]))]  # by point, then nearest first
     rank = np.arange(len(keep)) - np.searchsorted(point[keep], point[keep])
-    keep = keep[rank < (_MAX_CANDIDATES if candidates else 1)]
+    limit = _MAX_WIDE_CANDIDATES if wide else _MAX_CANDIDATES if candidates else 1
+    keep = keep[rank < limit]
     fractions = shapely.line_locate_point(lines[keep], origin, normalized=True)
     pts = shapely.get_coordinates(
         shapely.line_interpolate_point(lines[keep], fractions, normalized=True)
@@ -220,7 +233,7 @@ def snap_points(
     snapped = pts / np.column_stack([coslat[owner], np.ones(len(owner))]) + np.column_stack(
         [lon[owner], lat[owner]]
     )
-    true_m = haversine_m(lon[owner], lat[owner], snapped[:, 0], snapped[:, 1])
+    true_m = segment_lengths_m(lon[owner], lat[owner], snapped[:, 0], snapped[:, 1])
     e = net.edges
     out: list[list[Snap]] = [[] for _ in range(len(lon))]
     for k, i, f, x, y, d, h, r, n in zip(

@@ -1,23 +1,31 @@
 """Publication figures: route map, reach map and claim figure (matplotlib, offline).
 
 Every figure carries its assumptions in a footer (data source and date, speed profile, road
-versus straight line) and the attribution "(c) OpenStreetMap contributors". Maps are drawn in
-a local transverse Mercator projection centred on the map, so the scale bar is true to well
-under 1 % across a few hundred kilometres and grid north is true north at the centre.
-Colours are the Okabe-Ito colour-blind-safe palette and the sequential *cividis* map; text
-sizes suit print at column width.
+versus straight line) and the data's full credit line (:func:`credit`). Maps are drawn in a
+local transverse Mercator projection centred on the map, so the scale bar is true to well
+under 1 % across a few hundred kilometres and grid north is true north at the centre. They
+show the data's water, rivers and borders, each country's name on its side of the borders in
+view, and a locator inset (the map's frame in its region) when the data has a map context
+(:class:`~routing.network.MapContext`). Colours are the Okabe-Ito colour-blind-safe palette;
+reach bands run from dark red (near) to pale yellow (far), distinct in hue and in greyscale
+(:func:`band_colours`); text sizes suit print at column width.
 
 Labels are placed best first at the first free spot around their point: clear of markers,
-of the route and straight line, of other labels and of the legend, scale bar and north arrow;
-a town label with no free spot is dropped (its marker stays). Arabic names (``arabic=True``)
-need a font with Arabic glyphs (matplotlib's bundled DejaVu Sans has them) and text shaping:
-matplotlib 3.11+ shapes and orders right-to-left text itself (libraqm); older versions draw
-letters unjoined and left to right, so there the optional extra ``routing[arabic]``
-(``arabic-reshaper`` and ``python-bidi``) does it.
+of the route and straight line, of other labels, the legend, the scale bar and the locator;
+a town label with no free spot is dropped (its marker stays). Route ends, origins and named
+towns may move further out, tied to their point by a leader line. On reach maps a town's
+label never sits on a band that its own time contradicts (a town reached in 2 h 44 min off
+the 1 h and 2 h bands; one beyond every band off all of them). Arabic names
+(``arabic=True``) need a font with Arabic glyphs (matplotlib's bundled DejaVu Sans has them)
+and text shaping: matplotlib 3.11+ shapes and orders right-to-left text itself (libraqm);
+older versions draw letters unjoined and left to right, so there the optional extra
+``routing[arabic]`` (``arabic-reshaper`` and ``python-bidi``) does it.
 
 Save with :func:`save_figure` (PNG, SVG or PDF). Artists carry ``gid`` labels (``"route"``,
 ``"straight-line"``, ``"scale-bar"``, ``"north-arrow"``, ``"attribution"``, ``"band"``,
-``"place-label"``, ``"verdict"``) so notebooks and tests can find them.
+``"place-label"``, ``"country-label"``, ``"water"``, ``"waterways"``, ``"subtitle"``,
+``"locator-frame"``, ``"verdict"``; the inset axes ``"locator"``) so notebooks and tests can
+find them.
 """
 
 from __future__ import annotations
@@ -31,6 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import matplotlib
+import matplotlib.patheffects as pe
 import matplotlib.pyplot as plt
 import numpy as np
 import shapely
@@ -39,24 +48,29 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
+from matplotlib.text import Annotation, Text
 from pyproj import CRS, Transformer
 
 from .._format import format_hours
-from ..exceptions import FigureError
-from ..network import RoadNetwork, haversine_m
+from .._geo import haversine_m
+from ..exceptions import FigureError, PlaceQueryError
+from ..network import NetworkMeta, RoadNetwork, country_name
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
     from ..analysis.reach import Reach
     from ..analysis.routes import Route
+    from ..location import Location
 
 __all__ = [
     "OKABE_ITO",
     "ClaimRow",
     "FigureError",
+    "band_colours",
     "check_figure_path",
     "claim_figure",
+    "credit",
     "local_crs",
     "reach_map",
     "route_map",
@@ -82,10 +96,15 @@ _ROAD_STYLE: dict[str, tuple[str, float, str]] = {
     "primary": ("#a6a6a6", 0.8, "primary road"),
 }
 _MINOR_ROAD = ("#c8c8c8", 0.5, "other road")
+_WATER = "#bcd8ee"  # lakes and sea
+_RIVER = "#6ea6d2"
+_LAND = "#f3f1ea"  # locator inset
+_COUNTRY = "#8c8c8c"  # country names
 _FONT = {"title": 13, "label": 9, "small": 8, "footer": 7}
 _FIG_WIDTH_IN = 8.0
 _MARGIN = 0.08  # share of the data extent added around a map
 _NEAR_M = 5_000.0  # towns this close to a labelled origin/end are left unlabelled
+_LABEL_ROOM_DEG = 0.25  # room (~25 km) left around a town that is labelled off the bands
 # matplotlib 3.11 lays text out with libraqm: Arabic is joined and ordered right to left.
 _MPL_SHAPES_TEXT = tuple(matplotlib.__version_info__[:2]) >= (3, 11)
 
@@ -192,7 +211,13 @@ def save_figure(fig: Figure, path: str | Path, *, dpi: int = 200) -> Path:
 
 
 # ------------------------------------------------------------------------------ maps
-def route_map(route: Route, *, arabic: bool = False, straight_line: bool = True) -> Figure:
+def route_map(
+    route: Route,
+    *,
+    arabic: bool = False,
+    straight_line: bool = True,
+    towns: Sequence[Location] = (),
+) -> Figure:
     """Map of one route: roads by class, the route highlighted, towns, borders, cartography.
 
     Parameters
@@ -204,15 +229,33 @@ def route_map(route: Route, *, arabic: bool = False, straight_line: bool = True)
         ``python-bidi``).
     straight_line
         Also draw the straight line between the endpoints (dashed).
+    towns
+        Places to mark and label before the data's own towns, e.g. those an article names
+        (smaller towns such as Rawa or Husaybah are not in zoom-7 place layers).
     """
     geom = route.geometry
     ends = [(route.origin.lon, route.origin.lat), (route.destination.lon, route.destination.lat)]
     canvas = _Canvas.around(route.net, shapely.union_all([geom, shapely.MultiPoint(ends)]))
+    canvas.context()
     canvas.roads()
     canvas.borders()
-    canvas.places(arabic=arabic, skip=ends)
+    named = [
+        t for t in towns if all(haversine_m(lon, lat, t.lon, t.lat) >= _NEAR_M for lon, lat in ends)
+    ]
+    town_style: dict[str, Any] = {"marker": "o", "mfc": "white", "mec": "#222222", "mew": 1.2}
+    for t in named:
+        x, y = canvas.project_xy(t.lon, t.lat)
+        if canvas.contains(x, y):
+            canvas.marker(x, y, ms=5, zorder=7, **town_style)
+            canvas.label(
+                x, y, str(t), priority=0, size=_FONT["label"], color="#222222", leader=True
+            )
+    if named:
+        canvas.ax.plot([], [], ms=5, ls="none", label="named town", **town_style)
+    canvas.places(arabic=arabic, skip=[*ends, *((t.lon, t.lat) for t in named)])
     line = canvas.project(geom)
     canvas.ax.plot(*line.T, color="white", lw=5.5, solid_capstyle="round", zorder=5)
+    kind = "shortest route" if route.optimize == "distance" else "fastest route"
     canvas.line(
         line,
         color=OKABE_ITO["vermillion"],
@@ -220,7 +263,7 @@ def route_map(route: Route, *, arabic: bool = False, straight_line: bool = True)
         solid_capstyle="round",
         zorder=6,
         gid="route",
-        label=f"route: {route.length_km:,.0f} km by road",
+        label=f"{kind} by road",
     )
     if straight_line:
         canvas.line(
@@ -230,7 +273,7 @@ def route_map(route: Route, *, arabic: bool = False, straight_line: bool = True)
             ls=(0, (5, 3)),
             zorder=6,
             gid="straight-line",
-            label=f"straight line: {route.straight_km:,.0f} km",
+            label="straight line",
         )
     for loc, marker in ((route.origin, "o"), (route.destination, "s")):
         x, y = canvas.project_xy(loc.lon, loc.lat)
@@ -240,23 +283,19 @@ def route_map(route: Route, *, arabic: bool = False, straight_line: bool = True)
         canvas.label(
             x,
             y,
-            str(loc),
+            _two_lines(str(loc)),
             priority=-1,
             size=_FONT["label"] + 1,
             weight="bold",
             clear=4.5,
             required=True,
         )
-    kind = (
-        "shortest route by road length"
-        if route.optimize == "distance"
-        else f"fastest route, profile {route.profile.name!r}"
-    )
-    canvas.ax.set_title(
-        f"{route.origin} to {route.destination}: {route.length_km:,.0f} km by road, "
-        f"{format_hours(route.time_h)} by car (profile {route.profile.name!r})",
-        fontsize=_FONT["title"],
-        loc="left",
+    how = "by road length" if route.optimize == "distance" else "by travel time"
+    canvas.title(
+        f"{route.origin} to {route.destination}: {route.length_km:,.0f} km by road",
+        f"{kind.capitalize()} ({how}); {format_hours(route.time_h)} by car at the speeds of "
+        f"profile {route.profile.name!r}"
+        + (f"; {route.straight_km:,.0f} km in a straight line" if straight_line else ""),
     )
     canvas.finish(
         [
@@ -282,25 +321,31 @@ def reach_map(result: Reach, *, arabic: bool = False, label_limit: int = 14) -> 
         Label at most this many places (the nearest), reached ones with their times.
     """
     bands = result.bands
+    shown = result.places[
+        np.isfinite(result.places["time_h"].fillna(result.places["distance_km"]))
+    ].head(label_limit)
     extent = shapely.union_all(
         [*bands.geometry, *[shapely.Point(o.lon, o.lat) for o in result.origins]]
     )
+    # A town beyond the bands but on their edge is labelled off them: leave it room.
+    edge_towns = shapely.points(shown.loc[~shown["reached"], ["lon", "lat"]].to_numpy())
+    edge_towns = edge_towns[shapely.contains(shapely.envelope(extent), edge_towns)]
+    extent = shapely.union_all([extent, *shapely.buffer(edge_towns, _LABEL_ROOM_DEG)])
     canvas = _Canvas.around(result.net, extent)
     ax = canvas.ax
-    # Dark (near) to light (far): the order reads without the legend, also in greyscale.
-    colours = plt.get_cmap("cividis")(np.linspace(0.1, 0.9, len(bands)))
+    canvas.context()
+    colours = band_colours(len(bands))
     # Rings between consecutive limits, so no two bands stack their transparency and each
     # colour on the map matches its legend swatch.
+    areas = [canvas.project_geometry(g) for g in bands.geometry]
+    rings = [areas[0], *(shapely.difference(b, a) for a, b in itertools.pairwise(areas))]
     for k in reversed(range(len(bands))):
-        row = bands.iloc[k]
-        ring = (
-            row.geometry if k == 0 else shapely.difference(row.geometry, bands.geometry.iloc[k - 1])
-        )
-        if ring.is_empty:
+        if shapely.is_empty(rings[k]):
             continue
-        patch = _patch(canvas.project_geometry(ring), colours[k])
+        row = bands.iloc[k]
+        patch = _patch(rings[k], colours[k])
         patch.set_gid("band")
-        patch.set_label(f"reached within {row.limit:g} {row.unit}")
+        patch.set_label(f"reached within {_limit(row.limit, row.unit)}")
         ax.add_patch(patch)
     canvas.roads()
     canvas.borders()
@@ -320,16 +365,14 @@ def reach_map(result: Reach, *, arabic: bool = False, label_limit: int = 14) -> 
         canvas.label(
             x,
             y,
-            str(result.origins[0]),
+            _two_lines(str(result.origins[0])),
             priority=-1,
             size=_FONT["label"] + 1,
             weight="bold",
             clear=6.0,
             required=True,
         )
-    shown = result.places[
-        np.isfinite(result.places["time_h"].fillna(result.places["distance_km"]))
-    ].head(label_limit)
+    limits = list(bands["limit"])
     for rank, r in enumerate(shown.itertuples()):
         x, y = canvas.project_xy(r.lon, r.lat)
         if not canvas.contains(x, y) or any(
@@ -337,9 +380,15 @@ def reach_map(result: Reach, *, arabic: bool = False, label_limit: int = 14) -> 
         ):
             continue
         figure = format_hours(r.time_h) if result.unit == "h" else f"{r.distance_km:,.0f} km"
+        if not r.reached:
+            figure += f", beyond {result.limit_text}"
         canvas.marker(
             x, y, marker="o", ms=5, mfc="black" if r.reached else "white", mec="black", zorder=7
         )
+        # A label must not sit on a band that says the town is nearer than it is: a town
+        # beyond every band keeps off all of them, a 2 h 44 town off the 2 h band (bands
+        # are nested, so the 1 h band is inside it).
+        nearer = [k for k, limit in enumerate(limits) if not r.reached or limit < r.band]
         canvas.label(
             x,
             y,
@@ -347,6 +396,8 @@ def reach_map(result: Reach, *, arabic: bool = False, label_limit: int = 14) -> 
             priority=rank,
             size=_FONT["label"],
             color="black" if r.reached else "#555555",
+            forbid=areas[nearer[-1]] if nearer else None,
+            leader=bool(nearer),
         )
     figure_kind = "time" if result.unit == "h" else "road km"
     ax.plot(
@@ -372,16 +423,35 @@ def reach_map(result: Reach, *, arabic: bool = False, label_limit: int = 14) -> 
     origin = (
         str(result.origins[0]) if len(result.origins) == 1 else f"{len(result.origins)} origins"
     )
-    what = f"by car, profile {result.profile.name!r}" if result.unit == "h" else "by road distance"
-    ax.set_title(
-        f"Reachable from {origin} within {result.limit_text} ({what})",
-        fontsize=_FONT["title"],
-        loc="left",
+    steps = ", ".join(f"{x:g}" for x in limits[:-1])
+    within = f"{steps} and {result.limit_text}" if steps else result.limit_text
+    if result.unit == "h":
+        headline = f"Reachable by car from {origin} within {within}"
+        how = f"travel time at the speeds of profile {result.profile.name!r}"
+    else:
+        headline = f"Reachable by road from {origin} within {within}"
+        how = "road distance"
+    canvas.title(
+        headline,
+        f"{how}; areas: the roads reached, {result.buffer_km:g} km either side; "
+        "towns labelled with their own time",
     )
-    canvas.finish(
-        [a for a in result.assumptions if not a.startswith("data:")], legend_title=result.metric
-    )
+    canvas.finish([a for a in result.assumptions if not a.startswith("data:")])
     return canvas.fig
+
+
+def band_colours(n: int) -> np.ndarray:
+    """RGBA colours of ``n`` reach bands, nearest first.
+
+    ColorBrewer's YlOrRd from dark red (near) to pale yellow (far): distinct hues that also
+    order by lightness in greyscale and for colour-blind readers, and stand apart from the
+    blue of water.
+    """
+    return np.asarray(plt.get_cmap("YlOrRd")(np.linspace(0.95, 0.15, n) if n > 1 else [0.9]))
+
+
+def _limit(value: float, unit: str) -> str:
+    return f"{value:g} h" if unit == "h" else f"{value:,.0f} km"
 
 
 # ---------------------------------------------------------------------- claim figure
@@ -390,6 +460,7 @@ def claim_figure(
     *,
     title: str = "Stated against measured",
     assumptions: Sequence[str] = (),
+    attribution: str = OSM_ATTRIBUTION,
 ) -> Figure:
     """One panel per claim: the stated value and range against the measured values.
 
@@ -406,6 +477,9 @@ def claim_figure(
         Figure title.
     assumptions
         Extra footer lines, e.g. the data source and date and the speed profiles used.
+    attribution
+        Credit line of the data (:func:`credit`); "(c) OpenStreetMap contributors" is always
+        part of it.
 
     Raises
     ------
@@ -446,9 +520,22 @@ def claim_figure(
             for k in banded
         ],
     ]
-    fig.suptitle(title, fontsize=_FONT["title"], x=0.02, y=0.99, ha="left", va="top")
+    heading = textwrap.fill(title, int((_FIG_WIDTH_IN - 0.4) * 72 / (_FONT["title"] * 0.66)))
+    title_in = (heading.count("\n") + 1) * _FONT["title"] * 1.3 / 72
+    # Figure text, not a suptitle: it is placed by hand above the legend, and tight_layout
+    # would add a suptitle's height to the top margin a second time.
+    fig.text(
+        0.02,
+        0.99,
+        heading,
+        fontsize=_FONT["title"],
+        weight="bold",
+        ha="left",
+        va="top",
+        gid="title",
+    )
     legend_rows = math.ceil(len(handles) / 2)
-    legend_in = 0.2 + 0.17 * legend_rows  # title, then the legend's rows
+    legend_in = title_in + 0.1 + 0.17 * legend_rows  # title, then the legend's rows
     fig.set_figheight(fig.get_figheight() + legend_in)
     lines = [
         "Measured: road distance or travel time along OSM roads (first marker, with its "
@@ -463,9 +550,9 @@ def claim_figure(
         ncol=2,
         fontsize=_FONT["small"],
         frameon=False,
-        bbox_to_anchor=(0.01, 1 - 0.4 / height),
+        bbox_to_anchor=(0.01, 1 - (title_in + 0.12) / height),
     )
-    footer_in = _footer(fig, lines)
+    footer_in = _footer(fig, lines, attribution=attribution)
     fig.tight_layout(rect=(0, footer_in / height, 0.84, 1 - legend_in / height))
     return fig
 
@@ -561,7 +648,7 @@ class _Canvas:
         y0 -= (height - (y1 - y0)) / 2
         y1 = y0 + height
         aspect = height / (x1 - x0)
-        map_height = _FIG_WIDTH_IN * aspect + 0.5  # plus the title
+        map_height = _FIG_WIDTH_IN * aspect
         fig, ax = plt.subplots(figsize=(_FIG_WIDTH_IN, map_height))
         ax.set_xlim(x0, x1)
         ax.set_ylim(y0, y1)
@@ -650,6 +737,102 @@ class _Canvas:
             )
         )
 
+    def title(self, headline: str, subtitle: str) -> None:
+        """A bold headline (what the map shows, with its main figure) over a line of how."""
+        # Characters per line of the map's width (bold text runs wider).
+        width_pt = (_FIG_WIDTH_IN - 0.4) * 72
+        head = textwrap.fill(headline, int(width_pt / (_FONT["title"] * 0.66)))
+        sub = textwrap.fill(subtitle, int(width_pt / (_FONT["label"] * 0.56)))
+        sub_pt = (sub.count("\n") + 1) * _FONT["label"] * 1.3
+        self.ax.annotate(
+            sub,
+            (0, 1),
+            xycoords="axes fraction",
+            xytext=(0, 5),
+            textcoords="offset points",
+            ha="left",
+            va="bottom",
+            fontsize=_FONT["label"],
+            color="#333333",
+            gid="subtitle",
+        )
+        self.ax.set_title(
+            head, loc="left", fontsize=_FONT["title"], weight="bold", pad=5 + sub_pt + 4
+        )
+        head_pt = (head.count("\n") + 1) * _FONT["title"] * 1.3
+        self.map_height_in += (head_pt + sub_pt + 20) / 72
+
+    def context(self) -> None:
+        """Water, rivers and country names around the roads (if the data has them)."""
+        ctx = self.net.context
+        if ctx is None:
+            return
+        view = self._lonlat_box()
+        water = ctx.water[shapely.intersects(ctx.water, view)]
+        if len(water):
+            patch = _patch(self.project_geometry(shapely.union_all(water)), _WATER)
+            patch.set(alpha=1.0, zorder=1, gid="water")
+            self.ax.add_patch(patch)
+        rivers = ctx.waterways[shapely.intersects(ctx.waterways, view)]
+        self.ax.add_collection(
+            LineCollection(
+                [self.project(g) for g in rivers],
+                colors=_RIVER,
+                linewidths=1.0,
+                zorder=1.5,
+                gid="waterways",
+            )
+        )
+        if len(water) or len(rivers):
+            self.ax.fill([], [], fc=_WATER, ec=_RIVER, lw=1.0, label="river, lake")
+        self._country_labels()
+
+    def _country_labels(self) -> None:
+        """Each country's name on its side of the borders in view (the data says which side)."""
+        ctx = self.net.context
+        if ctx is None or not len(ctx.borders):
+            return
+        x0, y0, x1, y1 = self.bounds
+        inset = 0.05 * (x1 - x0)
+        view = shapely.box(x0 + inset, y0 + inset, x1 - inset, y1 - inset)
+        seen = shapely.intersects(ctx.borders, self._lonlat_box())
+        pieces: dict[str, list[tuple[float, shapely.LineString, float]]] = {}
+        for line, (left, right) in zip(ctx.borders[seen], ctx.border_sides[seen], strict=True):
+            for part in shapely.get_parts(shapely.intersection(self.project_geometry(line), view)):
+                if part.geom_type != "LineString" or part.length == 0:
+                    continue
+                for code, side in ((left, 1.0), (right, -1.0)):
+                    if code and code != (right if side > 0 else left):
+                        pieces.setdefault(code, []).append((part.length, part, side))
+        offset = 0.07 * (y1 - y0)
+        for code, found in pieces.items():
+            try:
+                name = country_name(code)
+            except PlaceQueryError:
+                continue  # a code GeoNames does not know (e.g. a disputed area)
+            _, part, side = max(found, key=lambda f: f[0])
+            spots = []
+            for frac in (0.5, 0.3, 0.7, 0.15, 0.85):
+                a, b = (part.interpolate(frac + d, normalized=True) for d in (-0.02, 0.02))
+                tx, ty = b.x - a.x, b.y - a.y
+                norm = math.hypot(tx, ty) or 1.0
+                p = part.interpolate(frac, normalized=True)
+                for k in (1.0, 1.8):
+                    spots.append(
+                        (p.x - side * ty / norm * offset * k, p.y + side * tx / norm * offset * k)
+                    )
+            self.label(
+                spots[0][0],
+                spots[0][1],
+                "\u2009".join(name.upper()),
+                priority=1000.0,
+                size=_FONT["label"] + 2,
+                color=_COUNTRY,
+                weight="bold",
+                spots=[s for s in spots if self.contains(*s)],
+                gid="country-label",
+            )
+
     def label(
         self,
         x: float,
@@ -662,13 +845,37 @@ class _Canvas:
         weight: str = "normal",
         clear: float = 2.5,
         required: bool = False,
+        forbid: shapely.Geometry | None = None,
+        spots: Sequence[tuple[float, float]] = (),
+        gid: str = "place-label",
+        leader: bool = False,
     ) -> None:
         """Queue a label; :meth:`finish` places labels without overlaps, best first.
 
         ``clear`` is the gap (points) kept from the point, e.g. a marker's radius; a
         ``required`` label (a route end, the origin) is drawn even where every spot collides.
+        ``forbid`` is an area (projected) the label must not touch, e.g. a band whose limit
+        the label's figure exceeds. With ``spots`` (projected points) the label is centred
+        on the first free one instead of set beside its point. A ``leader`` label (and a
+        required one) may move further out, with a leader line to its point.
         """
-        self.labels.append(_Label(x, y, text, priority, size, color, weight, clear, required))
+        self.labels.append(
+            _Label(
+                x,
+                y,
+                text,
+                priority,
+                size,
+                color,
+                weight,
+                clear,
+                required,
+                forbid,
+                tuple(spots),
+                gid,
+                leader,
+            )
+        )
 
     def places(
         self, *, arabic: bool, skip: Sequence[tuple[float, float]] = (), max_rank: float = 13.0
@@ -691,9 +898,8 @@ class _Canvas:
             self.label(x, y, name, priority=r["rank"], size=_FONT["small"], color="#333333")
 
     def finish(self, assumptions: list[str], *, legend_title: str | None = None) -> None:
-        """Scale bar, north arrow, legend and the data/attribution footer."""
+        """Scale bar, north arrow, locator inset, legend and the data/attribution footer."""
         _scale_bar(self.ax, self.bounds)
-        _north_arrow(self.ax)
         handles, names = self.ax.get_legend_handles_labels()
         # Bands are drawn largest first; list them smallest first.
         bands = [i for i, h in enumerate(handles) if h.get_gid() == "band"][::-1]
@@ -706,6 +912,7 @@ class _Canvas:
             framealpha=0.9,
             title=legend_title,
             title_fontsize=_FONT["small"],
+            ncol=2 if len(handles) > 8 else 1,
         )
         leg.set_zorder(20)
         meta = self.net.meta
@@ -716,11 +923,134 @@ class _Canvas:
         self.fig.set_figheight(self.map_height_in + _footer_height_in(self.fig, lines))
         # The footer hangs under the map itself; the map keeps to the top of its layout box
         # (equal aspect leaves spare height), so no gap opens between map and footer.
-        _footer(self.fig, lines, attribution=meta.attribution, under=self.ax)
+        _footer(self.fig, lines, attribution=credit(meta), under=self.ax)
         self.ax.set_anchor("N")
         self.fig.tight_layout()
+        # Equal aspect shrinks the axes inside its layout box at draw time; labels are placed
+        # in display coordinates, so settle the final position first.
+        self.ax.apply_aspect()
+        locator = self._locator()
         fixed = [a for a in self.ax.get_children() if a.get_gid() in ("scale-bar", "north-arrow")]
-        _place_labels(self.ax, self.labels, self.obstacles, avoid=[leg, *fixed])
+        avoid = [leg, *fixed, *([locator] if locator is not None else [])]
+        _place_labels(self.ax, self.labels, self.obstacles, avoid=avoid)
+
+    def _crowding(self, fx: float, fy: float, width: float, height: float) -> int:
+        """How many markers and lines (hard obstacles) touch a box given in axes fractions."""
+        x0, y0, x1, y1 = self.bounds
+        box = shapely.box(
+            x0 + fx * (x1 - x0),
+            y0 + fy * (y1 - y0),
+            x0 + (fx + width) * (x1 - x0),
+            y0 + (fy + height) * (y1 - y0),
+        )
+        return sum(
+            int(
+                shapely.intersects(
+                    box, shapely.MultiPoint(xy) if len(xy) == 1 else shapely.LineString(xy)
+                )
+            )
+            for xy, _, hard in self.obstacles
+            if hard
+        )
+
+    def _locator(self) -> Axes | None:
+        """Inset in a top corner: the map's frame in its region (countries, sea, rivers).
+
+        The corner is the one whose area holds fewer of the map's markers and lines.
+        """
+        ctx = self.net.context
+        if ctx is None:
+            return None
+        x0, y0, x1, y1 = self.bounds
+        w, s, e, n = ctx.extent
+        lon, lat = np.meshgrid(np.linspace(w, e, 15), np.linspace(s, n, 15))
+        px, py = self.fwd.transform(lon.ravel(), lat.ravel())
+        cx, cy, size = (x0 + x1) / 2, (y0 + y1) / 2, max(x1 - x0, y1 - y0)
+        # The whole region the data covers, but at most six map widths across.
+        lx0, lx1 = max(float(np.min(px)), cx - 3 * size), min(float(np.max(px)), cx + 3 * size)
+        ly0, ly1 = max(float(np.min(py)), cy - 3 * size), min(float(np.max(py)), cy + 3 * size)
+        if lx1 - lx0 < 1.5 * (x1 - x0) or ly1 - ly0 < 1.5 * (y1 - y0):
+            return None  # the data reaches barely beyond the map: nothing to locate it in
+        width = 0.24
+        height = width * (ly1 - ly0) / (lx1 - lx0) * (x1 - x0) / (y1 - y0)
+        if height > 0.42:
+            width, height = width * 0.42 / height, 0.42
+        pad = 0.012
+        corners = {
+            "right": (1 - pad - width, 1 - pad - height),
+            "left": (pad, 1 - pad - height),
+        }
+
+        fx, fy = min(corners.values(), key=lambda c: self._crowding(c[0], c[1], width, height))
+        inset = self.ax.inset_axes((fx, fy, width, height), zorder=15)
+        inset.set_gid("locator")
+        inset.set_facecolor(_LAND)
+        inset.set_xlim(lx0, lx1)
+        inset.set_ylim(ly0, ly1)
+        inset.set_aspect("equal")
+        inset.set_xticks([])
+        inset.set_yticks([])
+        for spine in inset.spines.values():
+            spine.set_linewidth(0.8)
+        if len(ctx.water):
+            patch = _patch(self.project_geometry(shapely.union_all(ctx.water)), _WATER)
+            patch.set(alpha=1.0, zorder=1)
+            inset.add_patch(patch)
+        inset.add_collection(
+            LineCollection(
+                [self.project(g) for g in ctx.waterways], colors=_RIVER, linewidths=0.5, zorder=2
+            )
+        )
+        inset.add_collection(
+            LineCollection(
+                [self.project(g) for g in ctx.borders], colors="#555555", linewidths=0.6, zorder=3
+            )
+        )
+        # The large countries only (OpenMapTiles ranks 1-2): a locator names the region.
+        big = ctx.countries[ctx.countries["rank"] <= 2]
+        for name, lon, lat in big[["name", "x", "y"]].itertuples(index=False):
+            x, y = self.project_xy(float(lon), float(lat))
+            margin = 0.12 * (lx1 - lx0)
+            if lx0 + margin < x < lx1 - margin and ly0 < y < ly1:
+                inset.text(
+                    x,
+                    y,
+                    str(name),
+                    ha="center",
+                    va="center",
+                    fontsize=_FONT["footer"] - 1,
+                    color="#444444",
+                    zorder=5,
+                    clip_on=True,
+                    path_effects=[pe.withStroke(linewidth=1.5, foreground=_LAND)],
+                )
+        inset.add_patch(
+            Rectangle(
+                (x0, y0),
+                x1 - x0,
+                y1 - y0,
+                fc="none",
+                ec=OKABE_ITO["vermillion"],
+                lw=1.4,
+                zorder=4,
+                gid="locator-frame",
+            )
+        )
+        return inset
+
+
+def credit(meta: NetworkMeta) -> str:
+    """The full credit line for a figure on this data.
+
+    The data's own attribution, with "(c) OpenStreetMap contributors" always and
+    "(c) OpenMapTiles" for tiles of the OpenMapTiles schema that credit only MapTiler.
+    """
+    text = meta.attribution
+    if OSM_ATTRIBUTION not in text:
+        text = f"{text} {OSM_ATTRIBUTION}".strip()
+    if "MapTiler" in text and "OpenMapTiles" not in text:
+        text = f"(c) OpenMapTiles {text}"
+    return text
 
 
 def _wrap(fig: Figure, lines: list[str]) -> str:
@@ -790,7 +1120,8 @@ def _footer(
 
 
 def _scale_bar(ax: Axes, bounds: tuple[float, float, float, float]) -> None:
-    """Two-segment black/white bar of a round length, about a fifth of the map width."""
+    """Two-segment black/white bar of a round length, about a fifth of the map width, with
+    the north arrow beside it on one white backdrop (one block of map furniture)."""
     x0, y0, x1, y1 = bounds
     target = (x1 - x0) / 5 / 1000
     km = (
@@ -802,11 +1133,12 @@ def _scale_bar(ax: Axes, bounds: tuple[float, float, float, float]) -> None:
     height = (y1 - y0) * 0.012
     bx, by = x1 - (x1 - x0) * 0.04 - length, y0 + (y1 - y0) * 0.05
     pad = 0.08 * length
+    arrow_x = bx - pad - 0.03 * (x1 - x0)
     ax.add_patch(
         Rectangle(
-            (bx - pad, by - pad),
-            length + 2 * pad,
-            5.5 * height + pad,
+            (arrow_x - 0.025 * (x1 - x0), by - pad),
+            bx + length + pad - arrow_x + 0.025 * (x1 - x0),
+            7.6 * height + pad,
             fc="white",
             ec="none",
             alpha=0.85,
@@ -838,19 +1170,16 @@ def _scale_bar(ax: Axes, bounds: tuple[float, float, float, float]) -> None:
             zorder=10,
             gid="scale-bar",
         )
-
-
-def _north_arrow(ax: Axes) -> None:
+    # Grid north is true north at the centre of the local transverse Mercator map.
     ax.annotate(
         "N",
-        xy=(0.95, 0.95),
-        xytext=(0.95, 0.85),
-        xycoords="axes fraction",
+        xy=(arrow_x, by + 7.4 * height),
+        xytext=(arrow_x, by),
         ha="center",
-        va="center",
-        fontsize=_FONT["label"] + 2,
+        va="bottom",
+        fontsize=_FONT["label"] + 1,
         weight="bold",
-        arrowprops={"arrowstyle": "-|>", "color": "black", "lw": 1.5},
+        arrowprops={"arrowstyle": "-|>", "color": "black", "lw": 1.5, "shrinkA": 0},
         zorder=10,
         gid="north-arrow",
     )
@@ -867,12 +1196,17 @@ class _Label:
     weight: str
     clear: float  # gap from the point, points
     required: bool  # drawn even where every spot collides
+    forbid: shapely.Geometry | None = None  # projected area the label must not touch
+    spots: tuple[tuple[float, float], ...] = ()  # projected centres to try instead
+    gid: str = "place-label"
+    leader: bool = False  # may move further out, tied to its point by a leader line
 
 
 # Label spots around the point, tried in turn: unit direction and alignment (east first,
 # then the diagonals, west, north and south), at the label's clearance plus a gap. Only
-# required labels try the wider ring (e.g. where route lines converge at an end): a town
-# label set that far off could be read as naming a neighbouring marker.
+# required labels (route ends, origins) and leader labels (named towns, labels kept off
+# a band) try wider rings, tied to their point by a leader line: a town label set further
+# off without one could be read as naming a neighbouring marker.
 _LABEL_DIRECTIONS = (
     ((1, 0), "left", "center"),
     ((0.7, 0.7), "left", "bottom"),
@@ -883,7 +1217,20 @@ _LABEL_DIRECTIONS = (
     ((0, 1), "center", "bottom"),
     ((0, -1), "center", "top"),
 )
-_LABEL_GAPS_PT = (2.0, 9.0)
+# On the wider rings, the directions in between are tried too (steep ones first).
+_LEADER_DIRECTIONS = (
+    *_LABEL_DIRECTIONS,
+    ((0.38, 0.92), "left", "bottom"),
+    ((-0.38, 0.92), "right", "bottom"),
+    ((0.38, -0.92), "left", "top"),
+    ((-0.38, -0.92), "right", "top"),
+    ((0.92, 0.38), "left", "bottom"),
+    ((-0.92, 0.38), "right", "bottom"),
+    ((0.92, -0.38), "left", "top"),
+    ((-0.92, -0.38), "right", "top"),
+)
+_LABEL_GAPS_PT = (2.0,)
+_LEADER_GAPS_PT = (2.0, 9.0, 16.0, 26.0, 38.0, 56.0)
 # A label sticking out of the map is worse than one crossing a line inside it.
 _OUTSIDE_PENALTY = 10
 
@@ -901,8 +1248,6 @@ def _place_labels(
     (borders) wins. A label with no such spot is dropped (its marker stays), unless it is
     required; then it takes the spot with the fewest collisions.
     """
-    import matplotlib.patheffects as pe
-
     fig = ax.get_figure()
     if fig is None:
         raise FigureError("labels need axes that belong to a figure")
@@ -919,15 +1264,32 @@ def _place_labels(
         (hard if is_hard else soft).append(geom.buffer(half_width * px_per_pt))
     hard_tree, soft_tree = shapely.STRtree(hard), shapely.STRtree(soft)
     placed: list[shapely.Geometry] = []
+    to_data = ax.transData.inverted()
     for lab in sorted(labels, key=lambda lab: lab.priority):
         best: tuple[tuple[int, int], Any] | None = None
-        gaps = _LABEL_GAPS_PT if lab.required else _LABEL_GAPS_PT[:1]
-        for gap, ((dx, dy), ha, va) in itertools.product(gaps, _LABEL_DIRECTIONS):
-            d = lab.clear + gap
+        # Required labels may move further out, and so may labels that must keep off an
+        # area; a leader line then ties them to their point.
+        far = lab.required or lab.leader
+        candidates = (
+            [((x, y), (0.0, 0.0), "center", "center") for x, y in lab.spots]
+            if lab.spots
+            else [
+                ((lab.x, lab.y), (dx * (lab.clear + gap), dy * (lab.clear + gap)), ha, va)
+                for gap, ((dx, dy), ha, va) in itertools.product(
+                    *(
+                        (_LEADER_GAPS_PT, _LEADER_DIRECTIONS)
+                        if far
+                        else (_LABEL_GAPS_PT, _LABEL_DIRECTIONS)
+                    )
+                )
+            ]
+        )
+        for anchor, offset, ha, va in candidates:
+            leader = far and math.hypot(*offset) > lab.clear + _LABEL_GAPS_PT[0] + 1
             ann = ax.annotate(
                 lab.text,
-                (lab.x, lab.y),
-                xytext=(dx * d, dy * d),
+                anchor,
+                xytext=offset,
                 textcoords="offset points",
                 ha=ha,
                 va=va,
@@ -935,11 +1297,16 @@ def _place_labels(
                 color=lab.color,
                 weight=lab.weight,
                 zorder=9,
-                gid="place-label",
+                gid=lab.gid,
                 annotation_clip=False,
                 path_effects=[pe.withStroke(linewidth=2.5, foreground="white")],
+                arrowprops=(
+                    {"arrowstyle": "-", "color": lab.color, "lw": 0.7, "shrinkB": lab.clear}
+                    if leader
+                    else None
+                ),
             )
-            ext = ann.get_window_extent(renderer)
+            ext = _text_extent(ann, renderer)
             box = shapely.box(*ext.extents)
             outside = not (
                 ext.x0 >= frame.x0
@@ -947,11 +1314,23 @@ def _place_labels(
                 and ext.y0 >= frame.y0
                 and ext.y1 <= frame.y1
             )
+            forbidden = lab.forbid is not None and shapely.intersects(
+                lab.forbid, shapely.box(*to_data.transform(ext.get_points()).ravel())
+            )
             collisions = (
                 _OUTSIDE_PENALTY * outside
+                + int(forbidden)
                 + len(hard_tree.query(box, predicate="intersects"))
                 + sum(box.intersects(b) for b in placed)
             )
+            if leader:
+                # The leader line, too, keeps clear of other markers and of placed labels.
+                point = shapely.Point(ax.transData.transform((lab.x, lab.y)))
+                line = shapely.LineString([point, box.centroid])
+                crossed = hard_tree.query(line, predicate="intersects")
+                collisions += sum(not hard[i].intersects(point) for i in crossed) + sum(
+                    line.intersects(b) for b in placed
+                )
             score = (collisions, len(soft_tree.query(box, predicate="intersects")))
             if best is None or score < best[0]:
                 if best is not None:
@@ -967,7 +1346,20 @@ def _place_labels(
         if collisions and not lab.required:
             ann.remove()
             continue
-        placed.append(shapely.box(*ann.get_window_extent(renderer).extents))
+        placed.append(shapely.box(*_text_extent(ann, renderer).extents))
+
+
+def _text_extent(ann: Annotation, renderer: Any) -> Any:
+    """Display box of an annotation's text, without its leader line (which may cross what
+    the text must not)."""
+    ann.update_positions(renderer)
+    return Text.get_window_extent(ann, renderer)
+
+
+def _two_lines(name: str) -> str:
+    """A long name with a parenthesis ("border crossing (34.398, 40.978)") on two lines."""
+    head, sep, tail = name.partition(" (")
+    return f"{head}\n({tail}" if sep and len(name) > 24 else name
 
 
 def _arabic_suffix(name_ar: Any, arabic: bool) -> str:

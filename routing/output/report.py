@@ -14,14 +14,29 @@ import datetime as dt
 import json
 import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..claims.base import MeasuredClaimBase
+from ..claims.io import validate_places
 from ..claims.model import ClaimFile
 from ..claims.results import ClaimResult, Verdict
 from ..exceptions import DataNotFoundError
+from ..gazetteer import find_place
+from ..location import Location, as_location
+from ..network import RoadNetwork
 
-__all__ = ["ATTRIBUTION", "report_dict", "report_markdown", "shared_assumptions", "write_report"]
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = [
+    "ATTRIBUTION",
+    "named_places",
+    "report_dict",
+    "report_markdown",
+    "results_figure",
+    "shared_assumptions",
+    "write_report",
+]
 
 # The data source's own credit line is in each result's "data:" assumption.
 ATTRIBUTION = "Road data (c) OpenStreetMap contributors, ODbL 1.0."
@@ -149,7 +164,30 @@ def _write_figures(claim_file: ClaimFile, results: list[ClaimResult], out: Path)
     """The claim figure (key ``""``) and a map of each claim's first route (key: claim id)."""
     import matplotlib.pyplot as plt
 
-    from .figures import ClaimRow, claim_figure, route_map, save_figure
+    from .figures import route_map, save_figure
+
+    images = {}
+    fig = results_figure(claim_file, results)
+    if fig is not None:
+        images[""] = save_figure(fig, out / "claims.png")
+        plt.close(fig)
+    routed = [res for res in results if res.routes]
+    if routed:
+        towns = list(named_places(claim_file, routed[0].routes[0].net).values())
+    for res in routed:
+        fig = route_map(res.routes[0], towns=towns)
+        images[res.claim_id] = save_figure(fig, out / f"route-{res.claim_id}.png")
+        plt.close(fig)
+    return images
+
+
+def results_figure(claim_file: ClaimFile, results: list[ClaimResult]) -> Figure | None:
+    """Every distance and travel-time claim, stated against measured, in one figure.
+
+    Rows are titled by their places and the stated figure; the title names the source, the
+    footer the data and its full credit line. ``None`` when no claim has such a figure.
+    """
+    from .figures import ClaimRow, claim_figure, credit
 
     rows = []
     for res in results:
@@ -161,9 +199,10 @@ def _write_figures(claim_file: ClaimFile, results: list[ClaimResult], out: Path)
         measured = [f for f in res.figures if f.unit == unit][:3]
         if not measured:
             continue
+        what = "travel time" if unit == "h" else "distance"
         rows.append(
             ClaimRow(
-                label=claim.id,
+                label=f"{claim.places_text()}, {what}: \u201c{res.stated}\u201d",
                 stated=claim.quantity.base_value,
                 unit=unit,
                 stated_low=low if math.isfinite(low) else None,
@@ -175,18 +214,23 @@ def _write_figures(claim_file: ClaimFile, results: list[ClaimResult], out: Path)
                 band_label=measured[0].band_reason,
             )
         )
-    images = {}
-    if rows:
-        metas = {r.net.meta.describe() for res in results for r in res.routes}
-        fig = claim_figure(rows, assumptions=[f"Data: {m}" for m in sorted(metas)])
-        images[""] = save_figure(fig, out / "claims.png")
-        plt.close(fig)
-    for res in results:
-        if res.routes:
-            fig = route_map(res.routes[0])
-            images[res.claim_id] = save_figure(fig, out / f"route-{res.claim_id}.png")
-            plt.close(fig)
-    return images
+    if not rows:
+        return None
+    metas = {r.net.meta for res in results for r in res.routes}
+    src = claim_file.source
+    return claim_figure(
+        rows,
+        title=f"Claims of \u201c{src.title}\u201d against the road data"
+        if src and src.title
+        else "Claims against the road data",
+        assumptions=sorted(f"Data: {m.describe()}" for m in metas),
+        attribution=" ".join(sorted({credit(m) for m in metas})),
+    )
+
+
+def named_places(claim_file: ClaimFile, net: RoadNetwork) -> dict[str, Location]:
+    """Every place the claim file names, resolved as the check resolved it (for maps)."""
+    return validate_places(claim_file, lambda name: as_location(find_place(name, net)))
 
 
 def _finite(value: Any) -> Any:

@@ -1,9 +1,10 @@
 """Reading Mapbox vector tiles from a ``{z}/{x}/{y}.pbf`` directory or an MBTiles file.
 
-Only what the road network needs is decoded: line features of the road layers, their names,
-place points and international borders. Tiles are parsed with the protobuf classes shipped by
-``mapbox-vector-tile`` (upb, in C) and geometry commands are decoded with numpy, which is several
-times faster than decoding every layer of every tile into GeoJSON-like dicts.
+Only what the road network and its maps need is decoded: line features of the road layers,
+their names, place points, international borders, water polygons and river lines. Tiles are
+parsed with the protobuf classes shipped by ``mapbox-vector-tile`` (upb, in C) and geometry
+commands are decoded with numpy, which is several times faster than decoding every layer of
+every tile into GeoJSON-like dicts.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import gzip
 import json
 import math
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from ..exceptions import DataNotFoundError
 
 __all__ = ["DecodedTile", "TileSet", "lonlat_to_tile", "tile_to_lonlat"]
 
-_GEOM_POINT, _GEOM_LINE = 1, 2
+_GEOM_POINT, _GEOM_LINE, _GEOM_POLYGON = 1, 2, 3
 
 
 def lonlat_to_tile(lon: float, lat: float, z: int) -> tuple[float, float]:
@@ -50,7 +51,8 @@ class DecodedTile:
     """Features of one tile, coordinates in tile units (y down), not yet placed on the globe.
 
     ``lines`` holds ``(layer, properties, coords)`` per line part; ``points`` the same for
-    point features.
+    point features; ``polygons`` holds ``(layer, properties, rings)`` per polygon, its
+    exterior ring first, then its holes (each ring closed).
     """
 
     z: int
@@ -59,6 +61,7 @@ class DecodedTile:
     extent: int
     lines: list[tuple[str, dict[str, Any], np.ndarray]] = field(default_factory=list)
     points: list[tuple[str, dict[str, Any], np.ndarray]] = field(default_factory=list)
+    polygons: list[tuple[str, dict[str, Any], list[np.ndarray]]] = field(default_factory=list)
 
 
 @dataclass
@@ -222,6 +225,8 @@ def decode_tile(
     line_layers: set[str] | None,
     point_layers: set[str],
     line_filter: dict[str, Any] | None = None,
+    *,
+    polygon_layers: Collection[str] = (),
 ) -> DecodedTile:
     """Decode the wanted layers of one tile.
 
@@ -235,6 +240,8 @@ def decode_tile(
         Names of layers whose point features to keep.
     line_filter
         Optional ``{layer: callable(props) -> bool}`` to drop features early.
+    polygon_layers
+        Names of layers whose polygon features to keep.
     """
     tile = vector_tile_pb2.tile()
     try:
@@ -250,7 +257,8 @@ def decode_tile(
             else name in line_layers
         )
         wants_points = name in point_layers
-        if not (wants_lines or wants_points):
+        wants_polygons = name in polygon_layers
+        if not (wants_lines or wants_points or wants_polygons):
             continue
         out.extent = layer.extent or 4096
         keys = list(layer.keys)
@@ -259,7 +267,9 @@ def decode_tile(
         for feature in layer.features:
             gtype = feature.type
             if not (
-                (gtype == _GEOM_LINE and wants_lines) or (gtype == _GEOM_POINT and wants_points)
+                (gtype == _GEOM_LINE and wants_lines)
+                or (gtype == _GEOM_POINT and wants_points)
+                or (gtype == _GEOM_POLYGON and wants_polygons)
             ):
                 continue
             tags = feature.tags
@@ -267,9 +277,31 @@ def decode_tile(
             if accept is not None and not accept(props):
                 continue
             parts = _decode_geometry(np.asarray(feature.geometry, dtype=np.uint32))
+            if gtype == _GEOM_POLYGON:
+                out.polygons += [(name, props, rings) for rings in _group_rings(parts)]
+                continue
             target = out.lines if gtype == _GEOM_LINE else out.points
             for part in parts:
                 if gtype == _GEOM_LINE and len(part) < 2:
                     continue
                 target.append((name, props, part))
     return out
+
+
+def _group_rings(rings: list[np.ndarray]) -> list[list[np.ndarray]]:
+    """Rings of one MVT polygon feature grouped into polygons, each exterior first.
+
+    MVT 2.x marks an exterior ring by a positive surveyor's-formula area in tile
+    coordinates; the interior rings (holes) that follow belong to it.
+    """
+    polygons: list[list[np.ndarray]] = []
+    for ring in rings:
+        if len(ring) < 4:
+            continue  # degenerate after quantisation
+        x, y = ring[:, 0].astype(float), ring[:, 1].astype(float)
+        area2 = float(np.dot(x[:-1], y[1:]) - np.dot(x[1:], y[:-1]))
+        if area2 > 0:
+            polygons.append([ring])
+        elif area2 < 0 and polygons:
+            polygons[-1].append(ring)
+    return polygons

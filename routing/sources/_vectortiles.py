@@ -17,6 +17,7 @@ never roads. Natural Earth lines carry no names, refs, one-way or bridge attribu
 from __future__ import annotations
 
 import html
+import importlib.util
 import math
 import re
 from collections.abc import Iterable
@@ -26,10 +27,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import shapely
-from tqdm.auto import tqdm
+from tqdm.std import tqdm as text_tqdm
 
+from .._geo import EARTH_RADIUS_M
 from ..exceptions import DataNotFoundError, DataOutsideBoundsError
-from ..network import EARTH_RADIUS_M, NetworkMeta, RoadNetwork, empty_places
+from ..network import NetworkMeta, RoadNetwork, empty_places
+from ._context import context_from_tiles
 from ._noding import Pieces, build_topology
 from ._tiles import DecodedTile, TileSet, decode_tile, tile_to_lonlat
 
@@ -69,6 +72,19 @@ _NE_ATTRIBUTION = "Natural Earth (public domain)"
 _NE_CITY_POPULATION = 100_000
 
 _PLACE_KINDS = {"city", "town", "village", "hamlet", "suburb", "capital"}
+
+
+def _progress_bar() -> Any:
+    """tqdm's notebook widget where ipywidgets is installed, its text bar otherwise.
+
+    ``tqdm.auto`` would pick the widget inside Jupyter and, without ipywidgets, warn
+    "IProgress not found" into every notebook that imports the package.
+    """
+    if importlib.util.find_spec("ipywidgets") is not None:
+        from tqdm.auto import tqdm
+
+        return tqdm
+    return text_tqdm
 
 
 def _osm_date(meta: dict[str, Any]) -> str:
@@ -257,6 +273,7 @@ def network_from_tiles(
     classes: Iterable[str] = DRIVE_CLASSES,
     region: str | None = None,
     progress: bool = True,
+    context: bool = True,
 ) -> RoadNetwork:
     """Build a road network from vector tiles.
 
@@ -275,6 +292,9 @@ def network_from_tiles(
         Name recorded in the network's provenance.
     progress
         Show a progress bar while decoding.
+    context
+        Also read water, rivers, borders and country names for maps
+        (:func:`~routing.sources._context.context_from_tiles`).
 
     Raises
     ------
@@ -300,7 +320,7 @@ def network_from_tiles(
     extent = 4096
     stream = ts.iter_raw(z, tiles)
     for tile_id, (x, y, data) in enumerate(
-        tqdm(
+        _progress_bar()(
             stream,
             total=len(tiles),
             desc=f"decoding z{z} tiles",
@@ -404,6 +424,7 @@ def network_from_tiles(
         places=places,
         borders=borders,
         border_countries=np.asarray(col.border_countries, dtype=str) if col.border_xy else None,
+        context=context_from_tiles(ts, zoom=z, bbox=bbox) if context else None,
     )
     net.build_report = {
         "tiles": len(tiles),

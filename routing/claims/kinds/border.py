@@ -38,7 +38,7 @@ def _known_country(country: str) -> str:
 CountryRef = Annotated[
     NonEmptyStr,
     AfterValidator(_known_country),
-    Field(description="A country: ISO code or English name ('SY', 'Syria')."),
+    Field(description="A country: ISO code or English name ('FR', 'France')."),
 ]
 
 

@@ -2,8 +2,8 @@
 
 Both the shortest road distance and the straight-line (geodesic) distance are measured; a
 claim that names its measure is judged on it, an unspecified one on whichever comes closer.
-Each figure has a band: road lengths are widened by the measured generalization range of the
-data plus the off-road gaps at both ends; straight lines by
+Each figure has a band: road figures (off-road legs included) from the calibration of the
+data, widened when the cross-check on a second network flags them; straight lines by
 :data:`~routing.claims.results.TOWN_POINT_KM` at each end (a town is an area, not a point). A
 stated compass direction is checked against the bearing.
 """
@@ -17,7 +17,6 @@ import numpy as np
 from pydantic import Field, model_validator
 
 from ..._geo import GEOD, M_PER_DEG, geodesic_m
-from ...analysis.routes import route
 from ...engine import get_engine
 from ...engine.snapping import snap_candidates
 from ...location import Location
@@ -102,14 +101,8 @@ def check_distance(claim: DistanceClaim, ctx: CheckContext) -> ClaimResult:
     lo, hi = ctx.defaults.accepted_range(claim)
     tol = ctx.defaults.tolerance_of(claim)
     q = claim.quantity
-    shortest = route(a, b, net=ctx.net, optimize="distance")
-    road = Figure(
-        "road distance (shortest route)",
-        shortest.length_km,
-        "km",
-        *ctx.road_band(shortest),
-        band_reason=ctx.road_reason(shortest),
-    )
+    check, shortest = ctx.cross_check(a, b)
+    road = ctx.road_figure(check, "road distance (shortest route)")
     straight = _straight_figure(a, b)
     measures = {Measure.ROAD: road, Measure.STRAIGHT_LINE: straight}
     judged = [claim.measure] if claim.measure is not Measure.UNSPECIFIED else list(measures)
@@ -147,7 +140,23 @@ def check_distance(claim: DistanceClaim, ctx: CheckContext) -> ClaimResult:
         "verdict_by_measure": {m.value: grade(measures[m].value).value for m in judged},
         "stated_over_measured": {m.value: stated / measures[m].value for m in judged},
         "band_verdicts": band_verdicts(best, grade),
+        "cross_check": check.to_dict(),
     }
+    if closest is Measure.ROAD and not check.settled:
+        # The road figure rests on data in doubt: judge by what each network supports.
+        judgement = check.judge(stated)
+        details["networks_support"] = dict(judgement.by_network)
+        if not judgement.settled:
+            sentences.append(
+                f"The road figure is in doubt, so no verdict: {judgement.reason}. If the "
+                f"{check.primary.label} figure were right the claim would be {verdict.value}."
+            )
+            verdict = Verdict.NOT_CHECKABLE
+        else:
+            sentences.append(
+                f"The road figure is in doubt ({check.reason}), but every network gives the "
+                "same answer for the stated figure."
+            )
     if claim.direction is not None:
         bearing = GEOD.inv(b.lon, b.lat, a.lon, a.lat)[0] % 360
         off = _angle_off(bearing, claim.direction.value)
@@ -158,7 +167,7 @@ def check_distance(claim: DistanceClaim, ctx: CheckContext) -> ClaimResult:
             f"{b}, so '{claim.direction.value}' "
             f"{'holds' if holds else 'does not hold'}."
         )
-        if not holds and RANK.index(verdict) < RANK.index(Verdict.MISLEADING):
+        if not holds and verdict in RANK and RANK.index(verdict) < RANK.index(Verdict.MISLEADING):
             verdict = Verdict.MISLEADING
     if claim.alt_quantity is not None:
         alt = claim.alt_quantity.base_value
@@ -169,12 +178,12 @@ def check_distance(claim: DistanceClaim, ctx: CheckContext) -> ClaimResult:
                 f"{alt:.0f} km, which does not match {stated:g} km."
             )
     to_make_true = []
-    if verdict is not Verdict.ACCURATE:
+    if verdict not in (Verdict.ACCURATE, Verdict.NOT_CHECKABLE):
         fits = " or ".join(f"{measures[m].value:.0f} km {_MEASURE_HOW[m]}" for m in judged)
         to_make_true = [
             f"The claim would be accurate if it stated {fits} "
             f"({tolerance_text(claim.quantity.qualifier, tol)}).",
-            *_places_at(ctx, b, lo, hi, stated, exclude={a.name, b.name}),
+            *_places_at(ctx, b, lo, hi, stated, {a.name, b.name}, claim.direction),
         ]
     return ClaimResult(
         claim,
@@ -184,7 +193,7 @@ def check_distance(claim: DistanceClaim, ctx: CheckContext) -> ClaimResult:
         " ".join(sentences),
         to_make_true,
         details,
-        shortest.assumptions[1:2],
+        [*shortest.assumptions[1:2], *[f"warning: {n}" for n in shortest.notes]],
         [shortest],
     )
 
@@ -202,9 +211,19 @@ def _straight_figure(a: Location, b: Location) -> Figure:
 
 
 def _places_at(
-    ctx: CheckContext, centre: Location, lo: float, hi: float, stated: float, exclude: set[str]
+    ctx: CheckContext,
+    centre: Location,
+    lo: float,
+    hi: float,
+    stated: float,
+    exclude: set[str],
+    direction: Direction | None,
 ) -> list[str]:
-    """Named places whose road or straight distance from ``centre`` fits, closest first."""
+    """Settlements whose road or straight distance from ``centre`` fits, closest first.
+
+    Only places in the stated direction (within 45 degrees) count, and only settlements of
+    the data's place layer whose names are names (not "5 miles" labels).
+    """
     net = ctx.net
     engine = get_engine(net)
     seeds = snap_candidates(net, centre.lon, centre.lat)
@@ -214,8 +233,12 @@ def _places_at(
     road_hits, line_hits = [], []
     for label, en, px, py in net.places[["name", "name_en", "x", "y"]].itertuples(index=False):
         name, x, y = str(en or label), float(px), float(py)
-        if name in exclude:
+        if name in exclude or any(ch.isdigit() for ch in name):
             continue
+        if direction is not None:
+            bearing = GEOD.inv(centre.lon, centre.lat, x, y)[0] % 360
+            if _angle_off(bearing, direction.value) > 45.0:
+                continue
         straight = geodesic_m(centre.lon, centre.lat, x, y) / 1000.0
         if lo <= straight <= hi:
             line_hits.append((straight, name))
@@ -227,8 +250,9 @@ def _places_at(
     for hits, how in ((road_hits, "by road"), (line_hits, "in a straight line")):
         if hits:
             best = sorted(hits, key=lambda h: abs(h[0] - stated))[:5]
+            where = f"{direction.value} of {centre}" if direction is not None else f"from {centre}"
             out.append(
-                f"Places {stated:g} km or so from {centre} {how}: "
+                f"Places {stated:g} km or so {where} {how}: "
                 + ", ".join(f"{n} ({km:.0f} km)" for km, n in best)
                 + "."
             )

@@ -92,7 +92,7 @@ class RiverDistanceClaim(_FeatureDistanceClaim):
     """A stated distance from a place to a river."""
 
     kind: Literal["river_distance"] = "river_distance"
-    river: NonEmptyStr = Field(description="The river's name, e.g. 'Euphrates'.")
+    river: NonEmptyStr = Field(description="The river's name, e.g. 'Danube'.")
 
     def feature(self) -> str:
         """``"the Euphrates"``."""

@@ -25,7 +25,6 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, model_validator
 
 from ..._geo import geodesic_m
-from ...analysis.routes import route
 from ...exceptions import NoRouteError, OffNetworkError
 from ...location import Location
 from ..base import MEASURE_WORDINGS, ClaimBase, Fraction, Measure, PlaceRef, parsed_by
@@ -130,14 +129,7 @@ _Graded = tuple[Verdict, list[Figure], str, dict[str, Any]]
 def _distance(ctx: CheckContext, a: Location, b: Location, measure: Measure) -> Figure:
     """Distance (km) between two places by one measure, with its band."""
     if measure is Measure.ROAD:
-        r = route(a, b, net=ctx.net, optimize="distance")
-        return Figure(
-            f"road distance {a} - {b}",
-            r.length_km,
-            "km",
-            *ctx.road_band(r),
-            band_reason=ctx.road_reason(r),
-        )
+        return ctx.road_figure(ctx.cross_check(a, b)[0], f"road distance {a} - {b}")
     km = geodesic_m(a.lon, a.lat, b.lon, b.lat) / 1000.0
     return Figure(
         f"straight line {a} - {b}",

@@ -12,6 +12,7 @@ bound).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -160,7 +161,6 @@ def check_travel_time(claim: TravelTimeClaim, ctx: CheckContext) -> ClaimResult:
     radius = claim.destination_radius_km(ctx.defaults)
     profiles = claim.profiles or available_profiles()
     base = DEFAULT_PROFILE if DEFAULT_PROFILE in profiles else profiles[0]
-    grow = max(ctx.gen.high, 1.0) if ctx.gen else 1.0
     per_profile: dict[str, dict[str, Any]] = {}
     times: dict[str, Figure] = {}
     routes: dict[str, Route] = {}
@@ -180,26 +180,32 @@ def check_travel_time(claim: TravelTimeClaim, ctx: CheckContext) -> ClaimResult:
             "km_by_class": dist.km_by_class,
             "monte_carlo": list(dist.assumptions),
         }
-        # The high end also allows for roads the z7 data cut short.
         times[name] = Figure(
             f"fastest time, profile {name!r} (from {best.origin})",
             best.time_h,
             "h",
             q05,
-            q95 * grow,
-            band_reason=f"5-95 % of {ctx.draws:,} speed draws"
-            + (f"; high end x{grow:.3f} for z7 generalization" if grow > 1 else ""),
+            q95,
+            band_reason=f"5-95 % of {ctx.draws:,} speed draws",
         )
+    # The road figure between the base origin and the destination, cross-checked: its band
+    # (as factors of the figure) scales the times too.
+    check, _ = ctx.cross_check(routes[base].origin, dest)
+    scale = check.band.relative if check.band is not None else (1.0, 1.0)
+    for name, f in times.items():
+        if check.band is not None and f.low is not None and f.high is not None:
+            times[name] = replace(
+                f,
+                low=f.low * min(scale[0], 1.0),
+                high=f.high * max(scale[1], 1.0),
+                band_reason=f"{f.band_reason}; scaled by the road-distance band "
+                f"x{scale[0]:.2f}-x{scale[1]:.2f}",
+            )
     road_km = routes[base].length_km
     needed = road_km / stated_h
+    road = ctx.road_figure(check, f"road distance ({routes[base].origin} to {dest}, shortest)")
     figures = [
-        Figure(
-            f"road distance (fastest route, {base}, from {routes[base].origin})",
-            road_km,
-            "km",
-            *ctx.road_band(routes[base]),
-            band_reason=ctx.road_reason(routes[base]),
-        ),
+        road,
         *times.values(),
         Figure(f"average speed needed over {road_km:.0f} km", needed, "km/h"),
     ]
@@ -214,13 +220,17 @@ def check_travel_time(claim: TravelTimeClaim, ctx: CheckContext) -> ClaimResult:
         f"{format_hours(stated_h)} over the speed draws: {probs}."
     ]
     if claim.qualifier.bound is Bound.UPPER:
-        typical = [n for n in per_profile if n != _FAST_PROFILE]
-        if any(per_profile[n]["time_h"] <= hi for n in typical):
-            verdict = Verdict.PLAUSIBLE
-        elif _FAST_PROFILE in per_profile and per_profile[_FAST_PROFILE]["time_h"] <= hi:
-            verdict = Verdict.BORDERLINE
-        else:
-            verdict = Verdict.IMPLAUSIBLE
+        verdict = _bound_verdict(per_profile, hi)
+        if not check.settled:
+            # The road figure is in doubt: the verdict stands only if every distance the
+            # networks allow gives it.
+            ends = {_bound_verdict(per_profile, hi, k) for k in scale}
+            if ends != {verdict}:
+                sentences.append(
+                    f"The road figure is in doubt, so no verdict: {check.reason}. At the "
+                    f"{check.primary.label} figure the claim would be {verdict.value}."
+                )
+                verdict = Verdict.NOT_CHECKABLE
     else:
 
         def grade(value: float) -> Verdict:
@@ -267,6 +277,18 @@ def check_travel_time(claim: TravelTimeClaim, ctx: CheckContext) -> ClaimResult:
         assumptions,
         list(routes.values()),
     )
+
+
+def _bound_verdict(
+    per_profile: dict[str, dict[str, Any]], hi: float, scale: float = 1.0
+) -> Verdict:
+    """Plausible if a typical profile makes it within ``hi``, borderline if only ``fast`` does."""
+    typical = [n for n in per_profile if n != _FAST_PROFILE]
+    if any(per_profile[n]["time_h"] * scale <= hi for n in typical):
+        return Verdict.PLAUSIBLE
+    if _FAST_PROFILE in per_profile and per_profile[_FAST_PROFILE]["time_h"] * scale <= hi:
+        return Verdict.BORDERLINE
+    return Verdict.IMPLAUSIBLE
 
 
 def _route_to(
