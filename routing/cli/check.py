@@ -19,6 +19,7 @@ from rich.text import Text
 
 from ..claims.io import load_claims
 from ..claims.verdicts import ClaimResult, Verdict, check_claims
+from ..output.paths import check_output
 from ..output.report import ATTRIBUTION, report_dict, shared_assumptions, write_report
 from ._app import app, console, err_console
 
@@ -52,6 +53,8 @@ def check(
     seed: Annotated[int, typer.Option(help="Random seed for the Monte Carlo.")] = 0,
 ) -> None:
     """Check a claim file's distance, time, route and border claims against road data."""
+    if report is not None:
+        check_output(report, folder=True)  # before the work, so a bad folder fails at once
     claim_file = load_claims(claims)
     results = check_claims(claim_file, region, draws=draws, seed=seed)
     if as_json:

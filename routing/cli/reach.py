@@ -13,7 +13,8 @@ from rich.table import Table
 from ..analysis.reach import reach
 from ..analysis.routes import DEFAULT_REGION, format_hours, route
 from ..engine.profiles import DEFAULT_PROFILE
-from ..exceptions import DataNotFoundError, ReachError
+from ..exceptions import ReachError
+from ..output.paths import check_output, write_text
 from ._app import app, console, map_app
 
 __all__ = ["map_route", "reach_command"]
@@ -40,8 +41,8 @@ def reach_command(
     # Bad output paths fail before the search, not after it.
     if out is not None:
         check_figure_path(out)
-    if geojson is not None and not geojson.parent.is_dir():
-        raise DataNotFoundError(f"directory {str(geojson.parent)!r} does not exist")
+    if geojson is not None:
+        check_output(geojson)
     if hours is None and km is None:
         hours = "1,2,3,4"
     result = reach(
@@ -74,10 +75,7 @@ def reach_command(
     for line in result.assumptions:
         console.print(f"[dim]assumption: {line}[/]", highlight=False)
     if geojson is not None:
-        try:
-            geojson.write_text(json.dumps(result.to_geojson(), ensure_ascii=False), "utf-8")
-        except OSError as exc:
-            raise DataNotFoundError(f"cannot write {str(geojson)!r}: {exc.strerror}") from exc
+        write_text(geojson, json.dumps(result.to_geojson(), ensure_ascii=False))
         console.print(f"wrote {geojson}")
     if out is not None:
         from ..output.figures import reach_map, save_figure
