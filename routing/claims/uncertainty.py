@@ -29,6 +29,7 @@ Generalization (road lengths)
 from __future__ import annotations
 
 import json
+import warnings
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -37,9 +38,9 @@ import numpy as np
 from ..analysis.routes import Route, route
 from ..engine.profiles import Profile
 from ..engine.snapping import nearest_snap
-from ..exceptions import CacheError, DataFormatError, NoRouteError
+from ..exceptions import CacheWarning, DataFormatError, NoRouteError
 from ..network import RoadNetwork
-from ..settings import cache_dir
+from ..settings import cache_dir, cache_unwritable, writable_cache_dir
 
 __all__ = [
     "DEFAULT_DRAWS",
@@ -375,7 +376,7 @@ def generalization_factor(
     z7 = z7 or load_network("western-iraq", progress=False)
     path = cache_dir() / _CACHE_FILE
     key = z7.meta.describe()
-    if path.exists() and not refresh:
+    if path.is_file() and not refresh:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("version") == _CACHE_VERSION and data.get("z7_source") == key:
@@ -384,8 +385,10 @@ def generalization_factor(
                     data["z7_source"],
                     data["z14_source"],
                 )
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise CacheError(f"unreadable cache {path}: {exc}; delete it to re-measure") from exc
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            warnings.warn(
+                f"unreadable cache {path}: {exc}; measuring again", CacheWarning, stacklevel=2
+            )
     measured = measure_generalization(z7)
     if not measured.pairs:
         raise DataFormatError("no z7/z14 road stretch could be measured")
@@ -395,8 +398,9 @@ def generalization_factor(
         "z14_source": measured.z14_source,
         "pairs": [asdict(p) for p in measured.pairs],
     }
-    try:
-        path.write_text(json.dumps(record, indent=2), encoding="utf-8")
-    except OSError as exc:
-        raise CacheError(f"cannot write {path}: {exc.strerror}") from exc
+    if writable_cache_dir() is not None:
+        try:
+            path.write_text(json.dumps(record, indent=2), encoding="utf-8")
+        except OSError as exc:
+            cache_unwritable(path.parent, f"cannot be written ({exc.strerror or exc})")
     return measured
