@@ -17,12 +17,14 @@ from ._text import quoted
 
 __all__ = [
     "AmbiguousPlaceError",
+    "BadTileError",
     "CacheError",
     "CacheWarning",
     "ClaimFileError",
     "DataFormatError",
     "DataNotFoundError",
     "DataOutsideBoundsError",
+    "DataWarning",
     "FigureError",
     "InvalidArgumentError",
     "InvalidBBoxError",
@@ -57,6 +59,25 @@ class DataFormatError(RoutingError):
     """A data file exists but is corrupt, truncated or not in the format its name promises."""
 
     exit_code = 3
+
+
+class BadTileError(DataFormatError):
+    """One vector tile is corrupt, empty, misplaced or not as its manifest lists it.
+
+    Parameters
+    ----------
+    tile
+        The tile, ``"z/x/y"`` (XYZ rows).
+    reason
+        What is wrong with it, e.g. ``"empty (0 bytes)"``.
+    source
+        The tile folder or MBTiles file, if known.
+    """
+
+    def __init__(self, tile: str, reason: str, source: object = None) -> None:
+        self.tile, self.reason = tile, reason
+        where = f" of {source}" if source is not None else ""
+        super().__init__(f"tile {tile}{where}: {reason}")
 
 
 class DataOutsideBoundsError(RoutingError):
@@ -191,6 +212,10 @@ class FigureError(RoutingError):
 
 class RoutingWarning(UserWarning):
     """Something the user should know that does not stop the work."""
+
+
+class DataWarning(RoutingWarning):
+    """The data has a flaw that may affect results (e.g. tiles that roads run into are absent)."""
 
 
 class CacheWarning(RoutingWarning):

@@ -8,6 +8,7 @@ before the error. Read-only folders are made read-only for real (see fixtures/re
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -166,3 +167,61 @@ def test_errors_are_one_short_line(
     got, _, err = _run(args, capsys)
     line = _one_error_line(err)
     assert got == code and message in line and len(line) < 1200
+
+
+# --- data integrity: bad and missing tiles are errors naming the tile ------------------------
+@pytest.fixture()
+def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A writable copy of the z7 tiles as the data folder, with a fresh cache."""
+    from routing.settings import data_dir
+
+    copy = tmp_path / "osm"
+    shutil.copytree(data_dir() / "openmaptiles-planet-z7", copy / "openmaptiles-planet-z7")
+    monkeypatch.setenv("ROUTING_DATA_DIR", str(copy))
+    monkeypatch.setenv("ROUTING_CACHE_DIR", str(tmp_path / "cache"))
+    return copy / "openmaptiles-planet-z7" / "7"
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        ("zero", "7/78/50 of"),  # the tile that turned Husaybah-Baghdad into 637 km
+        ("delete", "7/78/50 (absent, but inside the region"),
+        ("truncate", "7/78/50 of"),
+    ],
+)
+def test_damaged_tile_is_an_error_naming_it_not_a_longer_route(
+    data_copy: Path, damage: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tile = data_copy / "78" / "50.pbf"
+    if damage == "zero":
+        tile.write_bytes(b"")
+    elif damage == "delete":
+        tile.unlink()
+    else:
+        tile.write_bytes(tile.read_bytes()[:1000])
+    code, out, err = _run(["route", "Husaybah", "Baghdad"], capsys)
+    assert code == 3 and message in _one_error_line(err) and "km" not in out
+
+
+def test_data_info_lists_tiles_that_went_bad_after_the_cache_was_built(
+    data_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _run(["data", "info"], capsys)[0] == 0
+    (data_copy / "78" / "50.pbf").write_bytes(b"")
+    code, out, err = _run(["data", "info"], capsys)
+    assert code == 3 and "7/78/50" in out and "1 bad" in _one_error_line(err)
+
+
+def test_manifest_catches_a_valid_tile_put_in_the_wrong_place(
+    data_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    manifest = tmp_path / "manifest.json"
+    source = str(data_copy.parent)
+    assert _run(["data", "manifest", source, "-o", str(manifest)], capsys)[0] == 0
+    assert _run(["data", "check", source, "--manifest", str(manifest)], capsys)[0] == 0
+    code, _, err = _run(["data", "manifest", source, "-o", str(manifest)], capsys)
+    assert code == 2 and "--force" in _one_error_line(err)
+    shutil.copy(data_copy / "81" / "53.pbf", data_copy / "78" / "50.pbf")
+    code, out, err = _run(["data", "check", source, "--manifest", str(manifest)], capsys)
+    assert code == 3 and "differs from the manifest" in out and "7/78/50" in err

@@ -26,10 +26,21 @@ from ..cache import cache_key, cache_path, cached_network
 from ..exceptions import DataNotFoundError
 from ..network import RoadNetwork, check_bbox
 from ..settings import data_dir
+from ._manifest import Manifest, default_manifest_path, read_manifest
+from ._tilecheck import TileReport, check_tiles, make_manifest
 from ._tiles import TileSet
 from ._vectortiles import DRIVE_CLASSES, MAJOR_CLASSES, network_from_tiles
 
-__all__ = ["REGIONS", "Region", "cache_files", "load_network", "resolve_source"]
+__all__ = [
+    "REGIONS",
+    "Region",
+    "TileReport",
+    "cache_files",
+    "check_source",
+    "load_network",
+    "manifest_of",
+    "resolve_source",
+]
 
 BBox = tuple[float, float, float, float]
 
@@ -156,7 +167,13 @@ def load_network(
             # Tiles touching the extent are read whole: clipping them would cut roads that
             # leave the extent and come back, and with them routes near its edge.
             return network_from_tiles(
-                TileSet(path), zoom=zoom, bbox=extent, classes=keep, region=name, progress=progress
+                TileSet(path),
+                zoom=zoom,
+                bbox=extent,
+                classes=keep,
+                region=name,
+                required=region.bbox if region else None,
+                progress=progress,
             )
 
         options: dict[str, object] = {"zoom": zoom, "classes": keep}
@@ -201,3 +218,55 @@ def cache_files(region_or_path: str | Path = "western-iraq") -> list[Path]:
     pattern = cache_path(name, "*")
     cut = cache_path(_cache_name(name, (0, 0, 0, 0)), "*")
     return sorted({*pattern.parent.glob(pattern.name), *cut.parent.glob(cut.name)})
+
+
+def check_source(
+    region_or_path: str | Path = "western-iraq",
+    *,
+    bbox: BBox | None = None,
+    roads: bool = True,
+    manifest: str | Path | None = None,
+) -> TileReport | None:
+    """Check the tiles a region or tile source would be built from; ``None`` for OSM files.
+
+    Parameters
+    ----------
+    bbox
+        Check only tiles touching ``(west, south, east, north)``; default: the region's extent.
+    roads
+        Also look for absent tiles that roads run into (decodes road geometry: slower).
+    manifest
+        A manifest file to verify against; default: the source's own, if it has one.
+
+    Raises
+    ------
+    DataNotFoundError
+        The region's data or the path is missing.
+    DataFormatError
+        An unusable manifest file, or zooms outside the metadata's range.
+    """
+    path, region = resolve_source(region_or_path)
+    if not _is_tiles(path):
+        return None
+    bbox = check_bbox(bbox) if bbox is not None else (region.bbox if region else None)
+    return check_tiles(
+        TileSet(path),
+        bbox=bbox,
+        required=region.bbox if region else None,
+        roads=roads,
+        manifest=read_manifest(Path(manifest)) if manifest is not None else None,
+    )
+
+
+def manifest_of(region_or_path: str | Path) -> tuple[Manifest, Path]:
+    """A manifest of a tile source as it is now, and where the source looks for it.
+
+    Raises
+    ------
+    DataNotFoundError
+        Missing data, or not a tile source.
+    """
+    path, _ = resolve_source(region_or_path)
+    if not _is_tiles(path):
+        raise DataNotFoundError(f"{path} is not a tile source: only tiles have manifests")
+    return make_manifest(TileSet(path)), default_manifest_path(path)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import math
 import re
+import warnings
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -20,10 +21,25 @@ import pandas as pd
 import shapely
 from tqdm.auto import tqdm
 
-from ..exceptions import DataNotFoundError, DataOutsideBoundsError
+from ..exceptions import (
+    BadTileError,
+    DataFormatError,
+    DataNotFoundError,
+    DataOutsideBoundsError,
+    DataWarning,
+)
 from ..network import EARTH_RADIUS_M, NetworkMeta, RoadNetwork, empty_places
 from ._noding import Pieces, build_topology
-from ._tiles import DecodedTile, TileSet, decode_tile, tile_to_lonlat
+from ._tilecheck import listed, missing_tiles, road_gaps
+from ._tiles import (
+    DecodedTile,
+    TileSet,
+    decode_tile,
+    has_roads,
+    road_exits,
+    tile_range,
+    tile_to_lonlat,
+)
 
 __all__ = ["DRIVE_CLASSES", "MAJOR_CLASSES", "network_from_tiles"]
 
@@ -214,6 +230,7 @@ def network_from_tiles(
     bbox: tuple[float, float, float, float] | None = None,
     classes: Iterable[str] = DRIVE_CLASSES,
     region: str | None = None,
+    required: tuple[float, float, float, float] | None = None,
     progress: bool = True,
 ) -> RoadNetwork:
     """Build a road network from vector tiles.
@@ -230,6 +247,9 @@ def network_from_tiles(
         OpenMapTiles road classes to keep.
     region
         Name recorded in the network's provenance.
+    required
+        The extent the source promises to cover (a named region's): every tile of it must
+        exist (see :mod:`routing.sources._tilecheck` for the rule on absent tiles).
     progress
         Show a progress bar while decoding.
 
@@ -237,6 +257,14 @@ def network_from_tiles(
     ------
     DataOutsideBoundsError
         If no tile of the source lies within ``bbox``.
+    DataFormatError
+        A tile is bad (zero bytes, truncated, not a vector tile, impossible coordinates, not
+        as the manifest lists it), or a promised tile is missing; the message names them.
+
+    Warns
+    -----
+    DataWarning
+        Tiles are absent although roads of neighbouring tiles run into them.
     """
     classes = tuple(classes)
     zooms = ts.zooms()
@@ -245,14 +273,28 @@ def network_from_tiles(
     z = zoom if zoom is not None else max(zooms)
     if z not in zooms:
         raise DataNotFoundError(f"{ts.path} has no zoom {z}; it has zooms {sorted(zooms)}")
-    tiles = ts.tiles(z, bbox)
+    covered = ts.tiles(z)
+    window = tile_range(bbox, z) if bbox is not None else None
+    tiles = [
+        (x, y)
+        for x, y in covered
+        if window is None or (window[0] <= x <= window[1] and window[2] <= y <= window[3])
+    ]
     if not tiles:
         raise DataOutsideBoundsError(
             f"no tiles of {ts.path} at zoom {z} within bbox {bbox} (the tiles cover "
-            + ", ".join(f"{c:.2f}" for c in _tiles_bounds(ts.tiles(z), z))
+            + ", ".join(f"{c:.2f}" for c in _tiles_bounds(covered, z))
             + " W,S,E,N)"
         )
+    missing = missing_tiles(ts, z, set(covered), bbox, required)
+    if missing:
+        raise DataFormatError(
+            f"{len(missing):,} tile(s) missing from {ts.path}: {listed(missing)}; "
+            "`routing data check` lists every bad or missing tile"
+        )
     present = set(tiles)
+    exits: dict[tuple[int, int], tuple[int, int]] = {}
+    with_roads: set[tuple[int, int]] = set()
     col = _Collector(classes, present)
     extent = 4096
     stream = ts.iter_raw(z, tiles)
@@ -265,9 +307,26 @@ def network_from_tiles(
             disable=not progress or None,
         )
     ):
-        t = decode_tile(data, z, x, y, None, {"place"})
+        try:
+            t = decode_tile(data, z, x, y, None, {"place"})
+        except BadTileError as exc:
+            raise BadTileError(exc.tile, exc.reason, ts.path) from exc
         extent = t.extent
         col.add(t, tile_id)
+        if has_roads(t):
+            with_roads.add((x, y))
+        for n in road_exits(t):
+            exits.setdefault(n, (x, y))
+    gaps = road_gaps(z, exits, with_roads, set(covered), bbox)
+    if gaps:
+        warnings.warn(
+            f"{len(gaps):,} tile(s) of {ts.path} hold no roads although roads of neighbouring "
+            f"tiles run into them ({listed(gaps[:1])}): routes across them may be missing or "
+            "longer; "
+            "`routing data check` lists them",
+            DataWarning,
+            stacklevel=2,
+        )
     if not col.road_xy:
         raise DataNotFoundError(f"no roads of classes {classes} in {ts.path} within {bbox}")
 
@@ -360,6 +419,7 @@ def network_from_tiles(
         "dangling_tile_ends": topo.dangling_tile_ends,
         "snapped_dead_ends": topo.snapped_dead_ends,
         "crossings_noded": topo.crossings_noded,
+        "tile_gaps": len(gaps),
     }
     return net
 
