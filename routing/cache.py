@@ -58,6 +58,8 @@ _BUILDER_MODULES = (
     "sources/_noding.py",
     "sources/_vectortiles.py",
     "sources/_osmfile.py",
+    "sources/_tilecheck.py",
+    "sources/_manifest.py",
     "network.py",
     "cache.py",
 )

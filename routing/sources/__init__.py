@@ -254,6 +254,7 @@ def check_source(
         bbox=bbox,
         required=region.bbox if region else None,
         roads=roads,
+        classes=region.classes if region else None,
         manifest=read_manifest(Path(manifest)) if manifest is not None else None,
     )
 

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import shapely
 from mapbox_vector_tile.Mapbox import vector_tile_pb2
 
 from ..exceptions import BadTileError, DataFormatError, DataNotFoundError
@@ -45,6 +46,7 @@ from ._manifest import Manifest, default_manifest_path, digest, read_manifest, t
 __all__ = [
     "DecodedTile",
     "TileSet",
+    "edge_exits",
     "has_roads",
     "lonlat_to_tile",
     "road_exits",
@@ -249,15 +251,10 @@ class TileSet:
         DataNotFoundError
             The tile file exists but cannot be read.
         """
-        row = y if not self.tms else 2**z - 1 - y
         if self.is_mbtiles:
             with contextlib.closing(self._connect()) as con:
-                hit = con.execute(
-                    "SELECT tile_data FROM tiles WHERE zoom_level=? AND tile_column=? "
-                    "AND tile_row=?",
-                    (z, x, row),
-                ).fetchone()
-            return None if hit is None else bytes(hit[0] or b"")
+                return self._blob(con, z, x, y)
+        row = y if not self.tms else 2**z - 1 - y
         file = self.path / str(z) / str(x) / f"{row}.pbf"
         if not file.exists():
             file = file.with_suffix(".mvt")
@@ -284,6 +281,14 @@ class TileSet:
                 if data is not None:
                     yield z, x, y, data
 
+    def _blob(self, con: sqlite3.Connection, z: int, x: int, y: int) -> bytes | None:
+        row = y if not self.tms else 2**z - 1 - y
+        hit = con.execute(
+            "SELECT tile_data FROM tiles WHERE zoom_level=? AND tile_column=? AND tile_row=?",
+            (z, x, row),
+        ).fetchone()
+        return None if hit is None else bytes(hit[0] or b"")
+
     def iter_raw(self, z: int, tiles: list[tuple[int, int]]) -> Iterator[tuple[int, int, bytes]]:
         """Yield ``(x, y, bytes)`` for the given XYZ tiles, checked and decompressed if gzipped.
 
@@ -293,11 +298,22 @@ class TileSet:
             A tile is bad (see the module docstring), naming it.
         """
         manifest = self.manifest
-        for x, y in tiles:
-            data = self.stored(z, x, y)
-            if data is None:
-                continue
+        for x, y, data in self.iter_stored_at(z, tiles):
             yield x, y, self.unpack(z, x, y, data, manifest)
+
+    def iter_stored_at(
+        self, z: int, tiles: list[tuple[int, int]]
+    ) -> Iterator[tuple[int, int, bytes]]:
+        """Yield ``(x, y, stored bytes)`` of the given XYZ tiles that exist, unchecked."""
+        if self.is_mbtiles:
+            with contextlib.closing(self._connect()) as con:
+                for x, y in tiles:
+                    if (data := self._blob(con, z, x, y)) is not None:
+                        yield x, y, data
+            return
+        for x, y in tiles:
+            if (data := self.stored(z, x, y)) is not None:
+                yield x, y, data
 
     def unpack(
         self, z: int, x: int, y: int, data: bytes, manifest: Manifest | None = None
@@ -426,34 +442,54 @@ def decode_tile(
     return out
 
 
-def _road_lines(t: DecodedTile) -> list[np.ndarray]:
+def _road_lines(t: DecodedTile, classes: set[str] | None) -> list[np.ndarray]:
     return [
         xy
-        for layer, _, xy in t.lines
-        if layer.startswith("transportation") and not layer.startswith("transportation_name")
+        for layer, props, xy in t.lines
+        if layer.startswith("transportation")
+        and not layer.startswith("transportation_name")
+        and (classes is None or props.get("class") in classes)
     ]
 
 
-def has_roads(t: DecodedTile) -> bool:
-    """Whether ``t`` holds road lines (of any class)."""
-    return bool(_road_lines(t))
+def has_roads(t: DecodedTile, classes: set[str] | None = None) -> bool:
+    """Whether ``t`` holds road lines (of ``classes``, default any)."""
+    return bool(_road_lines(t, classes))
 
 
-def road_exits(t: DecodedTile) -> set[tuple[int, int]]:
-    """Neighbouring XYZ tiles that roads of ``t`` run into.
+def edge_exits(t: DecodedTile, ends: np.ndarray) -> set[tuple[int, int]]:
+    """Neighbouring XYZ tiles that road pieces clipped to ``t`` and ending at ``ends`` enter.
 
-    Generators clip lines at the tile's edge plus a buffer, so a road line with vertices
-    beyond an edge continues into the tile on that side: that tile holds a road.
+    A piece that ends on the tile's edge, between the corners, was cut there: the road goes
+    on into the tile on that side, so that tile holds a road.
     """
-    lines = _road_lines(t)
+    e = t.extent
+    along_x = (ends[:, 0] > 0) & (ends[:, 0] < e)
+    along_y = (ends[:, 1] > 0) & (ends[:, 1] < e)
+    sides = (
+        ((t.x - 1, t.y), (ends[:, 0] <= 0) & along_y),
+        ((t.x + 1, t.y), (ends[:, 0] >= e) & along_y),
+        ((t.x, t.y - 1), (ends[:, 1] <= 0) & along_x),
+        ((t.x, t.y + 1), (ends[:, 1] >= e) & along_x),
+    )
+    return {tile for tile, on_edge in sides if on_edge.any()}
+
+
+def road_exits(t: DecodedTile, classes: set[str] | None = None) -> set[tuple[int, int]]:
+    """Neighbouring XYZ tiles that roads of ``t`` (of ``classes``, default any) run into.
+
+    Lines are clipped to the tile (vertices in the buffer beyond an edge are not enough:
+    tilemaker keeps whole lines that only graze a corner) and judged by :func:`edge_exits`.
+    """
+    lines = _road_lines(t, classes)
     if not lines:
         return set()
-    xy = np.concatenate(lines)
     e = t.extent
-    sides = (
-        ((t.x - 1, t.y), xy[:, 0] < 0),
-        ((t.x + 1, t.y), xy[:, 0] > e),
-        ((t.x, t.y - 1), xy[:, 1] < 0),
-        ((t.x, t.y + 1), xy[:, 1] > e),
+    parts = shapely.get_parts(
+        shapely.clip_by_rect(np.asarray([shapely.linestrings(xy) for xy in lines]), 0, 0, e, e)
     )
-    return {tile for tile, beyond in sides if beyond.any()}
+    parts = parts[~shapely.is_empty(parts)]
+    if not len(parts):
+        return set()
+    ends = np.concatenate([shapely.get_point(parts, 0), shapely.get_point(parts, -1)])
+    return edge_exits(t, shapely.get_coordinates(ends))

@@ -35,8 +35,7 @@ from ._tiles import (
     DecodedTile,
     TileSet,
     decode_tile,
-    has_roads,
-    road_exits,
+    edge_exits,
     tile_range,
     tile_to_lonlat,
 )
@@ -99,6 +98,10 @@ class _Collector:
         self.road_props: list[tuple[str, str, bool, bool, bool]] = []
         self.road_tile: list[int] = []
         self.road_on_edge: list[tuple[bool, bool]] = []
+        # Neighbouring tiles kept roads run into (-> the tile they come from), and the tiles
+        # holding kept roads: absent or road-less tiles roads run into are gaps.
+        self.exits: dict[tuple[int, int], tuple[int, int]] = {}
+        self.with_roads: set[tuple[int, int]] = set()
         self.name_xy: list[np.ndarray] = []
         self.name_props: list[tuple[str, str, str]] = []
         self.border_xy: list[np.ndarray] = []
@@ -151,6 +154,7 @@ class _Collector:
                 # OpenMapTiles names the countries on each side (ISO 3166-1 alpha-3).
                 sides = sorted(str(props[k]) for k in ("adm0_l", "adm0_r") if props.get(k))
                 border_meta.append("|".join(sides))
+        road_ends: list[np.ndarray] = []
         for kind, geoms in (("road", roads), ("border", borders)):
             if not geoms:
                 continue
@@ -169,6 +173,11 @@ class _Collector:
                 self.road_props.append((highway, str(oneway), bridge, tunnel, oneway))
                 self.road_tile.append(tile_id)
                 self.road_on_edge.append((self._edge_flag(t, xy[0]), self._edge_flag(t, xy[-1])))
+                road_ends += [xy[0], xy[-1]]
+        if road_ends:
+            self.with_roads.add((t.x, t.y))
+            for n in edge_exits(t, np.asarray(road_ends)):
+                self.exits.setdefault(n, (t.x, t.y))
         for _layer, props, xy in t.points:
             if props.get("class") not in _PLACE_KINDS:
                 continue
@@ -293,8 +302,6 @@ def network_from_tiles(
             "`routing data check` lists every bad or missing tile"
         )
     present = set(tiles)
-    exits: dict[tuple[int, int], tuple[int, int]] = {}
-    with_roads: set[tuple[int, int]] = set()
     col = _Collector(classes, present)
     extent = 4096
     stream = ts.iter_raw(z, tiles)
@@ -313,11 +320,7 @@ def network_from_tiles(
             raise BadTileError(exc.tile, exc.reason, ts.path) from exc
         extent = t.extent
         col.add(t, tile_id)
-        if has_roads(t):
-            with_roads.add((x, y))
-        for n in road_exits(t):
-            exits.setdefault(n, (x, y))
-    gaps = road_gaps(z, exits, with_roads, set(covered), bbox)
+    gaps = road_gaps(z, col.exits, col.with_roads, set(covered), bbox)
     if gaps:
         warnings.warn(
             f"{len(gaps):,} tile(s) of {ts.path} hold no roads although roads of neighbouring "
