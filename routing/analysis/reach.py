@@ -26,23 +26,27 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 import shapely
 from pyproj import CRS, Geod, Transformer
 
+from .._text import quoted
 from ..engine import Engine, Weights, get_engine
 from ..engine.profiles import DEFAULT_PROFILE, Profile, get_profile
 from ..engine.snapping import DEFAULT_MAX_SNAP_M, Snap, snap_candidates
 from ..exceptions import AmbiguousPlaceError, OffNetworkError, PlaceNotFoundError, ReachError
-from ..network import RoadNetwork, haversine_m
+from ..network import RoadNetwork, check_bbox, haversine_m
 from .routes import Location, PlaceLike, format_hours, resolve_location, resolve_network
 
 __all__ = [
     "ARTICLE_TOWNS",
     "DEFAULT_BUFFER_KM",
+    "MAX_BANDS",
+    "MAX_HOURS",
+    "MAX_KM",
     "Reach",
     "ReachError",
     "border_crossings",
@@ -71,6 +75,13 @@ ARTICLE_TOWNS: tuple[str, ...] = tuple(
 # Zoom-7 data holds only major roads; 5 km covers the towns strung along them without
 # filling the desert between parallel roads.
 DEFAULT_BUFFER_KM = 5.0
+# Stated limits of reach(): more than a dozen bands cannot be told apart on a map or read in a
+# table, and a regional network is crossed well within two days' driving or 3,000 km.
+MAX_BANDS = 12
+MAX_HOURS = 48.0
+MAX_KM = 3000.0
+# Wider buffers merge whole regions into one blob and cost more than they show.
+_MAX_BUFFER_KM = 50.0
 # Buffered polygons are simplified to this tolerance (m): far below the buffer width.
 _SIMPLIFY_M = 250.0
 # A gazetteer town this close to a network place point is the same place.
@@ -285,8 +296,9 @@ def reach(
     Raises
     ------
     ReachError
-        No limits, a zero, negative or non-finite limit, both ``hours`` and ``km``, or a
-        non-positive ``buffer_km``.
+        No limits, a zero, negative or non-finite limit, more than :data:`MAX_BANDS` limits,
+        a limit above :data:`MAX_HOURS` or :data:`MAX_KM`, both ``hours`` and ``km``, or a
+        ``buffer_km`` outside (0, 50].
     ProfileError
         Unknown profile.
     OffNetworkError
@@ -295,8 +307,10 @@ def reach(
         An origin name cannot be resolved.
     """
     limits, unit = _limits(hours, km)
-    if not (math.isfinite(buffer_km) and buffer_km > 0):
-        raise ReachError(f"buffer_km must be a positive number of km, got {buffer_km!r}")
+    if not (math.isfinite(buffer_km) and 0 < buffer_km <= _MAX_BUFFER_KM):
+        raise ReachError(
+            f"buffer_km must be a positive number of km up to {_MAX_BUFFER_KM:g}, got {buffer_km!r}"
+        )
     network = resolve_network(net)
     prof = get_profile(profile)
     locs = [resolve_location(o, network) for o in _as_list(origins)]
@@ -307,7 +321,7 @@ def reach(
     scale = 3600.0 if unit == "h" else 1000.0
     search = _Search.run(engine, w, snaps)
     projected = _project(network, locs)
-    band_geoms = [_band_polygon(search, limit * scale, buffer_km, projected) for limit in limits]
+    band_geoms = _band_polygons(search, [x * scale for x in limits], buffer_km, projected)
     bands = _bands_frame(band_geoms, limits, unit)
     place_frame = _places(network, search, locs, limits, unit, places, max_snap_m)
     return Reach(
@@ -350,7 +364,7 @@ def border_crossings(
     points = shapely.get_parts(shapely.intersection(net.geometries[hits], border))
     xy = shapely.get_coordinates(points)
     if bbox is not None:
-        w, s, e, n = bbox
+        w, s, e, n = check_bbox(bbox)
         xy = xy[(xy[:, 0] >= w) & (xy[:, 0] <= e) & (xy[:, 1] >= s) & (xy[:, 1] <= n)]
     if len(xy) == 0:
         raise ReachError(
@@ -519,24 +533,38 @@ def _project(net: RoadNetwork, origins: Sequence[Location]) -> _Projected:
     return _Projected(fwd, back, np.asarray(lines))
 
 
-def _band_polygon(
-    search: _Search, limit: float, buffer_km: float, proj: _Projected
-) -> shapely.Geometry:
-    pieces = search.pieces(limit)
-    full = [e for e, lo, hi in pieces if lo == 0.0 and hi == 1.0]
-    partial = [
-        shapely.ops.substring(proj.lines[e], lo, hi, normalized=True)
-        for e, lo, hi in pieces
-        if not (lo == 0.0 and hi == 1.0)
-    ]
-    lines = shapely.multilinestrings([*proj.lines[full], *partial])
-    area = shapely.simplify(shapely.buffer(lines, buffer_km * 1000.0, quad_segs=4), _SIMPLIFY_M)
-    return cast(
-        shapely.Geometry,
-        shapely.transform(
-            area, lambda xy: np.column_stack(proj.to_lonlat.transform(xy[:, 0], xy[:, 1]))
-        ),
-    )
+def _band_polygons(
+    search: _Search, limits: list[float], buffer_km: float, proj: _Projected
+) -> list[shapely.Geometry]:
+    """Nested band polygons, built band on band from the one search.
+
+    A band's reached pieces contain the previous band's, so each band is the previous one's
+    area plus buffers of what it adds: every road piece is buffered once, and buffers are
+    merged with a cascaded union (buffering one multi-line of the whole network at once took
+    GEOS over a minute on 9,000 edges; this takes about a second).
+    """
+    out: list[shapely.Geometry] = []
+    area: shapely.Geometry | None = None
+    full_before: set[int] = set()
+    for limit in limits:
+        pieces = search.pieces(limit)
+        full = {e for e, lo, hi in pieces if lo == 0.0 and hi == 1.0}
+        partial = [
+            shapely.ops.substring(proj.lines[e], lo, hi, normalized=True)
+            for e, lo, hi in pieces
+            if not (lo == 0.0 and hi == 1.0)
+        ]
+        added = [*proj.lines[sorted(full - full_before)], *partial]
+        buffers = shapely.buffer(np.asarray(added), buffer_km * 1000.0, quad_segs=4)
+        area = shapely.union_all([*([area] if area is not None else []), *buffers])
+        full_before = full
+        simple = shapely.simplify(area, _SIMPLIFY_M)
+        out.append(
+            shapely.transform(
+                simple, lambda xy: np.column_stack(proj.to_lonlat.transform(xy[:, 0], xy[:, 1]))
+            )
+        )
+    return out
 
 
 def _bands_frame(geoms: list[shapely.Geometry], limits: tuple[float, ...], unit: Unit) -> Any:
@@ -687,11 +715,21 @@ def _limits(
     values = list(raw) if isinstance(raw, Sequence) else [raw]
     if not values:
         raise ReachError(f"no band limits given in {unit}")
+    if len(values) > MAX_BANDS:
+        raise ReachError(
+            f"at most {MAX_BANDS} bands, got {len(values):,}: each band is a polygon on the map "
+            "and a column of the table"
+        )
+    what, most = ("hours", MAX_HOURS) if unit == "h" else ("km", MAX_KM)
     checked: set[float] = set()
     for x in values:
         if not isinstance(x, int | float) or not math.isfinite(x) or x <= 0:
-            what = "hours" if unit == "h" else "km"
-            raise ReachError(f"band limits must be positive numbers of {what}, got {x!r}")
+            raise ReachError(f"band limits must be positive numbers of {what}, got {quoted(x)}")
+        if x > most:
+            raise ReachError(
+                f"band limit {x:g} {unit} is above the {most:g} {unit} allowed: a regional road "
+                "network is crossed well within that, and more only covers all of it"
+            )
         checked.add(float(x))
     return tuple(sorted(checked)), unit
 

@@ -10,7 +10,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from ..analysis.reach import reach
+from .._text import quoted
+from ..analysis.reach import MAX_BANDS, MAX_HOURS, MAX_KM, reach
 from ..analysis.routes import DEFAULT_REGION, format_hours, route
 from ..engine.profiles import DEFAULT_PROFILE
 from ..exceptions import ReachError
@@ -23,9 +24,19 @@ __all__ = ["map_route", "reach_command"]
 @app.command("reach")
 def reach_command(
     place: Annotated[list[str], typer.Argument(help="Origin place(s): name or 'lat,lon'.")],
-    hours: Annotated[str | None, typer.Option(help="Time bands in hours, e.g. '1,2,3,4'.")] = None,
+    hours: Annotated[
+        str | None,
+        typer.Option(
+            help=f"Time bands in hours, e.g. '1,2,3,4' (default); at most {MAX_BANDS} bands, "
+            f"each up to {MAX_HOURS:g} h."
+        ),
+    ] = None,
     km: Annotated[
-        str | None, typer.Option(help="Road-distance bands in km, e.g. '100,200'.")
+        str | None,
+        typer.Option(
+            help=f"Road-distance bands in km, e.g. '100,200'; at most {MAX_BANDS} bands, "
+            f"each up to {MAX_KM:,.0f} km."
+        ),
     ] = None,
     profile: Annotated[
         str, typer.Option(help="Speed profile name or YAML file.")
@@ -118,4 +129,6 @@ def _numbers(text: str | None, option: str) -> list[float] | None:
     try:
         return [float(p) for p in text.split(",") if p.strip()]
     except ValueError:
-        raise ReachError(f"{option} must be numbers separated by commas, got {text!r}") from None
+        raise ReachError(
+            f"{option} must be numbers separated by commas, got {quoted(text)}"
+        ) from None
