@@ -96,7 +96,8 @@ def extract(
 @app.command("claims-schema")
 def claims_schema(
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the schema here.")
+        Path | None,
+        typer.Option("--output", "-o", help="Write the schema here (replacing needs --force)."),
     ] = None,
     force: Annotated[bool, _FORCE] = False,
 ) -> None:

@@ -112,11 +112,12 @@ def check(
         typer.Option(help="Manifest to verify against (default: the source's own, if any)."),
     ] = None,
 ) -> None:
-    """Read every tile of the extent: bad, missing and suspect tiles (exit 3 if bad or missing).
+    """Read every tile of the extent: bad, missing and gap tiles (exit 3 if bad or missing).
 
     Bad: zero bytes, broken gzip, not a vector tile, impossible coordinates, not as the
     manifest lists it. Missing: absent although the region's extent or the manifest promises
-    it. Gaps (reported, exit 0): absent although roads of a neighbouring tile run into it.
+    it. Gaps (listed, exit 0): absent or without roads, although roads of a neighbouring tile
+    run into it.
     """
     box = parse_bbox(bbox) if bbox else None
     report = check_source(region, bbox=box, manifest=manifest)
