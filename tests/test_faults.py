@@ -225,3 +225,36 @@ def test_manifest_catches_a_valid_tile_put_in_the_wrong_place(
     shutil.copy(data_copy / "81" / "53.pbf", data_copy / "78" / "50.pbf")
     code, out, err = _run(["data", "check", source, "--manifest", str(manifest)], capsys)
     assert code == 3 and "differs from the manifest" in out and "7/78/50" in err
+
+
+# --- caches that cannot crash ----------------------------------------------------------------
+@pytest.mark.parametrize("where", ["read-only with a valid cache", "read-only, empty", "a file"])
+def test_cache_location_never_crashes_a_command(
+    where: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    western_iraq: RoadNetwork,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from routing import sources
+    from routing.settings import cache_dir
+
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    if where.endswith("valid cache"):
+        assert _run(["route", "Husaybah", "Baghdad"], capsys)[0] == 0  # caches complete
+        for pattern in ("network-western-iraq-*.npz", "geonames-*.json"):
+            for file in cache_dir().glob(pattern):
+                shutil.copy(file, folder)
+    target = tmp_path / "file" if where == "a file" else folder
+    (tmp_path / "file").write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("ROUTING_CACHE_DIR", str(target))
+    monkeypatch.setattr(sources, "_LOADED", type(sources._LOADED)())  # read from the folder
+    with read_only(folder):
+        code, out, err = _run(["route", "Husaybah", "Baghdad"], capsys)
+    assert code == 0 and "Husaybah -> Baghdad" in out
+    warnings = [line for line in err.splitlines() if line.startswith("warning:")]
+    if where.endswith("valid cache"):
+        assert warnings == []
+    else:
+        assert len(warnings) == 1 and "ROUTING_CACHE_DIR" in warnings[0]
