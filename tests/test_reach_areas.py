@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -11,20 +10,22 @@ import numpy as np
 import pyogrio
 import pytest
 import shapely
+from fixtures.readonly import read_only
 from pyproj import CRS, Transformer
 
 from routing.analysis.reach import LAYERS, Reach
 from routing.api import reach, route
 from routing.cli import main
 from routing.exceptions import (
-    DataNotFoundError,
     InvalidArgumentError,
     NoRouteError,
     OffNetworkError,
+    OutputError,
     ReachError,
 )
 from routing.location import Location
 from routing.network import RoadNetwork
+from routing.output.layers import write_layers
 
 HADITHA = (42.37, 34.13)  # on the Euphrates road: its figures need no far-away attachment
 
@@ -166,7 +167,7 @@ def test_contours_and_hours_together(western_iraq: RoadNetwork) -> None:
 
 # --------------------------------------------------------------------------- writers
 def test_geopackage_has_one_layer_per_kind(haditha_2h: Reach, tmp_path: Path) -> None:
-    (path,) = haditha_2h.write(tmp_path / "reach.gpkg")
+    (path,) = write_layers(haditha_2h, tmp_path / "reach.gpkg")
     assert [name for name, _ in pyogrio.list_layers(path)] == list(LAYERS)
     bands = gpd.read_file(path, layer="bands")
     assert set(bands.geom_type) <= {"Polygon", "MultiPolygon"} and len(bands) == 2
@@ -181,7 +182,7 @@ def test_geopackage_has_one_layer_per_kind(haditha_2h: Reach, tmp_path: Path) ->
 
 
 def test_geojson_writes_one_file_per_kind(haditha_2h: Reach, tmp_path: Path) -> None:
-    written = haditha_2h.write(tmp_path / "reach.geojson")
+    written = write_layers(haditha_2h, tmp_path / "reach.geojson")
     assert [p.name for p in written] == [
         "reach.geojson",
         "reach-origins.geojson",
@@ -196,22 +197,21 @@ def test_geojson_writes_one_file_per_kind(haditha_2h: Reach, tmp_path: Path) -> 
         haditha_2h.to_geojson("towns")
 
 
-def _read_only_folder(tmp_path: Path) -> Path:
-    folder = tmp_path / "read-only"
-    folder.mkdir()
-    folder.chmod(0o555)
-    # root writes anywhere chmod allows nothing: /proc/sys refuses even root.
-    return folder if not os.access(folder, os.W_OK) else Path("/proc/sys")
-
-
 def test_bad_paths_fail_before_writing(haditha_2h: Reach, tmp_path: Path) -> None:
-    with pytest.raises(DataNotFoundError, match="does not exist"):
-        haditha_2h.write(tmp_path / "missing" / "reach.gpkg")
-    with pytest.raises(InvalidArgumentError, match="not writable"):
-        haditha_2h.write(_read_only_folder(tmp_path) / "reach.gpkg")
-    with pytest.raises(InvalidArgumentError, match="use one of"):
-        haditha_2h.write(tmp_path / "reach.shp")
-    assert [p.name for p in tmp_path.iterdir()] == ["read-only"]
+    folder = tmp_path / "out"
+    folder.mkdir()
+    with read_only(folder), pytest.raises(OutputError, match="permission denied") as err:
+        write_layers(haditha_2h, folder / "reach.gpkg")
+    assert err.value.exit_code == 3
+    with pytest.raises(InvalidArgumentError, match="use one of") as bad:
+        write_layers(haditha_2h, tmp_path / "reach.shp")
+    assert bad.value.exit_code == 2
+    assert [p.name for p in tmp_path.iterdir()] == ["out"] and not list(folder.iterdir())
+
+
+def test_missing_folders_are_created(haditha_2h: Reach, tmp_path: Path) -> None:
+    written = write_layers(haditha_2h, tmp_path / "new" / "sub" / "reach.geojson")
+    assert len(written) == 4 and all(p.stat().st_size > 0 for p in written)
 
 
 def test_failed_write_leaves_no_partial_file(
@@ -225,8 +225,8 @@ def test_failed_write_leaves_no_partial_file(
         real(frame, path, layer=layer, **kwargs)
 
     monkeypatch.setattr(gpd.GeoDataFrame, "to_file", fail_on_places)
-    with pytest.raises(DataNotFoundError, match="No space left"):
-        haditha_2h.write(tmp_path / "reach.gpkg")
+    with pytest.raises(OutputError, match="No space left"):
+        write_layers(haditha_2h, tmp_path / "reach.gpkg")
     assert not list(tmp_path.iterdir())
 
 
@@ -239,8 +239,9 @@ def test_nothing_reachable_is_an_off_network_error(western_iraq: RoadNetwork) ->
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["--out", "{tmp}/missing/r.gpkg"], 3, "does not exist"),
-        (["--out", "{ro}/r.gpkg"], 2, "not writable"),
+        (["--out", "{ro}/r.gpkg"], 3, "permission denied"),
+        (["--out", "{ro}/r.geojson", "--out", "{tmp}/r.png"], 3, "permission denied"),
+        (["--out", "{tmp}/file/r.gpkg"], 3, "is a file, not a folder"),
         (["--out", "{tmp}/r.shp"], 2, "use one of .png, .svg, .pdf (map) or .gpkg"),
         (["--out", "{tmp}/r.gpkg", "--hours", "abc"], 2, "numbers separated by commas"),
     ],
@@ -248,12 +249,16 @@ def test_nothing_reachable_is_an_off_network_error(western_iraq: RoadNetwork) ->
 def test_cli_bad_outputs_write_nothing(
     args: list[str], code: int, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    ro = _read_only_folder(tmp_path)
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    (tmp_path / "file").write_text("x", "utf-8")
     argv = ["reach", "Haditha", *(a.format(tmp=tmp_path, ro=ro) for a in args)]
-    assert main(argv) == code
+    with read_only(ro):
+        assert main(argv) == code
     err = " ".join(capsys.readouterr().err.split())
     assert message in err and "Traceback" not in err
-    assert [p.name for p in tmp_path.iterdir()] == ["read-only"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "ro"]
+    assert not list(ro.iterdir())
 
 
 def test_cli_origin_off_network_writes_nothing(

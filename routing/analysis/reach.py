@@ -31,19 +31,16 @@ and reports, for each limit (*band*, e.g. 1, 2, 3 and 4 hours or 100, 200 km; Va
 
 Times run along OSM roads from each origin's snap point on its nearest road of the main
 network (isolated fragments are skipped); the origin's off-road leg is included likewise.
-:meth:`Reach.layers` gives one GeoDataFrame per kind (bands, origins, places, roads) and
-:meth:`Reach.write` writes them as GeoPackage layers or GeoJSON files, atomically.
+:meth:`Reach.layers` gives one GeoDataFrame per kind (bands, origins, places, roads);
+:func:`routing.output.layers.write_layers` writes them as GeoPackage layers or GeoJSON files.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -54,21 +51,23 @@ from pyproj import CRS, Transformer
 
 from .._format import format_hours
 from .._geo import GEOD, haversine_m
+from .._text import quoted
 from ..engine import RoutingEngine, Weights, get_engine
 from ..engine.profiles import DEFAULT_PROFILE, Profile, get_profile
 from ..engine.snapping import DEFAULT_MAX_SNAP_M, Snap, snap_candidates
-from ..exceptions import DataNotFoundError, InvalidArgumentError, OffNetworkError, ReachError
+from ..exceptions import InvalidArgumentError, OffNetworkError, ReachError
 from ..location import Location, PointLike, as_location
-from ..network import RoadNetwork
+from ..network import RoadNetwork, check_bbox
 
 __all__ = [
     "DEFAULT_BUFFER_KM",
     "LAYERS",
-    "LAYER_SUFFIXES",
+    "MAX_BANDS",
+    "MAX_HOURS",
+    "MAX_KM",
     "Reach",
     "ReachError",
     "border_crossings",
-    "check_output_path",
     "reach",
 ]
 
@@ -77,11 +76,17 @@ Area = Literal["reachable", "roads"]
 
 # The kinds of feature a result holds, one layer (or GeoJSON file) each.
 LAYERS = ("bands", "origins", "places", "roads")
-LAYER_SUFFIXES = (".gpkg", ".geojson", ".json")
 
 # area="roads": zoom-7 data holds only major roads; 5 km covers the towns strung along them
 # without filling the desert between parallel roads.
 DEFAULT_BUFFER_KM = 5.0
+# Stated limits of reach(): more than a dozen bands cannot be told apart on a map or read in a
+# table, and a regional network is crossed well within two days' driving or 3,000 km.
+MAX_BANDS = 12
+MAX_HOURS = 48.0
+MAX_KM = 3000.0
+# Wider buffers merge whole regions into one blob and cost more than they show.
+_MAX_BUFFER_KM = 50.0
 # Outlines are simplified to this tolerance (m): far below the widths involved.
 _SIMPLIFY_M = 250.0
 # Reachable areas: road pieces are simplified to this tolerance (m) and sampled at least this
@@ -302,87 +307,6 @@ class Reach:
         collection = json.loads(frame.to_json(na="null", drop_id=True))
         return {**collection, "properties": self.properties}
 
-    def write(self, path: str | Path) -> list[Path]:
-        """Write every layer: a GeoPackage, or GeoJSON files; the paths written.
-
-        ``.gpkg``: one layer per kind (:data:`LAYERS`), the assumptions in the file's
-        metadata. ``.geojson``/``.json``: the bands in ``path`` (what an isochrone file
-        holds) and the other kinds beside it, ``<stem>-origins.geojson`` and so on. Files
-        are written under temporary names and renamed at the end, so a failure leaves no
-        partial file; existing files are replaced.
-
-        Raises
-        ------
-        InvalidArgumentError
-            Unknown suffix, or the folder is not writable.
-        DataNotFoundError
-            The folder does not exist, or writing fails.
-        """
-        path = check_output_path(path)
-        layers = self.layers()
-        if path.suffix.lower() == ".gpkg":
-            targets = {path: layers}
-        else:
-            targets = {
-                path if kind == "bands" else path.with_name(f"{path.stem}-{kind}{path.suffix}"): {
-                    kind: frame
-                }
-                for kind, frame in layers.items()
-            }
-        temporary: dict[Path, Path] = {}
-        try:
-            for target, frames in targets.items():
-                fd, name = tempfile.mkstemp(
-                    dir=target.parent, prefix=f".{target.name}.", suffix=target.suffix
-                )
-                os.close(fd)
-                temporary[target] = Path(name)
-                self._write_file(Path(name), frames)
-            for target, tmp in temporary.items():
-                os.replace(tmp, target)
-        except OSError as exc:
-            raise DataNotFoundError(f"cannot write {path}: {exc.strerror or exc}") from exc
-        finally:
-            for tmp in temporary.values():
-                tmp.unlink(missing_ok=True)
-        return list(targets)
-
-    def _write_file(self, path: Path, frames: Mapping[str, Any]) -> None:
-        if path.suffix.lower() == ".gpkg":
-            path.unlink()  # GDAL creates the GeoPackage itself
-            meta = {k: json.dumps(v) if isinstance(v, list) else str(v)
-                    for k, v in self.properties.items()}  # fmt: skip
-            for kind, frame in frames.items():
-                frame.to_file(path, layer=kind, driver="GPKG", dataset_metadata=meta)
-            return
-        ((kind, _),) = frames.items()
-        path.write_text(json.dumps(self.to_geojson(kind), ensure_ascii=False), "utf-8")
-
-
-def check_output_path(path: str | Path) -> Path:
-    """Check that :meth:`Reach.write` can write ``path``, before any work; the path.
-
-    Raises
-    ------
-    InvalidArgumentError
-        The suffix is not ``.gpkg``, ``.geojson`` or ``.json``, the folder is not writable,
-        or ``path`` is a directory.
-    DataNotFoundError
-        The folder does not exist.
-    """
-    path = Path(path).expanduser()
-    if path.suffix.lower() not in LAYER_SUFFIXES:
-        raise InvalidArgumentError(
-            f"cannot write reach layers as {path.name!r}: use one of " + ", ".join(LAYER_SUFFIXES)
-        )
-    if not path.parent.is_dir():
-        raise DataNotFoundError(f"cannot write {path}: folder {path.parent} does not exist")
-    if not os.access(path.parent, os.W_OK | os.X_OK):
-        raise InvalidArgumentError(f"cannot write {path}: folder {path.parent} is not writable")
-    if path.is_dir():
-        raise InvalidArgumentError(f"cannot write {path}: it is a directory")
-    return path
-
 
 def reach(
     origins: PointLike | Sequence[PointLike],
@@ -434,9 +358,10 @@ def reach(
     Raises
     ------
     ReachError
-        No limits, a zero, negative or non-finite limit, more than one of ``hours``, ``km``
-        and ``contours``, a malformed contour, an unknown ``area`` or a non-positive
-        ``buffer_km``.
+        No limits, a zero, negative or non-finite limit, more than :data:`MAX_BANDS` limits,
+        a limit above :data:`MAX_HOURS` or :data:`MAX_KM`, more than one of ``hours``, ``km``
+        and ``contours``, a malformed contour, an unknown ``area`` or a ``buffer_km``
+        outside (0, 50].
     ProfileError
         Unknown profile.
     OffNetworkError
@@ -447,9 +372,11 @@ def reach(
     """
     limits, unit = _limits(hours, km, contours)
     if area not in ("reachable", "roads"):
-        raise ReachError(f"area must be 'reachable' or 'roads', got {area!r}")
-    if not (math.isfinite(buffer_km) and buffer_km > 0):
-        raise ReachError(f"buffer_km must be a positive number of km, got {buffer_km!r}")
+        raise ReachError(f"area must be 'reachable' or 'roads', got {quoted(area)}")
+    if not (math.isfinite(buffer_km) and 0 < buffer_km <= _MAX_BUFFER_KM):
+        raise ReachError(
+            f"buffer_km must be a positive number of km up to {_MAX_BUFFER_KM:g}, got {buffer_km!r}"
+        )
     network = net
     prof = get_profile(profile)
     locs = [as_location(o) for o in _as_list(origins)]
@@ -461,12 +388,12 @@ def reach(
     scale = 3600.0 if unit == "h" else 1000.0
     search = _Search.run(engine, w, candidates)
     projected = _project(network, locs)
-    band_geoms = [
-        _roads_polygon(search, limit * scale, buffer_km, projected)
+    scaled = [x * scale for x in limits]
+    band_geoms = (
+        _band_polygons(search, scaled, buffer_km, projected)
         if area == "roads"
-        else _reachable_polygon(search, limit * scale, max_snap_m, projected)
-        for limit in limits
-    ]
+        else _reachable_polygons(search, scaled, max_snap_m, projected)
+    )
     if shapely.is_empty(band_geoms[-1]):
         nearest = min(snaps, key=lambda s: s.distance_m)
         raise OffNetworkError(
@@ -518,7 +445,7 @@ def border_crossings(
     points = shapely.get_parts(shapely.intersection(net.geometries[hits], border))
     xy = shapely.get_coordinates(points)
     if bbox is not None:
-        w, s, e, n = bbox
+        w, s, e, n = check_bbox(bbox)
         xy = xy[(xy[:, 0] >= w) & (xy[:, 0] <= e) & (xy[:, 1] >= s) & (xy[:, 1] <= n)]
     if len(xy) == 0:
         raise ReachError(
@@ -710,15 +637,53 @@ def _project(net: RoadNetwork, origins: Sequence[Location]) -> _Projected:
     return _Projected(fwd, back, np.asarray(lines))
 
 
-def _roads_polygon(
-    search: _Search, limit: float, buffer_km: float, proj: _Projected
-) -> shapely.Geometry:
-    """``area="roads"``: the road pieces reached within ``limit``, buffered."""
-    lines = shapely.simplify(_piece_lines(search, limit, proj)[1], _SIMPLIFY_M)
-    # One buffer per road piece, merged by a cascaded union: buffering all pieces as one
-    # MultiLineString exhausts GEOS's memory on full-detail (z14) roads.
-    area = shapely.union_all(shapely.buffer(lines, buffer_km * 1000.0, quad_segs=4))
-    return _to_lonlat(shapely.simplify(area, _SIMPLIFY_M), proj)
+def _band_polygons(
+    search: _Search, limits: list[float], buffer_km: float, proj: _Projected
+) -> list[shapely.Geometry]:
+    """``area="roads"``: nested band polygons, built band on band from the one search.
+
+    A band's reached pieces contain the previous band's, so each band is the previous one's
+    area plus buffers of what it adds: every road piece is buffered once, and buffers are
+    merged with a cascaded union (buffering one multi-line of the whole network at once took
+    GEOS over a minute on 9,000 edges; this takes about a second).
+    """
+    out: list[shapely.Geometry] = []
+    area: shapely.Geometry | None = None
+    simple_before: shapely.Geometry | None = None
+    full_before: set[int] = set()
+    for limit in limits:
+        pieces = search.pieces(limit)
+        full = {e for e, lo, hi in pieces if lo == 0.0 and hi == 1.0}
+        partial = [
+            shapely.ops.substring(proj.lines[e], lo, hi, normalized=True)
+            for e, lo, hi in pieces
+            if not (lo == 0.0 and hi == 1.0)
+        ]
+        added = [*proj.lines[sorted(full - full_before)], *partial]
+        buffers = shapely.buffer(np.asarray(added), buffer_km * 1000.0, quad_segs=4)
+        area = shapely.union_all([*([area] if area is not None else []), *buffers])
+        full_before = full
+        # Simplified outlines of nested areas can cross; the union with the band before keeps
+        # every band inside the next.
+        simple = shapely.simplify(area, _SIMPLIFY_M)
+        if simple_before is not None:
+            simple = shapely.union(simple, simple_before)
+        simple_before = simple
+        out.append(_to_lonlat(simple, proj))
+    return out
+
+
+def _reachable_polygons(
+    search: _Search, limits: list[float], max_offroad_m: float, proj: _Projected
+) -> list[shapely.Geometry]:
+    """``area="reachable"``: one polygon per limit, nested as :func:`_band_polygons` keeps them."""
+    out: list[shapely.Geometry] = []
+    before: shapely.Geometry | None = None
+    for limit in limits:
+        area = _reachable_polygon(search, limit, max_offroad_m, proj)
+        before = area if before is None else shapely.union(area, before)
+        out.append(_to_lonlat(before, proj))
+    return out
 
 
 def _reachable_polygon(
@@ -767,8 +732,7 @@ def _reachable_polygon(
         # The hull of a line through both discs' vertices is the hull of the vertices.
         hulls = shapely.convex_hull(shapely.linestrings(np.concatenate([ring[:n], ring[n:]], 1)))
         parts.append(shapely.union_all(hulls))
-    area = shapely.union_all(parts)
-    return _to_lonlat(shapely.simplify(area, _SIMPLIFY_M), proj)
+    return shapely.simplify(shapely.union_all(parts), _SIMPLIFY_M)
 
 
 def _piece_lines(
@@ -936,11 +900,21 @@ def _limits(
     values = list(raw) if isinstance(raw, Sequence) else [raw]
     if not values:
         raise ReachError(f"no band limits given in {unit}")
+    if len(values) > MAX_BANDS:
+        raise ReachError(
+            f"at most {MAX_BANDS} bands, got {len(values):,}: each band is a polygon on the map "
+            "and a column of the table"
+        )
+    what, most = ("hours", MAX_HOURS) if unit == "h" else ("km", MAX_KM)
     checked: set[float] = set()
     for x in values:
         if not isinstance(x, int | float) or not math.isfinite(x) or x <= 0:
-            what = "hours" if unit == "h" else "km"
-            raise ReachError(f"band limits must be positive numbers of {what}, got {x!r}")
+            raise ReachError(f"band limits must be positive numbers of {what}, got {quoted(x)}")
+        if x > most:
+            raise ReachError(
+                f"band limit {x:g} {unit} is above the {most:g} {unit} allowed: a regional road "
+                "network is crossed well within that, and more only covers all of it"
+            )
         checked.add(float(x))
     return tuple(sorted(checked)), unit
 

@@ -10,6 +10,8 @@ import typer
 from rich.table import Table
 
 from .._format import format_hours
+from .._text import quoted
+from ..analysis.reach import MAX_BANDS, MAX_HOURS, MAX_KM
 from ..api import network, reach, route
 from ..engine.profiles import DEFAULT_PROFILE
 from ..exceptions import InvalidArgumentError, ReachError
@@ -23,9 +25,19 @@ _MAP_SUFFIXES = (".png", ".svg", ".pdf")
 @app.command("reach")
 def reach_command(
     place: Annotated[list[str], typer.Argument(help="Origin place(s): name or 'lat,lon'.")],
-    hours: Annotated[str | None, typer.Option(help="Time bands in hours, e.g. '1,2,3,4'.")] = None,
+    hours: Annotated[
+        str | None,
+        typer.Option(
+            help=f"Time bands in hours, e.g. '1,2,3,4' (default); at most {MAX_BANDS} bands, "
+            f"each up to {MAX_HOURS:g} h."
+        ),
+    ] = None,
     km: Annotated[
-        str | None, typer.Option(help="Road-distance bands in km, e.g. '100,200'.")
+        str | None,
+        typer.Option(
+            help=f"Road-distance bands in km, e.g. '100,200'; at most {MAX_BANDS} bands, "
+            f"each up to {MAX_KM:,.0f} km."
+        ),
     ] = None,
     profile: Annotated[
         str, typer.Option(help="Speed profile name or YAML file.")
@@ -54,14 +66,14 @@ def reach_command(
     ] = False,
 ) -> None:
     """Towns and areas reachable from PLACE within each band (travel time or road km)."""
-    from ..analysis.reach import LAYER_SUFFIXES, check_output_path
     from ..output.figures import check_figure_path
+    from ..output.layers import LAYER_SUFFIXES, check_layers_path, write_layers
 
     # Bad output paths fail before the search, not after it.
     maps, layers = [], []
     for path in [*(out or []), *([geojson] if geojson is not None else [])]:
         if path.suffix.lower() in LAYER_SUFFIXES:
-            layers.append(check_output_path(path))
+            layers.append(check_layers_path(path))
         elif path.suffix.lower() in _MAP_SUFFIXES:
             maps.append(check_figure_path(path))
         else:
@@ -102,7 +114,7 @@ def reach_command(
     for line in result.assumptions:
         console.print(f"[dim]assumption: {line}[/]", highlight=False)
     for path in layers:
-        console.print("wrote " + ", ".join(map(str, result.write(path))))
+        console.print("wrote " + ", ".join(map(str, write_layers(result, path))))
     if maps:
         from ..output.figures import reach_map, save_figure
 
@@ -147,4 +159,6 @@ def _numbers(text: str | None, option: str) -> list[float] | None:
     try:
         return [float(p) for p in text.split(",") if p.strip()]
     except ValueError:
-        raise ReachError(f"{option} must be numbers separated by commas, got {text!r}") from None
+        raise ReachError(
+            f"{option} must be numbers separated by commas, got {quoted(text)}"
+        ) from None
