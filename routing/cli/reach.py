@@ -16,8 +16,10 @@ from ..analysis.reach import MAX_BANDS, MAX_HOURS, MAX_KM
 from ..api import network, reach, route
 from ..engine.profiles import DEFAULT_PROFILE
 from ..exceptions import ReachError
+from ..output.envelope import data_record, envelope
 from ..output.paths import check_output, write_text
 from ._app import app, console, map_app
+from ._output import AsJson, echo_json
 
 __all__ = ["map_route", "reach_command"]
 
@@ -109,6 +111,7 @@ def map_route(
         str | None, typer.Option(help="Region name or data path (default: the default region).")
     ] = None,
     arabic: Annotated[bool, typer.Option(help="Add Arabic names (needs routing[arabic]).")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Draw a route map: roads by class, the route, towns, borders, scale and attribution."""
     from ..output.figures import check_figure_path, route_map, save_figure
@@ -121,8 +124,31 @@ def map_route(
         profile=profile,
         optimize="time" if fastest else "distance",
     )
+    written = save_figure(route_map(r, arabic=arabic), out)
+    if as_json:
+        record = {"route": "fastest" if fastest else "shortest", **r.to_dict(), "map": str(written)}
+        query = {
+            "origin": origin,
+            "destination": destination,
+            "out": str(out),
+            "profile": r.profile.name,
+            "fastest": fastest,
+            "region": region,
+        }
+        assumptions = record.pop("assumptions")
+        echo_json(
+            envelope(
+                "map route",
+                query=query,
+                results=[record],
+                assumptions=assumptions,
+                data=[data_record(r.net.meta)],
+                notes=r.notes,
+            )
+        )
+        return
     console.print(r.headline(), highlight=False)
-    console.print(f"wrote {save_figure(route_map(r, arabic=arabic), out)}")
+    console.print(f"wrote {written}")
 
 
 def _numbers(text: str | None, option: str) -> list[float] | None:
