@@ -72,6 +72,8 @@ ROAD_CLASSES: tuple[str, ...] = (
     "road",
 )
 
+_OSM_CREDIT = "(c) OpenStreetMap contributors"
+
 EDGE_COLUMNS = (
     "u",
     "v",
@@ -153,6 +155,27 @@ class NetworkMeta:
         if self.road_classes:
             parts.append("classes: " + "/".join(self.road_classes))
         return ", ".join(parts)
+
+    def credit(self) -> str:
+        """The full credit line every publication of figures on this data must carry.
+
+        The data's own attribution; for OpenStreetMap data "(c) OpenStreetMap contributors"
+        always, and "(c) OpenMapTiles" for tiles of the OpenMapTiles schema that credit only
+        MapTiler.
+
+        Examples
+        --------
+        >>> NetworkMeta("tiles", "x", attribution="(c) MapTiler").credit()
+        '(c) OpenMapTiles (c) MapTiler (c) OpenStreetMap contributors'
+        >>> NetworkMeta("ne", "x", attribution="Natural Earth (public domain)", osm=False).credit()
+        'Natural Earth (public domain)'
+        """
+        text = self.attribution
+        if self.osm and _OSM_CREDIT not in text:
+            text = f"{text} {_OSM_CREDIT}".strip()
+        if "MapTiler" in text and "OpenMapTiles" not in text:
+            text = f"(c) OpenMapTiles {text}"
+        return text
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -226,6 +226,12 @@ def test_area_without_drivable_roads(server: _StandIn) -> None:
         network_from_overpass(bbox=BBOX)
 
 
+def test_an_empty_answer_is_no_road_data(server: _StandIn) -> None:
+    server.overpass = town.overpass_json([])
+    with pytest.raises(DataNotFoundError, match="Overpass returned no road data"):
+        network_from_overpass(bbox=BBOX)
+
+
 def test_place_is_geocoded_through_nominatim(server: _StandIn) -> None:
     net = network_from_overpass(place="Test Town, Iraq")
     assert server.requests["/search"] == 1

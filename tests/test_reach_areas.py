@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from routing.exceptions import (
 )
 from routing.location import Location
 from routing.network import RoadNetwork
-from routing.output.layers import write_layers
+from routing.output.geodata import write_layers
 
 HADITHA = (42.37, 34.13)  # on the Euphrates road: its figures need no far-away attachment
 
@@ -167,32 +168,31 @@ def test_contours_and_hours_together(western_iraq: RoadNetwork) -> None:
 
 # --------------------------------------------------------------------------- writers
 def test_geopackage_has_one_layer_per_kind(haditha_2h: Reach, tmp_path: Path) -> None:
-    (path,) = write_layers(haditha_2h, tmp_path / "reach.gpkg")
+    (path,) = write_layers(tmp_path / "reach.gpkg", haditha_2h.layers())
     assert [name for name, _ in pyogrio.list_layers(path)] == list(LAYERS)
     bands = gpd.read_file(path, layer="bands")
     assert set(bands.geom_type) <= {"Polygon", "MultiPolygon"} and len(bands) == 2
+    assert "30 km/h" in bands["assumptions"].iloc[0]
+    assert "OpenStreetMap" in bands["attribution"].iloc[0]
     places = gpd.read_file(path, layer="places")
     assert set(places.geom_type) == {"Point"} and "within_2_h" in places
     assert places["within_2_h"].sum() == haditha_2h.places["reached"].sum()
     roads = gpd.read_file(path, layer="roads")
     assert len(roads) == len(haditha_2h.edges) and (roads["osmid"] < 0).all()  # tiles: no OSM ids
-    meta = pyogrio.read_info(path, layer="bands")["dataset_metadata"]
-    assert "30 km/h" in meta["assumptions"] and meta["osm_date"] == "2021-02-01"
     assert not list(tmp_path.glob(".*"))  # no temporary file left
 
 
 def test_geojson_writes_one_file_per_kind(haditha_2h: Reach, tmp_path: Path) -> None:
-    written = write_layers(haditha_2h, tmp_path / "reach.geojson")
-    assert [p.name for p in written] == [
-        "reach.geojson",
-        "reach-origins.geojson",
-        "reach-places.geojson",
-        "reach-roads.geojson",
-    ]
+    written = write_layers(tmp_path / "reach.geojson", haditha_2h.layers())
+    assert [p.name for p in written] == [f"reach.{kind}.geojson" for kind in LAYERS]
     bands = gpd.read_file(written[0])
     assert set(bands.geom_type) <= {"Polygon", "MultiPolygon"}
     assert list(bands["contour"]) == [60.0, 120.0]
     assert set(gpd.read_file(written[1]).geom_type) == {"Point"}
+    # One kind alone, as Valhalla answers: the bands with the assumptions alongside.
+    collection = haditha_2h.to_geojson()
+    assert [f["properties"]["band"] for f in collection["features"]] == ["<= 1 h", "<= 2 h"]
+    assert "30 km/h" in " ".join(collection["properties"]["assumptions"])
     with pytest.raises(InvalidArgumentError, match="unknown layer"):
         haditha_2h.to_geojson("towns")
 
@@ -201,16 +201,17 @@ def test_bad_paths_fail_before_writing(haditha_2h: Reach, tmp_path: Path) -> Non
     folder = tmp_path / "out"
     folder.mkdir()
     with read_only(folder), pytest.raises(OutputError, match="permission denied") as err:
-        write_layers(haditha_2h, folder / "reach.gpkg")
+        write_layers(folder / "reach.gpkg", haditha_2h.layers())
     assert err.value.exit_code == 3
-    with pytest.raises(InvalidArgumentError, match="use one of") as bad:
-        write_layers(haditha_2h, tmp_path / "reach.shp")
-    assert bad.value.exit_code == 2
+    for name, message in (("reach.shp", "unknown format"), ("reach.gpx", "not the polygons")):
+        with pytest.raises(InvalidArgumentError, match=message) as bad:
+            write_layers(tmp_path / name, haditha_2h.layers())
+        assert bad.value.exit_code == 2
     assert [p.name for p in tmp_path.iterdir()] == ["out"] and not list(folder.iterdir())
 
 
 def test_missing_folders_are_created(haditha_2h: Reach, tmp_path: Path) -> None:
-    written = write_layers(haditha_2h, tmp_path / "new" / "sub" / "reach.geojson")
+    written = write_layers(tmp_path / "new" / "sub" / "reach.geojson", haditha_2h.layers())
     assert len(written) == 4 and all(p.stat().st_size > 0 for p in written)
 
 
@@ -226,7 +227,7 @@ def test_failed_write_leaves_no_partial_file(
 
     monkeypatch.setattr(gpd.GeoDataFrame, "to_file", fail_on_places)
     with pytest.raises(OutputError, match="No space left"):
-        write_layers(haditha_2h, tmp_path / "reach.gpkg")
+        write_layers(tmp_path / "reach.gpkg", haditha_2h.layers())
     assert not list(tmp_path.iterdir())
 
 
@@ -242,7 +243,8 @@ def test_nothing_reachable_is_an_off_network_error(western_iraq: RoadNetwork) ->
         (["--out", "{ro}/r.gpkg"], 3, "permission denied"),
         (["--out", "{ro}/r.geojson", "--out", "{tmp}/r.png"], 3, "permission denied"),
         (["--out", "{tmp}/file/r.gpkg"], 3, "is a file, not a folder"),
-        (["--out", "{tmp}/r.shp"], 2, "use one of .png, .svg, .pdf (map) or .gpkg"),
+        (["--out", "{tmp}/r.shp"], 2, "use one of .png, .svg, .pdf (map) or .geojson, .gpkg"),
+        (["--out", "{tmp}/r.gpx"], 2, "GPX holds lines and points, not the polygons"),
         (["--out", "{tmp}/r.gpkg", "--hours", "abc"], 2, "numbers separated by commas"),
     ],
 )
@@ -274,7 +276,19 @@ def test_cli_writes_every_layer(tmp_path: Path, capsys: pytest.CaptureFixture[st
     argv = ["reach", "Haditha", "--hours", "1,2", "--out", str(tmp_path / "r.gpkg")]
     assert main([*argv, "--out", str(tmp_path / "r.geojson")]) == 0
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == sorted(
-        ["r.gpkg", "r.geojson", "r-origins.geojson", "r-places.geojson", "r-roads.geojson"]
-    )
+    assert names == sorted(["r.gpkg", *(f"r.{kind}.geojson" for kind in LAYERS)])
     assert "wrote" in capsys.readouterr().out
+
+
+def test_cli_json_summary_carries_the_band_areas(
+    haditha_2h: Reach, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["reach", "34.13,42.37", "--hours", "1,2", "--json"]) == 0  # lat,lon
+    doc = json.loads(capsys.readouterr().out)
+    bands = doc["summary"]["bands"]
+    assert [b["limit_h"] for b in bands] == [1.0, 2.0]
+    assert [b["limit_min"] for b in bands] == [60.0, 120.0]
+    np.testing.assert_allclose(
+        [b["area_km2"] for b in bands], haditha_2h.bands["area_km2"], rtol=1e-3
+    )
+    assert "30 km/h" in doc["summary"]["area"]

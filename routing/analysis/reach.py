@@ -31,8 +31,8 @@ and reports, for each limit (*band*, e.g. 1, 2, 3 and 4 hours or 100, 200 km; Va
 
 Times run along OSM roads from each origin's snap point on its nearest road of the main
 network (isolated fragments are skipped); the origin's off-road leg is included likewise.
-:meth:`Reach.layers` gives one GeoDataFrame per kind (bands, origins, places, roads);
-:func:`routing.output.layers.write_layers` writes them as GeoPackage layers or GeoJSON files.
+:meth:`Reach.layers` gives one GeoDataFrame per kind (bands, origins, places, roads), which
+:func:`routing.output.geodata.write_layers` writes as GeoPackage layers or GeoJSON files.
 """
 
 from __future__ import annotations
@@ -213,7 +213,7 @@ class Reach:
                 "limit left, not straight-line circles around the origin"
             )
         out = [
-            f"data: {self.net.meta.describe()}; {self.net.meta.attribution}",
+            f"data: {self.net.meta.describe()}; {self.net.meta.credit()}",
             f"{self.metric}, along OSM roads from the origins' snap points (nearest origin "
             f"wins); off-road legs of origins and places included ({self.offroad}, at most "
             f"{self.offroad_max_km:g} km)",
@@ -255,7 +255,7 @@ class Reach:
             "area": self.area,
             "source": self.net.meta.source,
             "osm_date": self.net.meta.osm_date,
-            "attribution": self.net.meta.attribution,
+            "attribution": self.net.meta.credit(),
             "assumptions": self.assumptions,
         }
 
@@ -266,7 +266,10 @@ class Reach:
         joined and the off-road ``access_km``), ``places`` (points, the columns of
         :attr:`places`, one boolean per band named ``within_1_h``...), ``roads`` (the reached
         edges, whole: ``edge`` row, OSM way ``osmid`` where the source has them, ``highway``,
-        ``ref``, ``name``, ``enter``, ``fraction`` reached, ``band``).
+        ``ref``, ``name``, ``enter``, ``fraction`` reached, ``band``). Every layer also has
+        ``data`` (source, date, resolution) and ``attribution``; ``bands`` has the
+        ``assumptions`` joined by ``" | "``. Write them with
+        :func:`routing.output.geodata.write_layers`.
         """
         import geopandas as gpd
 
@@ -291,7 +294,13 @@ class Reach:
             geometry=self.net.geometries[rows],
             crs="EPSG:4326",
         )
-        return {"bands": self.bands, "origins": origins, "places": places, "roads": roads}
+        layers = {"bands": self.bands.copy(), "origins": origins, "places": places, "roads": roads}
+        # Flat columns only (every format holds them); each layer names its data and credit.
+        layers["bands"]["assumptions"] = " | ".join(self.assumptions)
+        for frame in layers.values():
+            frame["data"] = self.net.meta.describe()
+            frame["attribution"] = self.net.meta.credit()
+        return layers
 
     def to_geojson(self, kind: str = "bands") -> dict[str, Any]:
         """One kind of feature (default the band polygons) as a GeoJSON FeatureCollection.

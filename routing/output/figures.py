@@ -54,7 +54,7 @@ from pyproj import CRS, Transformer
 from .._format import format_hours
 from .._geo import haversine_m
 from ..exceptions import FigureError, OutputError, PlaceQueryError
-from ..network import NetworkMeta, RoadNetwork, country_name
+from ..network import RoadNetwork, country_name
 from .paths import check_output, output_folder
 
 if TYPE_CHECKING:
@@ -71,7 +71,6 @@ __all__ = [
     "band_colours",
     "check_figure_path",
     "claim_figure",
-    "credit",
     "local_crs",
     "reach_map",
     "route_map",
@@ -929,7 +928,7 @@ class _Canvas:
         self.fig.set_figheight(self.map_height_in + _footer_height_in(self.fig, lines))
         # The footer hangs under the map itself; the map keeps to the top of its layout box
         # (equal aspect leaves spare height), so no gap opens between map and footer.
-        _footer(self.fig, lines, attribution=credit(meta), under=self.ax)
+        _footer(self.fig, lines, attribution=meta.credit(), under=self.ax)
         self.ax.set_anchor("N")
         self.fig.tight_layout()
         # Equal aspect shrinks the axes inside its layout box at draw time; labels are placed
@@ -1043,20 +1042,6 @@ class _Canvas:
             )
         )
         return inset
-
-
-def credit(meta: NetworkMeta) -> str:
-    """The full credit line for a figure on this data.
-
-    The data's own attribution, with "(c) OpenStreetMap contributors" always and
-    "(c) OpenMapTiles" for tiles of the OpenMapTiles schema that credit only MapTiler.
-    """
-    text = meta.attribution
-    if OSM_ATTRIBUTION not in text:
-        text = f"{text} {OSM_ATTRIBUTION}".strip()
-    if "MapTiler" in text and "OpenMapTiles" not in text:
-        text = f"(c) OpenMapTiles {text}"
-    return text
 
 
 def _wrap(fig: Figure, lines: list[str]) -> str:

@@ -1,104 +1,76 @@
-"""Reach results as GIS files: one GeoPackage layer, or one GeoJSON file, per kind of feature.
+"""Analysis results as GeoDataFrame layers, one per kind of feature, for ``--out`` files.
 
-The kinds are :data:`~routing.analysis.reach.LAYERS`: the band polygons, the origins, the
-places and the reached roads (see :meth:`Reach.layers <routing.analysis.reach.Reach.layers>`).
-A GeoPackage holds all four as layers, with the metric, data date and assumptions in its
-metadata; GeoJSON holds one kind a file: the bands in the file named (what an isochrone file
-holds, as Valhalla's and openrouteservice's do) and the others beside it as
-``<stem>-origins.geojson``, ``<stem>-places.geojson`` and ``<stem>-roads.geojson``, each
-FeatureCollection with the assumptions in its ``properties``.
-
-Paths follow :mod:`routing.output.paths` (checked before any work, missing folders created);
-files are written under temporary names and renamed at the end, so a failure leaves no
-partial file.
+Columns are flat (text and numbers, no lists), so every layer writes to GeoPackage and GPX as
+it does to GeoJSON; each layer carries the data source and credit line of its figures.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
-from collections.abc import Mapping
-from pathlib import Path
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from ..analysis.reach import Reach
-from ..exceptions import InvalidArgumentError, OutputError
-from .paths import check_output, output_folder
+import shapely
 
-__all__ = ["LAYER_SUFFIXES", "check_layers_path", "write_layers"]
+from ..analysis.routes import Route
 
-LAYER_SUFFIXES = (".gpkg", ".geojson", ".json")
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+__all__ = ["route_layers"]
 
 
-def check_layers_path(path: str | Path) -> Path:
-    """Check that :func:`write_layers` can write ``path``, before any work; the path.
+def route_layers(routes: Sequence[tuple[str, Route]]) -> dict[str, gpd.GeoDataFrame]:
+    """``routes`` (label, route) as two layers: ``routes`` (lines) and ``points`` (the ends).
 
-    Raises
-    ------
-    InvalidArgumentError
-        The suffix is not ``.gpkg``, ``.geojson`` or ``.json``.
-    OutputError
-        As :func:`routing.output.paths.check_output` (a folder that cannot be written).
+    The ``points`` layer holds each place as given (origin, via points, destination), with
+    the road it joins and the off-road leg to it, taken from the first route.
     """
-    out = Path(path).expanduser()
-    if out.suffix.lower() not in LAYER_SUFFIXES:
-        raise InvalidArgumentError(
-            f"cannot write reach layers as {out.name!r}: use one of " + ", ".join(LAYER_SUFFIXES)
-        )
-    return check_output(out)
+    import geopandas as gpd
 
-
-def write_layers(result: Reach, path: str | Path) -> list[Path]:
-    """Write every layer of ``result`` to ``path`` (``.gpkg`` or ``.geojson``); the files.
-
-    Raises
-    ------
-    InvalidArgumentError, OutputError
-        As :func:`check_layers_path`, or when writing fails (disk full).
-    """
-    out = check_layers_path(path)
-    layers = result.layers()
-    if out.suffix.lower() == ".gpkg":
-        targets = {out: layers}
-    else:
-        targets = {
-            out if kind == "bands" else out.with_name(f"{out.stem}-{kind}{out.suffix}"): {
-                kind: frame
+    lines = []
+    for label, r in routes:
+        main = r.roads().nlargest(3, "km")["road"].astype(str)
+        lines.append(
+            {
+                "route": label,
+                "origin": r.origin.name,
+                "destination": r.destination.name,
+                "via": "; ".join(v.name for v in r.via),
+                "optimize": r.optimize,
+                "profile": r.profile.name,
+                "length_km": round(r.length_km, 3),
+                "road_km": round(r.road_km, 3),
+                "access_km": round(r.access_km, 3),
+                "time_h": round(r.time_h, 4),
+                "time_min": round(r.time_h * 60.0, 1),
+                "straight_km": round(r.straight_km, 3),
+                "detour_factor": round(r.detour_factor, 4),
+                "main_roads": "; ".join(main),
+                "notes": " | ".join(r.notes),
+                "data": r.net.meta.describe(),
+                "attribution": r.net.meta.credit(),
             }
-            for kind, frame in layers.items()
+        )
+    first = routes[0][1]
+    places = [first.origin, *first.via, first.destination]
+    roles = ["origin", *["via"] * len(first.via), "destination"]
+    points = [
+        {
+            "name": p.name,
+            "role": role,
+            "lon": p.lon,
+            "lat": p.lat,
+            "road": s.road,
+            "access_km": round(s.distance_m / 1000.0, 3),
+            "attribution": first.net.meta.credit(),
         }
-    for target in targets:
-        check_output(target)
-    output_folder(out.parent)
-    temporary: dict[Path, Path] = {}
-    try:
-        for target, frames in targets.items():
-            fd, name = tempfile.mkstemp(
-                dir=target.parent, prefix=f".{target.name}.", suffix=target.suffix
-            )
-            os.close(fd)
-            temporary[target] = Path(name)
-            _write_file(result, Path(name), frames)
-        for target, tmp in temporary.items():
-            os.replace(tmp, target)
-    except OSError as exc:
-        raise OutputError(f"cannot write {out}: {exc.strerror or exc}") from exc
-    finally:
-        for tmp in temporary.values():
-            tmp.unlink(missing_ok=True)
-    return list(targets)
-
-
-def _write_file(result: Reach, path: Path, frames: Mapping[str, Any]) -> None:
-    if path.suffix.lower() == ".gpkg":
-        path.unlink()  # GDAL creates the GeoPackage itself
-        meta = {
-            k: json.dumps(v) if isinstance(v, list) else str(v)
-            for k, v in result.properties.items()
-        }
-        for kind, frame in frames.items():
-            frame.to_file(path, layer=kind, driver="GPKG", dataset_metadata=meta)
-        return
-    ((kind, _),) = frames.items()
-    path.write_text(json.dumps(result.to_geojson(kind), ensure_ascii=False), "utf-8")
+        for p, role, s in zip(places, roles, first.snaps, strict=True)
+    ]
+    return {
+        "routes": gpd.GeoDataFrame(
+            lines, geometry=[r.geometry for _, r in routes], crs="EPSG:4326"
+        ),
+        "points": gpd.GeoDataFrame(
+            points, geometry=[shapely.Point(p.lon, p.lat) for p in places], crs="EPSG:4326"
+        ),
+    }

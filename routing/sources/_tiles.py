@@ -2,7 +2,7 @@
 
 Only what the road network and its maps need is decoded: line features of the road layers,
 their names, place points, international borders, water polygons and river lines. Tiles are
-parsed with the protobuf classes shipped by ``mapbox-vector-tile`` (upb, in C) and geometry
+parsed by protobuf's C parser with the specification's schema (:mod:`._mvt`) and geometry
 commands are decoded with numpy, which is several times faster than decoding every layer of
 every tile into GeoJSON-like dicts.
 
@@ -39,10 +39,10 @@ from typing import Any
 
 import numpy as np
 import shapely
-from mapbox_vector_tile.Mapbox import vector_tile_pb2
 
 from ..exceptions import BadTileError, DataFormatError, DataNotFoundError
 from ._manifest import Manifest, default_manifest_path, digest, read_manifest, tile_name
+from ._mvt import GEOM_LINE, GEOM_POINT, GEOM_POLYGON, Tile
 
 __all__ = [
     "DecodedTile",
@@ -54,8 +54,6 @@ __all__ = [
     "tile_range",
     "tile_to_lonlat",
 ]
-
-_GEOM_POINT, _GEOM_LINE, _GEOM_POLYGON = 1, 2, 3
 
 
 def lonlat_to_tile(lon: float, lat: float, z: int) -> tuple[float, float]:
@@ -411,7 +409,7 @@ def decode_tile(
     polygon_layers
         Names of layers whose polygon features to keep.
     """
-    tile = vector_tile_pb2.tile()
+    tile = Tile()
     try:
         tile.ParseFromString(data)
     except Exception as exc:  # protobuf raises its own DecodeError subclasses
@@ -435,9 +433,9 @@ def decode_tile(
         for feature in layer.features:
             gtype = feature.type
             if not (
-                (gtype == _GEOM_LINE and wants_lines)
-                or (gtype == _GEOM_POINT and wants_points)
-                or (gtype == _GEOM_POLYGON and wants_polygons)
+                (gtype == GEOM_LINE and wants_lines)
+                or (gtype == GEOM_POINT and wants_points)
+                or (gtype == GEOM_POLYGON and wants_polygons)
             ):
                 continue
             tags = feature.tags
@@ -445,12 +443,12 @@ def decode_tile(
             if accept is not None and not accept(props):
                 continue
             parts = _decode_geometry(np.asarray(feature.geometry, dtype=np.uint32))
-            if gtype == _GEOM_POLYGON:
+            if gtype == GEOM_POLYGON:
                 out.polygons += [(name, props, rings) for rings in _group_rings(parts)]
                 continue
-            target = out.lines if gtype == _GEOM_LINE else out.points
+            target = out.lines if gtype == GEOM_LINE else out.points
             for part in parts:
-                if gtype == _GEOM_LINE and len(part) < 2:
+                if gtype == GEOM_LINE and len(part) < 2:
                     continue
                 target.append((name, props, part))
     return out
