@@ -63,9 +63,7 @@ def _schema() -> descriptor_pb2.FileDescriptorProto:
         layer, "features", 2, _F.TYPE_MESSAGE, repeated=True, type_name=f".{_PACKAGE}.Tile.Feature"
     )
     _field(layer, "keys", 3, _F.TYPE_STRING, repeated=True)
-    _field(
-        layer, "values", 4, _F.TYPE_MESSAGE, repeated=True, type_name=f".{_PACKAGE}.Tile.Value"
-    )
+    _field(layer, "values", 4, _F.TYPE_MESSAGE, repeated=True, type_name=f".{_PACKAGE}.Tile.Value")
     _field(layer, "extent", 5, _F.TYPE_UINT32, default_value="4096")
     _field(tile, "layers", 3, _F.TYPE_MESSAGE, repeated=True, type_name=f".{_PACKAGE}.Tile.Layer")
     return schema

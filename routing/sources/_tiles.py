@@ -56,7 +56,6 @@ __all__ = [
 ]
 
 
-
 def lonlat_to_tile(lon: float, lat: float, z: int) -> tuple[float, float]:
     """Fractional XYZ tile coordinates (y counted from the top) of a point."""
     n = 2**z
