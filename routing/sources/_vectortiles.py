@@ -117,9 +117,8 @@ def _osm_date(meta: dict[str, Any]) -> str:
 
 
 def _source_name(ts: TileSet, z: int, naturalearth: bool) -> str:
-    kind = "MBTiles" if ts.is_mbtiles else "tile directory"
     name = _NE_SOURCE if naturalearth else ts.metadata.get("name", ts.path.name)
-    return f"{name} (vector tiles, {kind}, z{z})"
+    return f"{name} (vector tiles, {ts.kind}, z{z})"
 
 
 def _plain_attribution(text: Any) -> str:
