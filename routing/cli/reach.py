@@ -135,8 +135,8 @@ def reach_command(
         write_text(geojson, json.dumps(result.to_geojson(), ensure_ascii=False))
         report.print(f"wrote {geojson}", highlight=False)
     for path in layers:
-        written = ", ".join(map(str, write_layers(path, result.layers())))
-        report.print(f"wrote {written}", highlight=False)
+        for written in write_layers(path, result.layers()):
+            report.print(f"wrote {written}", highlight=False)
     if maps:
         from ..output.figures import reach_map, save_figure
 
