@@ -21,6 +21,7 @@ from pyproj import Geod
 from routing import __version__
 from routing.cli import app, main
 from routing.network import RoadNetwork
+from routing.settings import data_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = json.loads((ROOT / "docs" / "output.schema.json").read_text(encoding="utf-8"))
@@ -54,7 +55,7 @@ def _references(tmp: Path) -> Path:
 
 def _invocations(tmp: Path) -> dict[str, list[str]]:
     """One cheap --json invocation of every command that has one."""
-    article = ROOT.parent / "shared" / "article" / "isis-anbar-2014.txt"
+    article = data_dir().parent / "article" / "isis-anbar-2014.txt"
     return {
         "places": ["places", "Ana"],
         "route": ["route", "Husaybah", "Baghdad", "-k", "2"],

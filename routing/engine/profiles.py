@@ -140,7 +140,8 @@ class Profile(BaseModel):
         Vehicle speed cap, or ``None``.
     access_kph
         Speed over the leg between a place and the road it joins (streets the data lack),
-        used when choosing among candidate roads and in reported times.
+        used when choosing among candidate roads and in reported times; never above
+        ``max_kph``.
     delays
         Fixed delays (per town crossed).
     """
@@ -172,6 +173,13 @@ class Profile(BaseModel):
                     + ", ".join(sorted(ROAD_CLASSES))
                 )
         return speeds
+
+    @model_validator(mode="after")
+    def _access_within_cap(self) -> Profile:
+        # A vehicle capped at max_kph is no faster on the streets the data lack.
+        if self.max_kph is not None and self.access_kph > self.max_kph:
+            object.__setattr__(self, "access_kph", self.max_kph)
+        return self
 
     def speed(self, highway: str, which: str = "mode") -> float:
         """Speed (km/h) of one road class; ``which`` is ``low``, ``mode`` or ``high``."""
