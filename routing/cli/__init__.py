@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 
 from ..exceptions import RoutingError
-from . import check, claims, data, places, reach, route, validate  # noqa: F401  (registers the commands)
+from . import batch, check, claims, data, places, reach, route, validate  # noqa: F401  (registers the commands)
 from ._app import app, err_console
 
 __all__ = ["app", "main"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -13,8 +14,12 @@ from ..analysis.matrix import Matrix
 from ..analysis.routes import Route
 from ..analysis.scenarios import parse_avoid
 from ..api import alternatives, locate, matrix, network, route
+from ..batch.cluster import connect
+from ..batch.matrix import MANIFEST
+from ..batch.points import is_points_file
 from ..engine.profiles import available_profiles, get_profile
 from ._app import app, console, err_console
+from .batch import SCHEDULER_OPTION, WORKERS_OPTION
 
 __all__ = ["matrix_command", "route_command"]
 
@@ -108,26 +113,49 @@ def route_command(
 
 @app.command("matrix")
 def matrix_command(
-    places: Annotated[list[str], typer.Argument(help="Origins (names or 'lat,lon').")],
+    places: Annotated[
+        list[str], typer.Argument(help="Origins (names or 'lat,lon'), or one points file.")
+    ],
     to: Annotated[
-        list[str] | None, typer.Option("--to", help="Destinations (default: the same places).")
+        list[str] | None,
+        typer.Option("--to", help="Destinations, or one points file (default: the origins)."),
     ] = None,
     profile: Annotated[str, typer.Option("--profile", "-p", help=_PROFILE_HELP)] = "car",
     avoid: Annotated[list[str] | None, typer.Option("--avoid", help="As for 'route'.")] = None,
     region: Annotated[str | None, _REGION] = None,
     as_csv: Annotated[bool, typer.Option("--csv", help="Long-form CSV.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="JSON records.")] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Compute on Dask, write partitioned Parquet to this folder."),
+    ] = None,
+    scheduler: Annotated[str | None, SCHEDULER_OPTION] = None,
+    workers: Annotated[int | None, WORKERS_OPTION] = None,
 ) -> None:
-    """Road distance (shortest route, km) and travel time (fastest route, h) between places."""
+    """Road distance (shortest route, km) and travel time (fastest route, h) between places.
+
+    Origins and destinations may be points files (CSV or GeoParquet with an id column); with
+    --out the origins are computed in blocks on Dask (--scheduler, or a local cluster) and
+    written as Parquet parts (origin_id, destination_id, distance_km, time_h, straight_km).
+    """
     if as_csv and as_json:
         raise typer.BadParameter("choose one of --csv and --json")
-    result = matrix(
-        places,
-        to or None,
-        net=network(region),
-        profile=profile,
-        scenario=parse_avoid(avoid or []),
-    )
+    origins, destinations = _points_file_or_places(places), to and _points_file_or_places(to)
+    common: dict[str, Any] = {"profile": profile, "scenario": parse_avoid(avoid or [])}
+    if out is not None:
+        with connect(scheduler, workers=workers) as client:
+            parts = matrix(
+                origins, destinations, net=network(region), cluster=client, out=out, **common
+            )
+        console.print(
+            f"{parts.origins:,} x {parts.destinations:,} pairs in {parts.parts} part(s): "
+            f"{parts.path} (manifest: {MANIFEST})"
+        )
+        for note in (n for notes in parts.notes.values() for n in notes):
+            err_console.print(f"[bold yellow]warning:[/] {note}", highlight=False)
+        _print_assumptions(parts.assumptions)
+        return
+    result = matrix(origins, destinations, net=network(region), **common)
     long = result.to_frame()
     if as_csv:
         typer.echo(long.to_csv(index=False, float_format="%.3f"), nl=False)
@@ -143,6 +171,11 @@ def matrix_command(
         typer.echo(json.dumps(doc, indent=1))
         return
     _print_matrix(result)
+
+
+def _points_file_or_places(values: list[str]) -> list[str] | Path:
+    """One points file as a path, else the place names as given."""
+    return Path(values[0]) if len(values) == 1 and is_points_file(values[0]) else values
 
 
 def _print_matrix(result: Matrix) -> None:
