@@ -89,7 +89,7 @@ def connect(cluster: ClusterLike = None, *, workers: int | None = None) -> Itera
             n_workers=workers or os.cpu_count() or 1,
             threads_per_worker=1,  # the engine and the Monte Carlo are single-threaded numpy
             processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",
             silence_logs=logging.ERROR,
         )
         with local, distributed.Client(local) as client:
