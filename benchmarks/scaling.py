@@ -22,6 +22,7 @@ import logging
 import os
 import pickle
 import random
+import resource
 import tempfile
 import time
 from pathlib import Path
@@ -95,6 +96,17 @@ def _digest(frame: pd.DataFrame) -> str:
     ]
 
 
+def _worker_rss_mb(client: Client) -> float:
+    """The largest peak resident memory of a worker process, MB (Linux: ru_maxrss in KiB)."""
+    return max(
+        client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3).values()
+    )
+
+
+def _bytes_per_row(folder: Path, rows: int) -> float:
+    return sum(p.stat().st_size for p in folder.glob("part-*.parquet")) / rows
+
+
 def _cluster(workers: int) -> tuple[LocalCluster, Client, float]:
     t = time.perf_counter()
     cluster = LocalCluster(
@@ -120,13 +132,14 @@ def bench_check(n_articles: int, worker_counts: list[int], tmp: Path) -> None:
             summary = check_batch(articles, net, tmp / f"out-{w}", second=second, cluster=client,
                                   progress=False)  # fmt: skip
             elapsed = time.perf_counter() - t
+            rss = _worker_rss_mb(client)
         rows = pd.read_parquet(tmp / f"out-{w}" / "claims.parquet")
         digests.add(_digest(rows))
         rates[w] = n_articles / elapsed
         print(
             f"  {elapsed:.1f} s: {rates[w]:.2f} articles/s, {summary.claims} claims "
             f"({summary.claims / elapsed:.2f}/s), {w * elapsed / n_articles:.3f} worker-s per "
-            f"article; after: {_load()}"
+            f"article; peak worker memory {rss:.0f} MB; after: {_load()}"
         )
     _ratio(rates, "articles/s")
     print(f"outputs identical across worker counts: {len(digests) == 1}")
@@ -149,12 +162,15 @@ def bench_matrix(
             parts = matrix_parquet(src, dst, tmp / f"matrix-{w}", net=net, cluster=client,
                                    block_origins=block)  # fmt: skip
             elapsed = time.perf_counter() - t
+            rss = _worker_rss_mb(client)
         digests.add(_digest(parts.read().sort_values(["origin_id", "destination_id"])))
         pairs = len(src) * len(dst)
         rates[w] = pairs / elapsed
         print(
             f"  {elapsed:.1f} s: {rates[w]:,.0f} pairs/s, {w * elapsed / len(src) * 1000:.1f} "
-            f"worker-ms per origin ({len(dst)} destinations), {parts.parts} parts; after: {_load()}"
+            f"worker-ms per origin ({len(dst)} destinations), {parts.parts} parts, "
+            f"{_bytes_per_row(Path(parts.path), pairs):.1f} bytes/row; peak worker memory "
+            f"{rss:.0f} MB; after: {_load()}"
         )
     _ratio(rates, "pairs/s")
     print(f"outputs identical across worker counts: {len(digests) == 1}")

@@ -284,7 +284,9 @@ def check_batch(
         seed=seed,
         files=[str(f) for f in files],
     )
-    _write(files[2], json.dumps(summary.to_dict(), indent=1, ensure_ascii=False) + "\n")
+    # File names relative to ``out``: the same input gives the same files wherever it ran.
+    doc = {**summary.to_dict(), "files": [f.name for f in files]}
+    _write(files[2], json.dumps(doc, indent=1, ensure_ascii=False) + "\n")
     return summary
 
 
