@@ -21,8 +21,7 @@ __all__ = ["SCHEDULER_OPTION", "WORKERS_OPTION", "check_batch_command"]
 
 SCHEDULER_OPTION = typer.Option(
     "--scheduler",
-    envvar=SCHEDULER_ENV,
-    help="Dask scheduler tcp://HOST:PORT (default: a local cluster on this machine).",
+    help=f"Dask scheduler tcp://HOST:PORT (default: ${SCHEDULER_ENV}, else a local cluster).",
 )
 WORKERS_OPTION = typer.Option(
     "--workers", min=1, help="Worker processes of the local cluster (default: one per core)."

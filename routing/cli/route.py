@@ -140,6 +140,8 @@ def matrix_command(
     """
     if as_csv and as_json:
         raise typer.BadParameter("choose one of --csv and --json")
+    if out is None and (scheduler or workers):
+        raise typer.BadParameter("--scheduler and --workers need --out, the folder for the parts")
     origins, destinations = _points_file_or_places(places), to and _points_file_or_places(to)
     common: dict[str, Any] = {"profile": profile, "scenario": parse_avoid(avoid or [])}
     if out is not None:
