@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import shapely
-from pyproj import Geod, Transformer
+from pyproj import Geod
 
 __all__ = [
     "EARTH_RADIUS_M",
@@ -18,6 +18,7 @@ __all__ = [
     "geodesic_m",
     "ground_circle",
     "ground_distance_m",
+    "ground_distances_m",
     "haversine_m",
     "segment_lengths_m",
 ]
@@ -105,15 +106,25 @@ def ground_circle(lon: float, lat: float, radius_m: float) -> shapely.Polygon:
 
 
 def ground_distance_m(lon: float, lat: float, geometry: shapely.Geometry) -> float:
-    """Metres from a point to the nearest part of a lon/lat geometry.
+    """Metres from a point to the nearest part of a lon/lat geometry (WGS84 geodesic).
 
-    Measured in an azimuthal equidistant projection centred on the point, where distances
-    from the centre are true on the WGS84 ellipsoid.
+    The nearest point is found in a local frame around the point (degrees of longitude
+    scaled by the cosine of the latitude), and the distance to it is the geodesic on the
+    ellipsoid: exact for that point, and the choice of point is exact up to the frame's
+    distortion (well under 1 % across hundreds of kilometres).
     """
-    aeqd = Transformer.from_crs(
-        "EPSG:4326", f"+proj=aeqd +lat_0={lat} +lon_0={lon} +datum=WGS84 +units=m", always_xy=True
+    return float(ground_distances_m(lon, lat, np.asarray([geometry], dtype=object))[0])
+
+
+def ground_distances_m(lon: float, lat: float, geometries: np.ndarray) -> np.ndarray:
+    """:func:`ground_distance_m` from one point to each of many geometries (vectorised)."""
+    scale = np.array([np.cos(np.radians(lat)), 1.0])
+    local = shapely.transform(geometries, lambda xy: (xy - [lon, lat]) * scale)
+    origin = shapely.Point(0.0, 0.0)
+    nearest = shapely.get_coordinates(shapely.shortest_line(local, origin))[0::2]
+    back = nearest / scale + [lon, lat]
+    n = len(back)
+    out: np.ndarray = np.asarray(
+        GEOD.inv(np.full(n, lon), np.full(n, lat), back[:, 0], back[:, 1])[2]
     )
-    local = shapely.transform(
-        geometry, lambda xy: np.column_stack(aeqd.transform(xy[:, 0], xy[:, 1]))
-    )
-    return float(shapely.distance(shapely.Point(0.0, 0.0), local))
+    return out

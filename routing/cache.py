@@ -10,6 +10,7 @@ checksum does not match is reported, deleted and rebuilt.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -27,13 +28,13 @@ import pandas as pd
 import shapely
 from filelock import FileLock
 
-from .exceptions import CacheError
+from .exceptions import CacheError, CacheWarning
 from .network import MapContext, NetworkMeta, RoadNetwork, normalize_edges
-from .settings import cache_dir
+from .settings import cache_dir, cache_unwritable, writable_cache_dir
 
 __all__ = [
     "CACHE_FORMAT",
-    "CacheWarning",
+    "CacheWarning",  # defined in routing.exceptions; importable from here as before
     "cache_key",
     "cache_path",
     "cached_network",
@@ -45,12 +46,12 @@ __all__ = [
 # Bump when the file layout or the network builders change in a way that alters results.
 CACHE_FORMAT = 4
 
+# How long a process waits for another one building the same network (the largest takes a
+# minute or two) before building its own copy in memory.
+_LOCK_TIMEOUT_S = 600.0
+
 _STRING_EDGE_COLUMNS = ("highway", "ref", "name")
 _PLACE_STRINGS = ("name", "name_en", "name_ar", "kind")
-
-
-class CacheWarning(UserWarning):
-    """A cached network was unusable and is being rebuilt."""
 
 
 _BUILDER_MODULES = (
@@ -59,6 +60,8 @@ _BUILDER_MODULES = (
     "sources/_noding.py",
     "sources/_vectortiles.py",
     "sources/_osmfile.py",
+    "sources/_tilecheck.py",
+    "sources/_manifest.py",
     "network.py",
     "cache.py",
 )
@@ -258,17 +261,27 @@ def cached_network(
 ) -> RoadNetwork:
     """Load the network cached under ``name``/``key``, building and saving it if needed.
 
-    A corrupt or unreadable cache file is reported with a :class:`CacheWarning`, removed and
-    rebuilt. Concurrent callers wait on a file lock so only one builds.
+    Reading needs no lock (files are renamed into place whole and checksummed), so a
+    read-only cache folder still serves what it holds. A corrupt or unreadable cache file is
+    reported with a :class:`CacheWarning` and rebuilt. Concurrent builders wait on a file lock
+    so only one builds; when the cache folder cannot be written, or the lock cannot be taken,
+    the network is built in memory (one warning names the folder and the setting).
     """
     path = cache_path(name, key)
-    with FileLock(str(path) + ".lock"):
-        if path.exists() and not refresh:
-            try:
-                return load_cached(path)
-            except CacheError as exc:
-                warnings.warn(f"{exc}; rebuilding it", CacheWarning, stacklevel=2)
-                path.unlink(missing_ok=True)
+    if not refresh and (net := _read(path)) is not None:
+        return net
+    if writable_cache_dir() is None:
+        return build()
+    lock = FileLock(str(path) + ".lock", timeout=_LOCK_TIMEOUT_S)
+    try:
+        lock.acquire()
+    except OSError as exc:  # includes filelock.Timeout: a builder that never finishes
+        cache_unwritable(path.parent, f"cannot be locked ({exc})")
+        return build()
+    try:
+        # Another process may have finished the same build while this one waited.
+        if not refresh and (net := _read(path)) is not None:
+            return net
         net = build()
         try:
             save_cached(net, path)
@@ -278,6 +291,21 @@ def cached_network(
                 f"could not write network cache {path}: {exc}", CacheWarning, stacklevel=2
             )
         return net
+    finally:
+        lock.release()
+
+
+def _read(path: Path) -> RoadNetwork | None:
+    """The network cached at ``path``; ``None`` if absent or unusable (then reported)."""
+    if not path.is_file():
+        return None
+    try:
+        return load_cached(path)
+    except CacheError as exc:
+        warnings.warn(f"{exc}; rebuilding it", CacheWarning, stacklevel=3)
+        with contextlib.suppress(OSError):  # a read-only folder keeps it; the build is in memory
+            path.unlink()
+        return None
 
 
 def _safe(name: str) -> str:

@@ -63,9 +63,10 @@ from rapidfuzz import fuzz, process
 from scipy.spatial import cKDTree
 
 from ._geo import EARTH_RADIUS_M, M_PER_DEG, haversine_m
+from ._text import quoted
 from ._transliterate import is_latin_or_arabic, name_key
 from .exceptions import AmbiguousPlaceError, PlaceNotFoundError, PlaceQueryError
-from .settings import cache_dir
+from .settings import cache_dir, cache_unwritable, writable_cache_dir
 
 if TYPE_CHECKING:
     from .network import NetworkMeta, RoadNetwork
@@ -98,6 +99,9 @@ _NEAREST_NOTE_KM = 50.0
 _DOMINANT_POPULATION_RATIO = 10
 _MAX_OTHER_NOTES = 3
 _FUZZY_CUTOFF = 70.0
+# Fuzzy matching needs a key of a few letters: "zzzzqqqq" folds to "zk", which is 80 % like
+# hundreds of short names, none of them meant.
+_FUZZY_MIN_KEY = 3
 _SETTLEMENT_KINDS = frozenset(
     {"city", "town", "village", "hamlet", "suburb", "quarter", "neighbourhood", "isolated_dwelling"}
 )
@@ -345,13 +349,7 @@ class Gazetteer:
             *self._cluster([m for m in matches if m.level == _BY_NAME]),
             *self._cluster([m for m in matches if m.level == _BY_ALTERNATE]),
         ]
-        for key, _score, _ in process.extract(
-            name_key(name),
-            self._keys,
-            scorer=fuzz.ratio,
-            limit=5 * limit,
-            score_cutoff=_FUZZY_CUTOFF,
-        ):
+        for key in self._fuzzy_keys(name, 5 * limit):
             for m in self._index[key]:
                 if m.record not in found and self._allowed(m.record, allowed):
                     found.add(m.record)
@@ -363,15 +361,19 @@ class Gazetteer:
         name, allowed = self._parse(query, country)
         return self._suggest(name, limit, allowed)
 
+    def _fuzzy_keys(self, name: str, limit: int) -> list[str]:
+        """Match keys close to ``name``'s, best first (none for keys too short to compare)."""
+        key = name_key(name)
+        if len(key) < _FUZZY_MIN_KEY:
+            return []
+        found = process.extract(
+            key, self._keys, scorer=fuzz.ratio, limit=limit, score_cutoff=_FUZZY_CUTOFF
+        )
+        return [k for k, _score, _ in found]
+
     def _suggest(self, name: str, limit: int, allowed: tuple[set[str], str | None]) -> list[str]:
         labels: list[str] = []
-        for key, _score, _ in process.extract(
-            name_key(name),
-            self._keys,
-            scorer=fuzz.ratio,
-            limit=10 * limit,
-            score_cutoff=_FUZZY_CUTOFF,
-        ):
+        for key in self._fuzzy_keys(name, 10 * limit):
             for m in sorted(self._index[key], key=lambda m: (m.level, m.record)):
                 if not self._allowed(m.record, allowed):
                     continue
@@ -389,12 +391,12 @@ class Gazetteer:
         lat, lon = float(m.group(1)), float(m.group(2))
         if not -90 <= lat <= 90:
             raise PlaceQueryError(
-                f"latitude {lat:g} in {query!r} is out of range [-90, 90]; "
+                f"latitude {lat:g} in {quoted(query)} is out of range [-90, 90]; "
                 "give coordinates as 'lat,lon' in decimal degrees"
             )
         if not -180 <= lon <= 180:
             raise PlaceQueryError(
-                f"longitude {lon:g} in {query!r} is out of range [-180, 180]; "
+                f"longitude {lon:g} in {quoted(query)} is out of range [-180, 180]; "
                 "give coordinates as 'lat,lon' in decimal degrees"
             )
         notes: tuple[str, ...] = ()
@@ -423,20 +425,22 @@ class Gazetteer:
             if tail.strip().upper() in _country_names() or tail_key in _country_keys():
                 code = _resolve_country(tail, query)
                 if countries and code not in countries:
-                    raise PlaceQueryError(f"{query!r} names country {code}, but country={country}")
+                    raise PlaceQueryError(
+                        f"{quoted(query)} names country {code}, but country={country}"
+                    )
                 name, countries = head.strip(), {code}
             elif tail_key in _province_keys():
                 provinces = _province_keys()[tail_key]
                 if countries:
                     provinces = [p for p in provinces if p[0] in countries]
                 if not provinces:
-                    raise PlaceQueryError(f"province {tail.strip()!r} is not in {country}")
+                    raise PlaceQueryError(f"province {quoted(tail.strip())} is not in {country}")
                 name, admin1 = head.strip(), provinces[0][1]
                 countries = {cc for cc, _ in provinces}
             else:
                 hint = ", ".join(_close_qualifiers(tail))
                 raise PlaceQueryError(
-                    f"unknown country or province {tail.strip()!r} in {query!r}"
+                    f"unknown country or province {quoted(tail.strip())} in {quoted(query)}"
                     + (f"; did you mean: {hint}?" if hint else "")
                 )
         if not name_key(name):
@@ -715,12 +719,14 @@ def _geonames_records(countries: tuple[str, ...] | None) -> list[_Record]:
     header = json.dumps(
         {"version": _GEONAMES_CACHE_VERSION, "sha256": hashlib.sha256(body).hexdigest()}
     ).encode()
+    if writable_cache_dir() is None:
+        return records  # a read-only cache folder only costs start-up time
     try:
         with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as tmp:
             tmp.write(header + b"\n" + body)
         os.replace(tmp.name, path)  # readers see the old file or the new one, never half
-    except OSError:
-        pass  # a read-only cache directory only costs start-up time
+    except OSError as exc:
+        cache_unwritable(path.parent, f"cannot be written ({exc.strerror or exc})")
     return records
 
 
@@ -816,7 +822,7 @@ def _resolve_country(text: str, query: str) -> str:
         return _country_keys()[key]
     hint = ", ".join(_close_qualifiers(text))
     raise PlaceQueryError(
-        f"unknown country {text.strip()!r} for {query!r}"
+        f"unknown country {quoted(text.strip())} for {quoted(query)}"
         + (f"; did you mean: {hint}?" if hint else "")
     )
 

@@ -25,7 +25,8 @@ from scipy.sparse import coo_array
 from scipy.sparse.csgraph import connected_components
 
 from ._geo import segment_lengths_m
-from .exceptions import DataOutsideBoundsError, PlaceQueryError
+from ._text import quoted
+from .exceptions import InvalidBBoxError, PlaceQueryError
 
 __all__ = [
     "ROAD_CLASSES",
@@ -539,17 +540,18 @@ def check_bbox(bbox: Any) -> tuple[float, float, float, float]:
 
     Raises
     ------
-    DataOutsideBoundsError
-        Not four numbers, or not west < east and south < north within the globe.
+    InvalidBBoxError
+        Not four numbers, or not west < east and south < north within the globe (an
+        inverted box is never reordered: which corner was meant is a guess).
     """
     try:
         west, south, east, north = (float(c) for c in bbox)
     except (TypeError, ValueError):
-        raise DataOutsideBoundsError(
-            f"bbox must be four numbers (west, south, east, north), got {bbox!r}"
+        raise InvalidBBoxError(
+            f"bbox must be four numbers (west, south, east, north), got {quoted(bbox)}"
         ) from None
     if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
-        raise DataOutsideBoundsError(
+        raise InvalidBBoxError(
             f"bbox ({west:g}, {south:g}, {east:g}, {north:g}) is not (west, south, east, north) "
             "in degrees with west < east "
             "and south < north"

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from fixtures.readonly import read_only
 
 from routing.cache import (
     CacheWarning,
@@ -105,3 +106,48 @@ def test_caches_of_older_builder_code_are_pruned(
     assert not stale.exists()
     assert other_region.exists()  # a different cache name is not ours to prune
     assert cache_path("t", "k").exists()
+
+
+# --- unusable cache locations: read-only, a file, under a file -------------------------------
+def test_read_only_cache_with_a_valid_file_is_read_without_lock(
+    western_iraq: RoadNetwork, tmp_cache: Path, recwarn: pytest.WarningsRecorder
+) -> None:
+    cached_network("t", "k", lambda: western_iraq)
+    for lock in tmp_cache.glob("*.lock"):
+        lock.unlink()  # as a cache copied elsewhere would be: no lock file to open
+
+    def build() -> RoadNetwork:
+        raise AssertionError("a valid cache must not be rebuilt")
+
+    with read_only(tmp_cache):
+        net = cached_network("t", "k", build)
+    _assert_same(net, western_iraq)
+    assert not [w for w in recwarn if issubclass(w.category, CacheWarning)]
+
+
+@pytest.mark.parametrize("where", ["read-only", "file", "under a file"])
+def test_unusable_cache_location_builds_in_memory_with_one_warning(
+    western_iraq: RoadNetwork,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    where: str,
+) -> None:
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    target = {"read-only": folder, "file": tmp_path / "f", "under a file": tmp_path / "f" / "c"}
+    (tmp_path / "f").write_text("not a folder")
+    monkeypatch.setenv("ROUTING_CACHE_DIR", str(target[where]))
+    calls = []
+
+    def build() -> RoadNetwork:
+        calls.append(1)
+        return western_iraq
+
+    with read_only(folder), pytest.warns(CacheWarning) as warned:
+        assert cached_network("t", "k", build) is western_iraq
+        assert cached_network("t", "k", build) is western_iraq
+    assert len(calls) == 2  # nothing cached, nothing crashed
+    messages = [str(w.message) for w in warned if issubclass(w.category, CacheWarning)]
+    assert len(messages) == 1  # one warning per process, however many builds
+    assert "ROUTING_CACHE_DIR" in messages[0] and str(target[where]) in messages[0]
+    assert "\n" not in messages[0]

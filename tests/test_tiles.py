@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from routing.exceptions import DataNotFoundError
+from routing.exceptions import DataFormatError, DataNotFoundError
 from routing.settings import data_dir
 from routing.sources._tiles import TileSet, decode_tile, lonlat_to_tile, tile_to_lonlat
 
@@ -67,7 +67,7 @@ def test_gzipped_tiles_are_detected(tmp_path: Path) -> None:
 
 
 def test_corrupt_tile_raises() -> None:
-    with pytest.raises(DataNotFoundError, match="not a valid vector tile"):
+    with pytest.raises(DataFormatError, match="not a valid vector tile"):
         decode_tile(b"\x0a\xff\xff\xff garbage", 7, 0, 0, None, set())
 
 

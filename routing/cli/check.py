@@ -8,6 +8,7 @@ assumptions behind every figure, each printed once.
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -21,6 +22,7 @@ from .. import api
 from ..claims.io import load_claims
 from ..claims.results import ClaimResult, Verdict
 from ..output.html import check_html_path, write_html
+from ..output.paths import check_output
 from ..output.report import ATTRIBUTION, report_dict, shared_assumptions, write_report
 from ._app import app, console, err_console
 
@@ -63,9 +65,11 @@ def check(
     """Check a claim file's distance, time, route and border claims against road data."""
     if html is not None:
         check_html_path(html)  # before the slow part, so a typo fails at once
+    if report is not None:
+        check_output(report, folder=True)  # before the work, so a bad folder fails at once
     claim_file = load_claims(claims)
     net = api.network(region)
-    results = api.check(claim_file, net=net, draws=draws, seed=seed)
+    results = api.check(claim_file, net=net, draws=draws, seed=seed, progress=sys.stderr.isatty())
     if as_json:
         console.print_json(json.dumps(report_dict(claim_file, results), ensure_ascii=False))
     else:

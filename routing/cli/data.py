@@ -1,4 +1,4 @@
-"""``routing data ...``: inspect road-network sources and their caches."""
+"""``routing data ...``: inspect road-network sources, check their tiles, and their caches."""
 
 from __future__ import annotations
 
@@ -10,13 +10,15 @@ import typer
 from rich.table import Table
 
 from .._osmwrite import OSM_SUFFIXES, check_output_path, osm_format
-from ..exceptions import InvalidArgumentError
-from ..sources import cache_files, load_network, regions
+from ..exceptions import DataFormatError, InvalidArgumentError
+from ..output.paths import check_output, write_text
+from ..sources import TileReport, cache_files, check_source, load_network, manifest_of, regions
 from ._app import console, data_app
 from ._parse import parse_bbox
 
 # --format choices (.osm.bz2 and .osm.gz are accepted by suffix when --format is left out).
 EXPORT_FORMATS = tuple(s for s in OSM_SUFFIXES if s in (".osm.pbf", ".osm"))
+_REGION = typer.Argument(help="Region name or data path (default: the default region).")
 
 
 @data_app.command("info")
@@ -30,8 +32,17 @@ def info(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     refresh: Annotated[bool, typer.Option(help="Rebuild instead of using the cache.")] = False,
 ) -> None:
-    """Source, OSM date, zoom, size per road class, connectivity and cache state."""
+    """Source, OSM date, zoom, size per road class, connectivity, tiles and cache state.
+
+    Exits with code 3, listing them, if tiles in the extent are bad or missing.
+    """
     box = parse_bbox(bbox) if bbox else None
+    # The tiles are read first (bytes and layers, not geometry): a bad tile is listed here,
+    # whether or not the network was cached before the tile went bad.
+    tiles = check_source(region, bbox=box, roads=False)
+    if tiles is not None and not tiles.ok:
+        _problem_table(tiles)
+        _fail_on_problems(tiles)
     net = load_network(region, bbox=box, refresh=refresh)
     summary = net.summary()
     report = {
@@ -53,6 +64,7 @@ def info(
         "bbox": [round(c, 4) for c in summary.bbox],
         "build_report": net.build_report,
         "places": len(net.places),
+        "tiles": tiles.summary() if tiles is not None else None,
         "cache_files": [str(f) for f in cache_files(region)],
     }
     if as_json:
@@ -76,6 +88,8 @@ def info(
         + ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in net.build_report.items())
     )
     console.print(f"place points in source: {len(net.places):,}")
+    if tiles is not None:
+        console.print(f"tiles: {tiles.summary()}", highlight=False)
     for file in cache_files(region):
         console.print(f"cache: {file} ({file.stat().st_size / 1e6:.1f} MB)")
     console.print(f"[dim]data: {net.meta.describe()}; {net.meta.attribution}[/]")
@@ -127,4 +141,74 @@ def export(
     console.print(f"[dim]data: {net.meta.describe()}; {net.meta.attribution}[/]")
 
 
-__all__ = ["export", "info", "list_regions"]
+@data_app.command("check")
+def check(
+    region: Annotated[str | None, _REGION] = None,
+    bbox: Annotated[
+        str | None, typer.Option(help="Only tiles touching 'west,south,east,north' (degrees).")
+    ] = None,
+    manifest: Annotated[
+        Path | None,
+        typer.Option(help="Manifest to verify against (default: the source's own, if any)."),
+    ] = None,
+) -> None:
+    """Read every tile of the extent: bad, missing and gap tiles (exit 3 if bad or missing).
+
+    Bad: zero bytes, broken gzip, not a vector tile, impossible coordinates, not as the
+    manifest lists it. Missing: absent although the region's extent or the manifest promises
+    it. Gaps (listed, exit 0): absent or without roads, although roads of a neighbouring tile
+    run into it.
+    """
+    box = parse_bbox(bbox) if bbox else None
+    report = check_source(region, bbox=box, manifest=manifest)
+    if report is None:
+        console.print(f"{region}: not a tile source; nothing to check")
+        return
+    _problem_table(report)
+    _fail_on_problems(report)
+    console.print(f"{report.source}: {report.summary()}", highlight=False)
+
+
+@data_app.command("manifest")
+def manifest(
+    region: Annotated[str | None, _REGION] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Where to write it (default: inside the tile folder, or beside the .mbtiles, "
+            "where `data check` and every build look for it).",
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", "-f", help="Replace an existing file.")] = False,
+) -> None:
+    """Write the size and SHA-256 of every tile, to verify copies of the data against later."""
+    made, default = manifest_of(region)
+    target = check_output(output if output is not None else default, force=force)
+    write_text(target, made.to_json(), force=force)
+    console.print(f"wrote {target}: {len(made.tiles):,} tiles of {made.source}", highlight=False)
+
+
+def _problem_table(report: TileReport) -> None:
+    found = [
+        *(("bad", p) for p in report.bad),
+        *(("missing", p) for p in report.missing),
+        *(("gap", p) for p in report.gaps),
+    ]
+    if not found:
+        return
+    table = Table(title=f"tile problems in {report.source} (z{report.zoom})")
+    for col in ("tile", "kind", "problem"):
+        table.add_column(col, overflow="fold")
+    for kind, p in found:
+        table.add_row(p.tile, kind, p.problem)
+    console.print(table)
+
+
+def _fail_on_problems(report: TileReport) -> None:
+    if not report.ok:
+        raise DataFormatError(f"{report.source}: {report.summary()}")
+
+
+__all__ = ["check", "export", "info", "list_regions", "manifest"]

@@ -393,13 +393,18 @@ class ArcEngine(ABC):
             table = dist[:, dst_nodes]
         total = s_cost[:, None] + table[np.ix_(s_pos, t_pos)] + t_cost[None, :]
         a, b = np.unravel_index(int(np.argmin(total)), total.shape)
+        # Driving along one shared edge without reaching a junction (pairs on one edge only).
+        shared = {s.edge for s in sources} & {t.edge for t in targets}
         direct = min(
             (
                 (self.direct(s, t, w), i, j)
                 for i, s in enumerate(sources)
+                if s.edge in shared
                 for j, t in enumerate(targets)
+                if t.edge == s.edge
             ),
             key=lambda x: x[0],
+            default=(np.inf, -1, -1),
         )
         if np.isfinite(direct[0]) and direct[0] <= total[a, b]:
             s, t = sources[direct[1]], targets[direct[2]]

@@ -53,8 +53,9 @@ from pyproj import CRS, Transformer
 
 from .._format import format_hours
 from .._geo import haversine_m
-from ..exceptions import FigureError, PlaceQueryError
+from ..exceptions import FigureError, OutputError, PlaceQueryError
 from ..network import NetworkMeta, RoadNetwork, country_name
+from .paths import check_output, output_folder
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -177,36 +178,42 @@ def local_crs(lon: float, lat: float) -> CRS:
 def check_figure_path(path: str | Path) -> Path:
     """The path as a :class:`~pathlib.Path` if a figure can be saved there.
 
-    Call it before expensive work, so a typo in the output path fails at once.
+    Call it before expensive work, so a typo in the output path fails at once. Missing
+    folders are allowed: :func:`save_figure` creates them (see :mod:`routing.output.paths`).
 
     Raises
     ------
     FigureError
-        Unsupported extension, or the directory does not exist.
+        Unsupported extension.
+    OutputError
+        The folder cannot be created or written.
     """
     out = Path(path)
     if out.suffix.lower() not in _SAVE_FORMATS:
         raise FigureError(
             f"cannot save a figure as {out.name!r}: use one of " + ", ".join(_SAVE_FORMATS)
         )
-    if not out.parent.is_dir():
-        raise FigureError(f"directory {str(out.parent)!r} does not exist")
-    return out
+    return check_output(out)
 
 
 def save_figure(fig: Figure, path: str | Path, *, dpi: int = 200) -> Path:
     """Save a figure as PNG, SVG or PDF (by the file's extension); returns the path.
 
+    Missing folders on the way are created.
+
     Raises
     ------
     FigureError
-        Unsupported extension, the directory does not exist, or the file cannot be written.
+        Unsupported extension.
+    OutputError
+        The folder cannot be created, or the file cannot be written.
     """
     out = check_figure_path(path)
+    output_folder(out.parent)
     try:
         fig.savefig(out, dpi=dpi, bbox_inches="tight")
     except OSError as exc:
-        raise FigureError(f"cannot write {str(out)!r}: {exc.strerror or exc}") from exc
+        raise OutputError(f"cannot write {str(out)!r}: {exc.strerror or exc}") from exc
     return out
 
 

@@ -20,10 +20,10 @@ from ..claims.base import MeasuredClaimBase
 from ..claims.io import validate_places
 from ..claims.model import ClaimFile
 from ..claims.results import ClaimResult, Verdict
-from ..exceptions import DataNotFoundError
 from ..gazetteer import find_place
 from ..location import Location, as_location
 from ..network import RoadNetwork
+from .paths import output_folder, write_text
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -139,24 +139,19 @@ def write_report(
 
     Raises
     ------
-    DataNotFoundError
+    OutputError
         If the directory cannot be created or written.
     """
-    out = Path(directory)
-    md, js = out / "report.md", out / "report.json"
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        images = _write_figures(claim_file, results, out)
-        md.write_text(
-            report_markdown(claim_file, results, {key: p.name for key, p in images.items()}),
-            encoding="utf-8",
-        )
-        js.write_text(
-            json.dumps(report_dict(claim_file, results), indent=2, ensure_ascii=False),
-            encoding="utf-8",
-        )
-    except OSError as exc:
-        raise DataNotFoundError(f"cannot write the report to {out}: {exc.strerror}") from exc
+    out = output_folder(directory)
+    images = _write_figures(claim_file, results, out)
+    md = write_text(
+        out / "report.md",
+        report_markdown(claim_file, results, {key: p.name for key, p in images.items()}),
+    )
+    js = write_text(
+        out / "report.json",
+        json.dumps(report_dict(claim_file, results), indent=2, ensure_ascii=False),
+    )
     return [md, js, *images.values()]
 
 

@@ -35,6 +35,8 @@ class TileSource:
         Zoom level (default: the highest present).
     classes
         OpenMapTiles road classes to keep.
+    required
+        Extent the tiles must cover (a region pack's): a tile missing inside it is an error.
     """
 
     path: Path
@@ -42,6 +44,7 @@ class TileSource:
     bbox: BBox | None = None
     zoom: int | None = None
     classes: tuple[str, ...] = DRIVE_CLASSES
+    required: BBox | None = None
 
     def cache_key(self) -> dict[str, Any]:
         """Path, size and modification time of the data, and the build options."""
@@ -63,6 +66,7 @@ class TileSource:
             bbox=self.bbox,
             classes=self.classes,
             region=self.name,
+            required=self.required,
             progress=progress,
         )
 
@@ -78,6 +82,7 @@ def _open(path: Path, options: SourceOptions) -> TileSource:
         options.bbox,
         options.zoom,
         options.classes or DRIVE_CLASSES,
+        options.required,
     )
 
 
