@@ -28,8 +28,10 @@ from tqdm import tqdm
 
 from ..claims import ClaimBase, ClaimFile, ClaimResult, check_claims, extract_claims
 from ..claims.uncertainty import DEFAULT_DRAWS
-from ..exceptions import DataNotFoundError, InvalidArgumentError, RoutingError
+from ..exceptions import InvalidArgumentError, OutputError, RoutingError
 from ..network import RoadNetwork
+from ..output.paths import write_text
+from ._parts import PART_GLOB, part_name, parts_folder
 from .articles import Article, Articles
 from .cluster import ClusterLike, connect, map_bounded, networks_on_workers
 
@@ -210,7 +212,7 @@ def _row(article_id: str, *, error: str | None = None, **values: Any) -> dict[st
 def check_batch(
     articles: Articles,
     net: RoadNetwork,
-    out: Path,
+    out: str | Path,
     *,
     second: RoadNetwork | None = None,
     cluster: ClusterLike = None,
@@ -248,12 +250,12 @@ def check_batch(
     ------
     ClusterError, InvalidArgumentError
         As :func:`~routing.batch.cluster.connect`; a batch size below 1.
-    DataNotFoundError
+    OutputError
         ``out`` cannot be written.
     """
     if batch_size < 1:
         raise InvalidArgumentError(f"batch size must be at least 1, got {batch_size}")
-    parts = _prepare(out)
+    parts = parts_folder(Path(out) / _PARTS)
     tally = _Tally()
     in_flight: dict[int, list[str]] = {}
 
@@ -271,10 +273,10 @@ def check_batch(
             ids = in_flight.pop(index)
             if exc is not None:  # Dask gave up: the task killed worker after worker
                 rows = [_row(i, error=f"not checked: {type(exc).__name__}: {exc}") for i in ids]
-            _write_part(parts / f"part-{index:06d}.parquet", rows)
+            _write_part(parts / part_name(index), rows)
             tally.add(ids, rows)
             advance(len(ids))
-    files = [parts, _write_csv(parts, out / "claims.csv"), out / "summary.json"]
+    files = [parts, _write_csv(parts, parts.parent / "claims.csv"), parts.parent / "summary.json"]
     summary = BatchSummary(
         articles=len(articles),
         **tally.counts(),
@@ -286,7 +288,7 @@ def check_batch(
     )
     # File names relative to ``out``: the same input gives the same files wherever it ran.
     doc = {**summary.to_dict(), "files": [f.name for f in files]}
-    _write(files[2], json.dumps(doc, indent=1, ensure_ascii=False) + "\n")
+    write_text(files[2], json.dumps(doc, indent=1, ensure_ascii=False) + "\n")
     return summary
 
 
@@ -335,18 +337,6 @@ def _chunks(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
         yield chunk
 
 
-def _prepare(out: Path) -> Path:
-    """Create ``out/claims.parquet``, emptied of an earlier run's parts."""
-    parts = out / _PARTS
-    try:
-        parts.mkdir(parents=True, exist_ok=True)
-        for old in parts.glob("part-*.parquet"):
-            old.unlink()
-    except OSError as exc:
-        raise DataNotFoundError(f"cannot write to {out}: {exc.strerror}") from exc
-    return parts
-
-
 def _schema() -> Any:
     import pyarrow as pa
 
@@ -360,7 +350,7 @@ def _write_part(path: Path, rows: list[dict[str, Any]]) -> None:
     try:
         pq.write_table(pa.Table.from_pylist(rows, schema=_schema()), path)
     except OSError as exc:
-        raise DataNotFoundError(f"cannot write {path}: {exc}") from exc
+        raise OutputError(f"cannot write {path}: {exc}") from exc
 
 
 def _write_csv(parts: Path, path: Path) -> Path:
@@ -369,18 +359,11 @@ def _write_csv(parts: Path, path: Path) -> Path:
 
     try:
         with path.open("w", encoding="utf-8", newline="") as f:
-            for i, part in enumerate(sorted(parts.glob("part-*.parquet"))):
+            for i, part in enumerate(sorted(parts.glob(PART_GLOB))):
                 pq.read_table(part).to_pandas().to_csv(f, header=i == 0, index=False)
     except OSError as exc:
-        raise DataNotFoundError(f"cannot write {path}: {exc.strerror}") from exc
+        raise OutputError(f"cannot write {path}: {exc.strerror}") from exc
     return path
-
-
-def _write(path: Path, text: str) -> None:
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise DataNotFoundError(f"cannot write {path}: {exc.strerror}") from exc
 
 
 @contextmanager

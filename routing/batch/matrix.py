@@ -18,7 +18,6 @@ import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
@@ -26,9 +25,11 @@ from ..analysis.matrix import matrix
 from ..analysis.scenarios import Scenario
 from ..engine.profiles import DEFAULT_PROFILE, Profile, get_profile
 from ..engine.snapping import DEFAULT_MAX_SNAP_M
-from ..exceptions import ClusterError, DataNotFoundError, InvalidArgumentError
+from ..exceptions import ClusterError, InvalidArgumentError
 from ..location import Location, PointLike, as_location
 from ..network import RoadNetwork
+from ..output.paths import write_text
+from ._parts import part_name, parts_folder
 from .cluster import ClusterLike, connect, map_bounded, networks_on_workers
 
 __all__ = ["DEFAULT_BLOCK_ORIGINS", "MANIFEST", "MATRIX_COLUMNS", "MatrixParts", "matrix_parquet"]
@@ -114,7 +115,7 @@ def matrix_parquet(
         No origins or destinations, duplicate names, a block size below 1.
     ClusterError
         As :func:`~routing.batch.cluster.connect`, or a block Dask gave up on.
-    DataNotFoundError
+    OutputError
         ``out`` cannot be written.
     """
     if block_origins < 1:
@@ -130,7 +131,7 @@ def matrix_parquet(
                 f"duplicate {what} name {names[names.duplicated()][0]!r}: names are the ids"
             )
     prof = get_profile(profile)
-    folder = _prepare(Path(out))
+    folder = parts_folder(out)
     blocks = [src[lo : lo + block_origins] for lo in range(0, len(src), block_origins)]
     assumptions: dict[int, list[str]] = {}
     notes: dict[str, list[str]] = {}
@@ -140,7 +141,7 @@ def matrix_parquet(
     ):
         square = destinations is None
         tasks = (
-            (i, (token, block, dst, str(folder / _part(i)), prof, scenario, max_snap_m, square))
+            (i, (token, block, dst, str(folder / part_name(i)), prof, scenario, max_snap_m, square))
             for i, block in enumerate(blocks)
         )
         for i, result, exc in map_bounded(client, _block_task, tasks, prefix="matrix"):
@@ -148,7 +149,7 @@ def matrix_parquet(
                 raise ClusterError(f"matrix block {i} failed on the cluster: {exc}") from exc
             assumptions[i], block_notes = result
             if block_notes:
-                notes[_part(i)] = block_notes
+                notes[part_name(i)] = block_notes
     common = [a for a in assumptions[0] if all(a in lines for lines in assumptions.values())]
     parts = MatrixParts(
         path=str(folder),
@@ -158,12 +159,12 @@ def matrix_parquet(
         profile=prof.describe(),
         assumptions=common,
         block_assumptions={
-            _part(i): [a for a in lines if a not in common]
+            part_name(i): [a for a in lines if a not in common]
             for i, lines in sorted(assumptions.items())
         },
         notes=dict(sorted(notes.items())),
     )
-    _write_manifest(folder / MANIFEST, asdict(parts))
+    write_text(folder / MANIFEST, json.dumps(asdict(parts), indent=1, ensure_ascii=False) + "\n")
     return parts
 
 
@@ -192,24 +193,3 @@ def _block_task(
         long.loc[same, ["distance_km", "time_h"]] = 0.0
     long.to_parquet(path, index=False)
     return m.assumptions, m.notes
-
-
-def _part(i: int) -> str:
-    return f"part-{i:06d}.parquet"
-
-
-def _prepare(folder: Path) -> Path:
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        for old in folder.glob("part-*.parquet"):
-            old.unlink()
-    except OSError as exc:
-        raise DataNotFoundError(f"cannot write to {folder}: {exc.strerror}") from exc
-    return folder.resolve()
-
-
-def _write_manifest(path: Path, doc: dict[str, Any]) -> None:
-    try:
-        path.write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    except OSError as exc:
-        raise DataNotFoundError(f"cannot write {path}: {exc.strerror}") from exc
