@@ -74,6 +74,11 @@ def test_bad_article_inputs(tmp_path: Path) -> None:
     # The CLI: one line and the documented exit code, before any cluster starts.
     assert main(["check-batch", str(empty), "--out", str(tmp_path / "o")]) == 2
     assert main(["check-batch", str(tmp_path / "missing"), "--out", str(tmp_path / "o")]) == 3
+    # An output "folder" that is a file: refused before any cluster starts.
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "a.txt").write_text("Hit is 60 km from Ramadi.", encoding="utf-8")
+    assert main(["check-batch", str(articles), "--out", str(bad_csv)]) == 3
 
 
 POINTS = {

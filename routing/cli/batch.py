@@ -15,7 +15,7 @@ from ..batch.check import DEFAULT_BATCH_SIZE, ERROR, BatchSummary, check_batch
 from ..batch.cluster import SCHEDULER_ENV, connect
 from ..claims.results import Verdict
 from ..claims.uncertainty import DEFAULT_DRAWS
-from ..output.paths import check_output
+from ..output.paths import output_folder
 from ._app import app, console, err_console
 
 __all__ = ["SCHEDULER_OPTION", "WORKERS_OPTION", "check_batch_command"]
@@ -59,7 +59,7 @@ def check_batch_command(
 ) -> None:
     """Extract and check the claims of many articles on a Dask cluster: one row per claim."""
     source = read_articles(articles)  # bad input fails before any cluster starts
-    check_output(out, folder=True)
+    output_folder(out)
     start = time.perf_counter()
     with connect(scheduler, workers=workers) as client:  # an unreachable scheduler fails fast
         net = api.network(region)

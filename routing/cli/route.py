@@ -18,7 +18,7 @@ from ..batch.cluster import connect
 from ..batch.matrix import MANIFEST
 from ..batch.points import is_points_file
 from ..engine.profiles import available_profiles, get_profile
-from ..output.paths import check_output
+from ..output.paths import output_folder
 from ._app import app, console, err_console
 from .batch import SCHEDULER_OPTION, WORKERS_OPTION
 
@@ -144,7 +144,7 @@ def matrix_command(
     if out is None and (scheduler or workers):
         raise typer.BadParameter("--scheduler and --workers need --out, the folder for the parts")
     if out is not None:
-        check_output(out, folder=True)
+        output_folder(out)
     origins, destinations = _points_file_or_places(places), to and _points_file_or_places(to)
     common: dict[str, Any] = {"profile": profile, "scenario": parse_avoid(avoid or [])}
     if out is not None:
