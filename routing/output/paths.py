@@ -15,12 +15,14 @@
 from __future__ import annotations
 
 import os
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from .._text import quoted
 from ..exceptions import OutputError, OutputExistsError
 
-__all__ = ["check_output", "output_folder", "write_text"]
+__all__ = ["check_output", "output_folder", "write_atomically", "write_text"]
 
 # Paths are quoted in messages; real ones are far shorter than this.
 _PATH_CHARS = 200
@@ -107,12 +109,35 @@ def write_text(path: str | Path, text: str, *, force: bool = True) -> Path:
     Raises
     ------
     OutputError, OutputExistsError
+        As :func:`write_atomically`.
+    """
+    return write_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8"), force=force)
+
+
+def write_atomically(
+    path: str | Path, write: Callable[[Path], object], *, force: bool = True
+) -> Path:
+    """Have ``write`` fill a temporary file beside ``path``, then move it into place.
+
+    A failed or interrupted write leaves no partial file and an earlier file untouched: the
+    temporary file (same folder, same suffix, so format drivers recognise it) is removed.
+
+    Raises
+    ------
+    OutputError, OutputExistsError
         As :func:`check_output`, or when the write itself fails (disk full).
     """
     out = check_output(path, force=force)
     output_folder(out.parent)
+    fd, name = tempfile.mkstemp(prefix=f".{out.stem}.", suffix=out.suffix, dir=out.parent)
+    os.close(fd)
+    tmp = Path(name)
+    tmp.unlink()  # writers such as GDAL's refuse to open an existing empty file
     try:
-        out.write_text(text, encoding="utf-8")
+        write(tmp)
+        os.replace(tmp, out)
     except OSError as exc:
         raise OutputError(f"cannot write {_shown(out)}: {exc.strerror or exc}") from exc
+    finally:
+        tmp.unlink(missing_ok=True)
     return out

@@ -33,7 +33,6 @@ from typing import Any
 import networkx as nx
 import osmnx as ox
 import requests
-from osmnx._errors import InsufficientResponseError
 
 from .._text import quoted
 from ..exceptions import (
@@ -183,7 +182,9 @@ def network_from_overpass(
             raise OverpassUnavailableError(
                 f"cannot reach the Overpass API at {url} ({why}); {_OFFLINE_HINT}"
             ) from exc
-        except InsufficientResponseError as exc:
+        except ValueError as exc:
+            if not _empty_answer(exc):
+                raise
             raise DataNotFoundError(
                 f"Overpass returned no road data for {quoted(place or bbox)}"
             ) from exc
@@ -204,11 +205,22 @@ def _graph_from_place(place: str, network_type: str) -> nx.MultiDiGraph:
         return ox.graph_from_place(
             place, network_type=network_type, simplify=False, retain_all=True
         )
-    except (TypeError, InsufficientResponseError) as exc:
+    except (TypeError, ValueError) as exc:
         # osmnx raises these when Nominatim finds nothing or no boundary polygon.
         if "Nominatim" not in str(exc):
             raise
         raise PlaceNotFoundError(place) from exc
+
+
+def _empty_answer(exc: ValueError) -> bool:
+    """osmnx's signal that the answer held no data (its InsufficientResponseError).
+
+    The class lives in a private osmnx module; it is recognised by where it comes from rather
+    than imported from there.
+    """
+    return type(exc).__module__.startswith("osmnx") and type(exc).__name__.startswith(
+        "Insufficient"
+    )
 
 
 def _describe(exc: Exception, connect_s: float, answer_s: float) -> str:
