@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from routing.api import alternatives, locate, route, shortest_and_fastest
 from routing.engine.profiles import available_profiles
@@ -78,7 +80,33 @@ def test_via_point_and_candidate_choice(western_iraq, pair) -> None:
     via = route(HUSAYBAH, BAGHDAD, net=western_iraq, via=[HADITHA])
     # Haditha's nearest road must not drag the route onto an absurd detour.
     assert via.length_km < 1.15 * pair[0].length_km
-    assert len(via.snaps) == 3
+    assert len(via.snaps) == 3 and len(via.departs) == 1
+
+
+def _towns(net):
+    towns = net.places[net.places["kind"].isin(["city", "town"])]
+    return [(float(x), float(y)) for x, y in zip(towns["x"], towns["y"], strict=True)]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_a_route_via_a_place_is_its_legs_and_no_longer_than_them(western_iraq, data) -> None:
+    towns = _towns(western_iraq)
+    a, b, c = data.draw(st.lists(st.sampled_from(towns), min_size=3, max_size=3, unique=True))
+    optimize = data.draw(st.sampled_from(["distance", "time"]))
+    try:
+        legs = [route(p, q, net=western_iraq, optimize=optimize) for p, q in ((a, c), (c, b))]
+        direct = route(a, b, net=western_iraq, optimize=optimize)
+    except (NoRouteError, OffNetworkError):
+        return  # off the network, or on road pieces that do not meet: said, nothing to compare
+    via = route(a, b, net=western_iraq, optimize=optimize, via=[c])
+    assert via.length_m == pytest.approx(sum(leg.length_m for leg in legs), abs=1.0)
+    assert via.time_s == pytest.approx(sum(leg.time_s for leg in legs), abs=1.0)
+    assert via.access_m == pytest.approx(sum(leg.access_m for leg in legs), abs=1.0)
+    # Going through C is never better than the direct figure, unless the direct figure is a
+    # flagged data artefact (C's off-road legs may bridge a gap in the road data).
+    cost = (lambda r: r.length_m) if optimize == "distance" else (lambda r: r.time_s)
+    assert cost(direct) <= cost(via) + 1.0 or direct.notes
 
 
 def test_alternatives_are_distinct_and_bounded(western_iraq) -> None:

@@ -14,7 +14,7 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from numbers import Integral
-from typing import Any, Literal
+from typing import Any, Literal, NoReturn
 
 import numpy as np
 import pandas as pd
@@ -71,7 +71,11 @@ class Route:
     profile
         Speed profile behind ``time_s``.
     snaps
-        Where origin, via points and destination join the road (in that order).
+        Where origin, via points and destination join the road (in that order); for a via
+        point, where the route arrives.
+    departs
+        Where the route leaves each via point (each leg attaches its places on its own, so it
+        may leave from another road than it came in on); empty without via points.
     edges, start, end
         Edges driven, in order, and fractions along each (see ``PathResult``).
     road_m
@@ -93,7 +97,9 @@ class Route:
     The place-to-place figures :attr:`length_m` and :attr:`time_s` add the off-road legs from
     each place to the point where it joins a road (straight lines, at the profile's
     ``access_kph``), counted once at the ends and twice (in and out) at each via point. They
-    are what the route was chosen on, and are never shorter than the straight line.
+    are what the route was chosen on, and are never shorter than the straight line. A route
+    with via points is its legs end to end, each routed as a place-to-place route: its
+    figures are the sums of the legs'.
     """
 
     origin: Location
@@ -111,12 +117,14 @@ class Route:
     net: RoadNetwork = field(repr=False)
     scenario: Scenario = field(default_factory=Scenario)
     notes: tuple[str, ...] = ()
+    departs: tuple[Snap, ...] = ()
 
     @property
     def access_m(self) -> float:
         """Off-road legs: each end once, each via point twice (in and out), metres."""
         gaps = [s.distance_m for s in self.snaps]
-        return gaps[0] + gaps[-1] + 2.0 * sum(gaps[1:-1])
+        out = [s.distance_m for s in self.departs] if self.departs else gaps[1:-1]
+        return gaps[0] + gaps[-1] + sum(gaps[1:-1]) + sum(out)
 
     @property
     def length_m(self) -> float:
@@ -362,8 +370,34 @@ def route(
     ProfileError, PlaceNotFoundError, AmbiguousPlaceError, ScenarioError
         Bad input.
     """
-    plan = _plan(origin, destination, via, net, profile, optimize, scenario, max_snap_m)
+    if via:
+        legs = [
+            route(a, b, net=net, profile=profile, optimize=optimize, scenario=scenario,
+                  max_snap_m=max_snap_m)
+            for a, b in itertools.pairwise([origin, *via, destination])
+        ]  # fmt: skip
+        return _joined(legs)
+    plan = _plan(origin, destination, net, profile, optimize, scenario, max_snap_m)
     return _attached(plan, max_snap_m)[1]
+
+
+def _joined(legs: list[Route]) -> Route:
+    """Routes end to end as one route through the places where they meet."""
+    first, last = legs[0], legs[-1]
+    return replace(
+        first,
+        destination=last.destination,
+        via=tuple(leg.destination for leg in legs[:-1]),
+        snaps=(first.snaps[0], *[leg.snaps[-1] for leg in legs]),
+        departs=tuple(leg.snaps[0] for leg in legs[1:]),
+        edges=np.concatenate([leg.edges for leg in legs]),
+        start=np.concatenate([leg.start for leg in legs]),
+        end=np.concatenate([leg.end for leg in legs]),
+        road_m=sum(leg.road_m for leg in legs),
+        road_time_s=sum(leg.road_time_s for leg in legs),
+        straight_m=_geodesic_m(first.origin, last.destination),
+        notes=tuple(dict.fromkeys(n for leg in legs for n in leg.notes)),
+    )
 
 
 def shortest_and_fastest(
@@ -395,8 +429,8 @@ def alternatives(
     Each round penalises the edges of the last path found (cost x ``penalty``) and routes again.
     A path is kept if its true cost is at most ``max_stretch`` times the best and at most
     ``max_overlap`` of its length is shared with any route already kept. The other arguments
-    are those of :func:`route`; with via points only the best route is returned (alternatives
-    through fixed points would re-run the same legs).
+    are those of :func:`route`; with via points only the route itself is returned
+    (alternatives through fixed points would re-run the same legs).
 
     Raises
     ------
@@ -413,12 +447,15 @@ def alternatives(
         raise InvalidArgumentError(f"max_overlap must be within [0, 1], got {max_overlap!r}")
     if not penalty > 1.0:
         raise InvalidArgumentError(f"penalty must be > 1, got {penalty!r}")
+    if via:
+        return [
+            route(origin, destination, net=net, profile=profile, optimize=optimize, via=via,
+                  scenario=scenario, max_snap_m=max_snap_m)
+        ]  # fmt: skip
     plan, best = _attached(
-        _plan(origin, destination, via, net, profile, optimize, scenario, max_snap_m), max_snap_m
+        _plan(origin, destination, net, profile, optimize, scenario, max_snap_m), max_snap_m
     )
     found = [best]
-    if via:
-        return found
     sources, targets = plan.snaps[0], plan.snaps[-1]
     true_cost = plan.weights.edge
     best_cost = best.road_m if optimize == "distance" else best.road_time_s
@@ -566,25 +603,23 @@ class _Plan:
 def _plan(
     origin: PointLike,
     destination: PointLike,
-    via: Sequence[PointLike],
     net: RoadNetwork,
     profile: Profile | str,
     optimize: Optimize,
     scenario: Scenario | None,
     max_snap_m: float,
 ) -> _Plan:
-    """Validate and resolve the arguments of :func:`route`; snap every point in one batch."""
+    """Validate and resolve the arguments of a place-to-place route; snap both places."""
     if optimize not in ("distance", "time"):
         raise InvalidArgumentError(f"optimize must be 'distance' or 'time', got {optimize!r}")
     network = net
     prof = get_profile(profile)
-    points = [as_location(p) for p in (origin, *via, destination)]
-    for a, b in itertools.pairwise(points):
-        if _geodesic_m(a, b) < _SAME_PLACE_M:
-            raise NoRouteError(
-                f"{a} and {b} are the same place (under {_SAME_PLACE_M:g} m "
-                "apart): nothing to route"
-            )
+    points = [as_location(origin), as_location(destination)]
+    a, b = points
+    if _geodesic_m(a, b) < _SAME_PLACE_M:
+        raise NoRouteError(
+            f"{a} and {b} are the same place (under {_SAME_PLACE_M:g} m apart): nothing to route"
+        )
     snaps = snap_points(
         network, [p.lon for p in points], [p.lat for p in points], max_snap_m=max_snap_m
     )
@@ -603,46 +638,23 @@ def _weights(
 
 
 def _chain(plan: _Plan) -> list[PathResult]:
-    """Best legs through every point, choosing each via point's road candidate jointly.
-
-    Dynamic programming over candidates: a via point near two roads (say on either bank of a
-    river) attaches to the one that makes the whole route cheapest, not the nearest.
-    """
-    engine, w, points = plan.engine, plan.weights, plan.points
-    # Origin and destination candidates are chosen inside one engine query; a via point's
-    # candidates are separate states of the chain.
-    groups = [[plan.snaps[0]], *[[[c] for c in s] for s in plan.snaps[1:-1]], [plan.snaps[-1]]]
-    best: list[tuple[float, list[PathResult]]] = [(0.0, [])]
-    for k in range(len(points) - 1):
-        nxt: list[tuple[float, list[PathResult]]] = []
-        for target in groups[k + 1]:
-            options = []
-            for (cost, legs), source in zip(best, groups[k], strict=True):
-                if not np.isfinite(cost):
-                    continue
-                try:
-                    path = engine.route(source, target, w)
-                except NoRouteError:
-                    continue
-                options.append((cost + path.cost, [*legs, path]))
-            nxt.append(min(options, key=lambda o: o[0], default=(np.inf, [])))
-        if not any(np.isfinite(c) for c, _ in nxt):
-            _explain(engine, groups[k], groups[k + 1], points[k], points[k + 1], plan.scenario)
-        best = nxt
-    return min(best, key=lambda o: o[0])[1]
+    """The best path between any candidate road of the origin and any of the destination."""
+    (sources, targets), (a, b) = plan.snaps, plan.points
+    try:
+        return [plan.engine.route(sources, targets, plan.weights)]
+    except NoRouteError:
+        _explain(plan.engine, sources, targets, a, b, plan.scenario)
 
 
 def _explain(
     engine: RoutingEngine,
-    sources: list[list[Snap]],
-    targets: list[list[Snap]],
+    src: list[Snap],
+    dst: list[Snap],
     a: Location,
     b: Location,
     scen: Scenario,
-) -> None:
+) -> NoReturn:
     """Raise NoRouteError saying why no candidate of ``a`` reaches any of ``b``."""
-    src = [s for group in sources for s in group]
-    dst = [t for group in targets for t in group]
     reason = "the two points lie on parts of the road network that are not connected"
     if scen.closures:
         try:
