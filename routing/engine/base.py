@@ -579,3 +579,39 @@ class ArcEngine(ABC):
     @abstractmethod
     def node_matrix(self, sources: np.ndarray, targets: np.ndarray, w: Weights) -> np.ndarray:
         """Node-to-node cost matrix (``inf`` where unreachable)."""
+
+    def seed_matrix(
+        self,
+        s_first: np.ndarray,
+        s_node: np.ndarray,
+        s_cost: np.ndarray,
+        t_first: np.ndarray,
+        t_node: np.ndarray,
+        t_cost: np.ndarray,
+        w: Weights,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Costs between places that each have several weighted seed nodes.
+
+        Place ``i``'s seeds are ``s_node[s_first[i]:s_first[i + 1]]`` with costs ``s_cost``
+        (likewise for targets; every place has at least one). Returns the cost matrix and, per
+        cell, the source and target seeds (indices into ``s_node`` and ``t_node``) of the
+        cheapest connection (-1 where there is none). This version runs one node matrix per
+        source place; engines with an index answer all places in one query.
+        """
+        n_src, n_tgt = len(s_first) - 1, len(t_first) - 1
+        out = np.full((n_src, n_tgt), np.inf)
+        out_s = np.full((n_src, n_tgt), -1, np.int64)
+        out_t = np.full((n_src, n_tgt), -1, np.int64)
+        t_lo, t_size = t_first[:-1], np.diff(t_first)
+        for i in range(n_src):
+            lo, hi = int(s_first[i]), int(s_first[i + 1])
+            total = s_cost[lo:hi, None] + self.node_matrix(s_node[lo:hi], t_node, w) + t_cost
+            row = total.argmin(axis=0)
+            best = total[row, np.arange(len(t_node))]
+            for c in range(int(t_size.max(initial=0))):
+                col = np.minimum(t_lo + c, len(t_node) - 1)
+                better = (c < t_size) & (best[col] < out[i])
+                out[i, better] = best[col[better]]
+                out_s[i, better] = lo + row[col[better]]
+                out_t[i, better] = col[better]
+        return out, out_s, out_t
