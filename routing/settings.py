@@ -12,23 +12,29 @@ Both locations can be set by environment variables so that notebooks, the CLI an
 ``ROUTING_CACHE_DIR``
     Directory for derived, rebuildable caches (built networks, osmnx's Overpass cache).
     Defaults to ``data/osm_cache`` in the repository checkout, or in the working directory
-    when the package is installed elsewhere.
+    when the package is installed elsewhere. A read-only cache folder is read (its files are
+    checksummed, so no lock is needed); one that cannot be used at all (a file, under a file)
+    is skipped with one warning, and the work is done in memory.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import warnings
 from pathlib import Path
 
-from .exceptions import DataNotFoundError
+from .exceptions import CacheWarning, DataNotFoundError
 
 __all__ = [
     "CACHE_DIR_ENV",
     "DATA_DIR_ENV",
     "REGIONS_DIR_ENV",
     "cache_dir",
+    "cache_unwritable",
     "data_dir",
     "regions_dir",
+    "writable_cache_dir",
 ]
 
 DATA_DIR_ENV = "ROUTING_DATA_DIR"
@@ -88,7 +94,11 @@ def regions_dir() -> Path | None:
 
 
 def cache_dir() -> Path:
-    """Return (and create) the directory for derived caches."""
+    """Return the directory for derived caches, creating it if it can.
+
+    Never raises: an unusable location (a file, under a file, read-only) still reads as a
+    cache that holds nothing; writers ask :func:`writable_cache_dir` first.
+    """
     env = os.environ.get(CACHE_DIR_ENV)
     if env:
         path = Path(env).expanduser()
@@ -96,5 +106,47 @@ def cache_dir() -> Path:
         path = _REPO_ROOT / "data" / "osm_cache"
     else:
         path = Path.cwd() / "data" / "osm_cache"
-    path.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):
+        path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def writable_cache_dir() -> Path | None:
+    """The cache directory if files can be written into it, else ``None``.
+
+    When it cannot be written (it is a file, lies under a file, or is read-only) a
+    :class:`~routing.exceptions.CacheWarning` names the folder and the setting, once per
+    process; callers then work in memory.
+    """
+    path = cache_dir()
+    if path.is_dir() and os.access(path, os.W_OK | os.X_OK):
+        return path
+    if path.is_dir():
+        problem = "is read-only"
+    elif path.exists():
+        problem = "is a file, not a folder"
+    else:
+        problem = "cannot be created (a file is in the way)"
+    cache_unwritable(path, problem)
+    return None
+
+
+def cache_unwritable(path: Path, problem: str) -> None:
+    """Warn, once per process, that the cache folder ``path`` cannot be written."""
+    if path in _WARNED:
+        return
+    _WARNED.add(path)
+    setting = (
+        CACHE_DIR_ENV
+        if os.environ.get(CACHE_DIR_ENV)
+        else f"the default; set {CACHE_DIR_ENV} to a writable folder"
+    )
+    warnings.warn(
+        f"cache folder {str(path)!r} ({setting}) {problem}: "
+        "working without writing caches (results are built in memory)",
+        CacheWarning,
+        stacklevel=3,
+    )
+
+
+_WARNED: set[Path] = set()

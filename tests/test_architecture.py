@@ -22,7 +22,7 @@ PACKAGE = Path(routing.__file__).parent
 
 # Data flow, bottom to top: a module may import its own layer and the layers below it.
 LAYERS: list[tuple[str, ...]] = [
-    ("exceptions", "settings", "_version", "_geo", "_format", "location"),
+    ("exceptions", "settings", "_version", "_geo", "_format", "_text", "_yaml", "location"),
     ("network", "cache", "_osmwrite"),
     ("sources",),
     ("gazetteer", "_transliterate"),
@@ -127,6 +127,23 @@ def _code_words(path: Path) -> set[tuple[int, str]]:
             for word in tok.string.lower().replace("_", " ").replace("'", " ").split():
                 words.add((tok.start[0], word.strip("\"'.,:;()[]{}")))
     return words
+
+
+def test_no_private_module_of_a_dependency_is_imported() -> None:
+    private = []
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+            else:
+                continue
+            for name in names:
+                top, *rest = name.split(".")
+                if top != "routing" and any(part.startswith("_") for part in rest):
+                    private.append(f"{path.relative_to(PACKAGE)}: {name}")
+    assert not private, private
 
 
 def test_no_region_knowledge_in_code() -> None:

@@ -129,9 +129,9 @@ def test_validate_cli_prints_good_rows_and_numbers_bad_ones(
     code = main(["validate", str(f), "--no-detail", "-r", "western-iraq", "--json"])
     doc = json.loads(capsys.readouterr().out)
     assert code == 2
-    assert [r["line"] for r in doc["rows"]] == [2]
+    assert [r["line"] for r in doc["results"]] == [2]
     assert [e["line"] for e in doc["errors"]] == [3, 4]
-    assert doc["rows"][0]["inside"] is True and doc["summary"]["share"] == 1.0
+    assert doc["results"][0]["inside"] is True and doc["summary"]["share"] == 1.0
 
 
 def test_validate_cli_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -21,6 +21,7 @@ from matplotlib.figure import Figure
 from routing._format import format_hours
 from routing.analysis.routes import Route
 from routing.api import reach, route
+from routing.exceptions import OutputError
 from routing.network import RoadNetwork
 from routing.output import figures
 from routing.output.figures import (
@@ -29,7 +30,6 @@ from routing.output.figures import (
     band_colours,
     check_figure_path,
     claim_figure,
-    credit,
     reach_map,
     route_map,
     save_figure,
@@ -235,14 +235,6 @@ def test_band_colours_are_distinct_and_ordered() -> None:
     assert np.all(np.diff(luminance) > 0.05)
 
 
-def test_credit_names_every_source() -> None:
-    from routing.network import NetworkMeta
-
-    tiles = NetworkMeta("tiles", "x", attribution="(c) MapTiler (c) OpenStreetMap contributors")
-    assert credit(tiles) == "(c) OpenMapTiles (c) MapTiler (c) OpenStreetMap contributors"
-    assert credit(NetworkMeta("osm", "x", attribution="")) == "(c) OpenStreetMap contributors"
-
-
 def _rows() -> list[ClaimRow]:
     return [
         ClaimRow(
@@ -303,8 +295,10 @@ def test_save_rejects_bad_paths(tmp_path: Path) -> None:
     fig = claim_figure(_rows())
     with pytest.raises(FigureError, match="use one of"):
         save_figure(fig, tmp_path / "claims.jpg")
-    with pytest.raises(FigureError, match="does not exist"):
-        save_figure(fig, tmp_path / "missing" / "claims.png")
+    with pytest.raises(OutputError, match="is a file"):
+        save_figure(fig, Path(__file__) / "claims.png")
+    # Missing folders are created, as for every output (routing.output.paths).
+    assert save_figure(fig, tmp_path / "new" / "claims.png", dpi=30).stat().st_size > 0
 
 
 def test_claim_figure_band_legend_per_kind() -> None:
@@ -338,5 +332,7 @@ def test_check_figure_path(tmp_path: Path) -> None:
     assert check_figure_path(tmp_path / "a.PDF") == tmp_path / "a.PDF"
     with pytest.raises(FigureError, match="use one of"):
         check_figure_path(tmp_path / "a.txt")
-    with pytest.raises(FigureError, match="does not exist"):
-        check_figure_path(tmp_path / "missing" / "a.png")
+    with pytest.raises(OutputError, match="is a file"):
+        check_figure_path(Path(__file__) / "a.png")
+    assert check_figure_path(tmp_path / "missing" / "a.png") == tmp_path / "missing" / "a.png"
+    assert not (tmp_path / "missing").exists()  # checked, not created

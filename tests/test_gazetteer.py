@@ -284,7 +284,7 @@ def test_find_place_uses_the_network_places(western_iraq: RoadNetwork) -> None:
 # ---------------------------------------------------------------------- CLI
 def test_cli_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["places", "Haditha", "--json", "--limit", "3"]) == 0
-    rows = json.loads(capsys.readouterr().out)
+    rows = json.loads(capsys.readouterr().out)["results"]
     assert 1 <= len(rows) <= 3
     assert rows[0]["country"] == "IQ"
     assert abs(rows[0]["lat"] - TRUE_POSITION["Haditha"][0]) < 0.05
@@ -297,7 +297,7 @@ def test_cli_table(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_cli_misspelling_lists_fuzzy_candidates(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["places", "Bagdhad", "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)[0]["name"] == "Baghdad"
+    assert json.loads(capsys.readouterr().out)["results"][0]["name"] == "Baghdad"
 
 
 @pytest.mark.parametrize(("query", "text"), [("95,40", "latitude"), ("Xyzzy", "unknown place")])

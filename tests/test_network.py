@@ -11,7 +11,7 @@ import osmnx as ox
 import pytest
 from pyproj import Geod
 
-from routing.network import RoadNetwork, parse_maxspeed, polyline_lengths_m
+from routing.network import NetworkMeta, RoadNetwork, parse_maxspeed, polyline_lengths_m
 
 _GEOD = Geod(ellps="WGS84")
 
@@ -113,3 +113,11 @@ def test_unknown_border_country(western_iraq: RoadNetwork) -> None:
 
     with pytest.raises(PlaceQueryError, match="unknown country"):
         western_iraq.border_lines("Atlantis")
+
+
+def test_credit_names_every_source_and_osm_only_for_osm_data() -> None:
+    tiles = NetworkMeta("tiles", "x", attribution="(c) MapTiler (c) OpenStreetMap contributors")
+    assert tiles.credit() == "(c) OpenMapTiles (c) MapTiler (c) OpenStreetMap contributors"
+    assert NetworkMeta("osm", "x", attribution="").credit() == "(c) OpenStreetMap contributors"
+    ne = NetworkMeta("ne", "x", attribution="Natural Earth (public domain)", osm=False)
+    assert ne.credit() == "Natural Earth (public domain)"

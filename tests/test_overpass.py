@@ -38,6 +38,8 @@ def _geod_m(lon1, lat1, lon2, lat2):  # type: ignore[no-untyped-def]
 
 TOWN_OSM = Path(__file__).parent / "fixtures" / "town.osm"
 BBOX = (40.98, 34.35, 41.07, 34.39)
+# A silent stand-in holds the connection this long; the timeouts tested are far shorter.
+SILENCE_S = 3.0
 
 STATUS = (
     "Connected as: 1\nCurrent time: 2024-05-01T12:00:00Z\nAnnounced endpoint: none\n"
@@ -71,13 +73,20 @@ NOMINATIM_TOWN = {
 
 
 class _StandIn(ThreadingHTTPServer):
-    """Answers /api/status, /api/interpreter and /search; counts requests per path."""
+    """Answers /api/status, /api/interpreter and /search; counts requests per path.
+
+    Faults: ``interpreter_status`` (an HTTP error), ``interpreter_body`` (raw bytes instead of
+    the JSON), ``silent`` (paths it accepts and never answers), ``status_status``.
+    """
 
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.requests: Counter[str] = Counter()
         self.overpass: dict[str, Any] = town.overpass_json()
         self.interpreter_status = 200
+        self.interpreter_body: bytes | None = None
+        self.status_status = 200
+        self.silent: set[str] = set()
 
     @property
     def url(self) -> str:
@@ -90,8 +99,10 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         path = self.path.split("?")[0]
         self.server.requests[path] += 1
-        if path == "/api/status":
-            self._send(200, STATUS.encode(), "text/plain")
+        if path in self.server.silent:
+            time.sleep(SILENCE_S)
+        elif path == "/api/status":
+            self._send(self.server.status_status, STATUS.encode(), "text/plain")
         elif path == "/search":
             found = "Test Town" in self.path.replace("+", " ").replace("%20", " ")
             self._send(200, json.dumps([NOMINATIM_TOWN] if found else []).encode())
@@ -101,13 +112,19 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
         self.server.requests[self.path] += 1
-        if self.server.interpreter_status != 200:
+        if self.path in self.server.silent:
+            time.sleep(SILENCE_S)
+        elif self.server.interpreter_status != 200:
             self._send(self.server.interpreter_status, b"server overloaded", "text/plain")
+        elif self.server.interpreter_body is not None:
+            self._send(200, self.server.interpreter_body)
         else:
             self._send(200, json.dumps(self.server.overpass).encode())
 
     def _send(self, status: int, body: bytes, ctype: str = "application/json") -> None:
         self.send_response(status)
+        if status == 429:
+            self.send_header("Retry-After", "0")
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -133,6 +150,9 @@ def server(standin: _StandIn, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -
     standin.requests.clear()
     standin.overpass = town.overpass_json()
     standin.interpreter_status = 200
+    standin.interpreter_body = None
+    standin.status_status = 200
+    standin.silent = set()
     monkeypatch.setenv("ROUTING_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(ox.settings, "overpass_url", standin.url + "/api")
     monkeypatch.setattr(ox.settings, "nominatim_url", standin.url)
@@ -203,6 +223,12 @@ def test_area_without_drivable_roads(server: _StandIn) -> None:
         network_from_overpass(bbox=BBOX)
 
 
+def test_an_empty_answer_is_no_road_data(server: _StandIn) -> None:
+    server.overpass = town.overpass_json([])
+    with pytest.raises(DataNotFoundError, match="Overpass returned no road data"):
+        network_from_overpass(bbox=BBOX)
+
+
 def test_place_is_geocoded_through_nominatim(server: _StandIn) -> None:
     net = network_from_overpass(place="Test Town, Iraq")
     assert server.requests["/search"] == 1
@@ -226,3 +252,54 @@ def test_bbox_or_place_required() -> None:
         network_from_overpass()
     with pytest.raises(ValueError, match="exactly one"):
         network_from_overpass(bbox=BBOX, place="Test Town")
+
+
+# --- failing fast, saying why: each fault within seconds, never as "no road data" -----------
+@pytest.mark.parametrize(
+    ("fault", "message"),
+    [
+        ({"interpreter_status": 500}, "HTTP 500"),
+        ({"interpreter_status": 502}, "HTTP 502"),
+        ({"interpreter_body": b"{not json at all"}, "not Overpass JSON"),
+        ({"interpreter_body": b'{"elements": 3}'}, "not Overpass JSON"),
+        ({"interpreter_body": b"<html>Gateway</html>"}, "not Overpass JSON"),
+        (
+            {"interpreter_body": b'{"elements": [], "remark": "runtime error: Query timed out"}'},
+            "stopped the query",
+        ),
+        ({"silent": {"/api/status", "/api/interpreter"}}, "sent no answer within 0.5 s"),
+        ({"silent": {"/api/interpreter"}}, "sent no answer within 1 s"),
+    ],
+)
+def test_faults_are_reported_as_such_and_fast(
+    server: _StandIn, fault: dict[str, Any], message: str
+) -> None:
+    for name, value in fault.items():
+        setattr(server, name, value)
+    start = time.monotonic()
+    with pytest.raises(OverpassUnavailableError, match=message) as err:
+        network_from_overpass(bbox=BBOX, connect_timeout=0.5, timeout=0.5)
+    assert time.monotonic() - start < SILENCE_S
+    assert "\n" not in str(err.value)
+
+
+def test_busy_server_is_retried_a_bounded_number_of_times(server: _StandIn) -> None:
+    server.interpreter_status = 429
+    with pytest.raises(OverpassUnavailableError, match=r"busy .HTTP 429, 3 attempts"):
+        network_from_overpass(bbox=BBOX, retries=2)
+    assert server.requests["/api/interpreter"] == 3
+
+
+def test_odd_status_page_costs_no_wait(server: _StandIn) -> None:
+    # osmnx waits 60 s when /status fails; a mirror without /status must still work at once.
+    server.status_status = 404
+    start = time.monotonic()
+    assert network_from_overpass(bbox=BBOX).n_edges > 0
+    assert time.monotonic() - start < 5
+
+
+def test_cached_answer_works_while_the_server_is_silent(server: _StandIn) -> None:
+    first = network_from_overpass(bbox=BBOX)
+    server.silent = {"/api/status", "/api/interpreter"}
+    again = network_from_overpass(bbox=BBOX, connect_timeout=0.5)
+    assert again.n_edges == first.n_edges and "cached response" in again.meta.source

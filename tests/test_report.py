@@ -20,8 +20,8 @@ def test_report_holds_every_claim_and_number(
     claims, results = article_results
     md, js, *images = write_report(claims, results, tmp_path / "out")
     data = json.loads(js.read_text(encoding="utf-8"))
-    assert [c["id"] for c in data["claims"]] == [c.id for c in claims.claims]
-    for c, r in zip(data["claims"], results, strict=True):
+    assert [c["id"] for c in data["results"]] == [c.id for c in claims.claims]
+    for c, r in zip(data["results"], results, strict=True):
         assert c["verdict"] == r.verdict.value
         assert [f["value"] for f in c["figures"]] == [f.value for f in r.figures]
         assert c["assumptions"]
@@ -57,7 +57,7 @@ def test_cli_check_prints_table_in_80_columns_and_writes_report(
 def test_cli_check_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", EXAMPLE, "--json", "--draws", "500"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["claims"][0]["verdict"] == "false"
+    assert data["results"][0]["verdict"] == "false"
 
 
 def test_cli_check_bad_file_is_one_line_error(

@@ -554,9 +554,9 @@ def calibrated_band(
             "off-road legs",
             acc_lo - off_km,
             acc_hi - off_km,
-            f"the real way from the places to these roads adds x{cal.access.low:.2f} to "
-            f"x{cal.access.high:.2f} the {off_km:,.1f} km straight off-road legs "
-            f"({cal.access.pairs} measured pairs)",
+            f"per km of straight off-road leg ({off_km:,.1f} km here) the true distance differs "
+            f"by {cal.access.low:+.2f} to {cal.access.high:+.2f} km: real access roads wind, "
+            f"or join the road elsewhere ({cal.access.pairs} measured pairs)",
         ),
     ]
     low, high = road_lo + acc_lo, road_hi + acc_hi

@@ -26,7 +26,7 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -36,15 +36,19 @@ from pyproj import CRS, Transformer
 
 from .._format import format_hours
 from .._geo import GEOD, haversine_m
+from .._text import quoted
 from ..engine import RoutingEngine, Weights, get_engine
 from ..engine.profiles import DEFAULT_PROFILE, Profile, get_profile
 from ..engine.snapping import DEFAULT_MAX_SNAP_M, Snap, snap_candidates
 from ..exceptions import OffNetworkError, ReachError
 from ..location import Location, PointLike, as_location
-from ..network import RoadNetwork
+from ..network import RoadNetwork, check_bbox
 
 __all__ = [
     "DEFAULT_BUFFER_KM",
+    "MAX_BANDS",
+    "MAX_HOURS",
+    "MAX_KM",
     "Reach",
     "ReachError",
     "border_crossings",
@@ -56,6 +60,13 @@ Unit = Literal["h", "km"]
 # Zoom-7 data holds only major roads; 5 km covers the towns strung along them without
 # filling the desert between parallel roads.
 DEFAULT_BUFFER_KM = 5.0
+# Stated limits of reach(): more than a dozen bands cannot be told apart on a map or read in a
+# table, and a regional network is crossed well within two days' driving or 3,000 km.
+MAX_BANDS = 12
+MAX_HOURS = 48.0
+MAX_KM = 3000.0
+# Wider buffers merge whole regions into one blob and cost more than they show.
+_MAX_BUFFER_KM = 50.0
 # Buffered polygons are simplified to this tolerance (m): far below the buffer width.
 _SIMPLIFY_M = 250.0
 # A gazetteer town this close to a network place point is the same place.
@@ -270,8 +281,9 @@ def reach(
     Raises
     ------
     ReachError
-        No limits, a zero, negative or non-finite limit, both ``hours`` and ``km``, or a
-        non-positive ``buffer_km``.
+        No limits, a zero, negative or non-finite limit, more than :data:`MAX_BANDS` limits,
+        a limit above :data:`MAX_HOURS` or :data:`MAX_KM`, both ``hours`` and ``km``, or a
+        ``buffer_km`` outside (0, 50].
     ProfileError
         Unknown profile.
     OffNetworkError
@@ -280,8 +292,10 @@ def reach(
         An origin name cannot be resolved.
     """
     limits, unit = _limits(hours, km)
-    if not (math.isfinite(buffer_km) and buffer_km > 0):
-        raise ReachError(f"buffer_km must be a positive number of km, got {buffer_km!r}")
+    if not (math.isfinite(buffer_km) and 0 < buffer_km <= _MAX_BUFFER_KM):
+        raise ReachError(
+            f"buffer_km must be a positive number of km up to {_MAX_BUFFER_KM:g}, got {buffer_km!r}"
+        )
     network = net
     prof = get_profile(profile)
     locs = [as_location(o) for o in _as_list(origins)]
@@ -293,7 +307,7 @@ def reach(
     scale = 3600.0 if unit == "h" else 1000.0
     search = _Search.run(engine, w, candidates)
     projected = _project(network, locs)
-    band_geoms = [_band_polygon(search, limit * scale, buffer_km, projected) for limit in limits]
+    band_geoms = _band_polygons(search, [x * scale for x in limits], buffer_km, projected)
     bands = _bands_frame(band_geoms, limits, unit)
     place_frame = _places(network, search, locs, limits, unit, places, max_snap_m)
     return Reach(
@@ -336,7 +350,7 @@ def border_crossings(
     points = shapely.get_parts(shapely.intersection(net.geometries[hits], border))
     xy = shapely.get_coordinates(points)
     if bbox is not None:
-        w, s, e, n = bbox
+        w, s, e, n = check_bbox(bbox)
         xy = xy[(xy[:, 0] >= w) & (xy[:, 0] <= e) & (xy[:, 1] >= s) & (xy[:, 1] <= n)]
     if len(xy) == 0:
         raise ReachError(
@@ -524,27 +538,44 @@ def _project(net: RoadNetwork, origins: Sequence[Location]) -> _Projected:
     return _Projected(fwd, back, np.asarray(lines))
 
 
-def _band_polygon(
-    search: _Search, limit: float, buffer_km: float, proj: _Projected
-) -> shapely.Geometry:
-    pieces = search.pieces(limit)
-    full = [e for e, lo, hi in pieces if lo == 0.0 and hi == 1.0]
-    partial = [
-        shapely.ops.substring(proj.lines[e], lo, hi, normalized=True)
-        for e, lo, hi in pieces
-        if not (lo == 0.0 and hi == 1.0)
-    ]
-    # One buffer per road piece, merged by a cascaded union: buffering all pieces as one
-    # MultiLineString exhausts GEOS's memory on full-detail (z14) roads.
-    lines = shapely.simplify(np.array([*proj.lines[full], *partial], dtype=object), _SIMPLIFY_M)
-    area = shapely.union_all(shapely.buffer(lines, buffer_km * 1000.0, quad_segs=4))
-    area = shapely.simplify(area, _SIMPLIFY_M)
-    return cast(
-        shapely.Geometry,
-        shapely.transform(
-            area, lambda xy: np.column_stack(proj.to_lonlat.transform(xy[:, 0], xy[:, 1]))
-        ),
-    )
+def _band_polygons(
+    search: _Search, limits: list[float], buffer_km: float, proj: _Projected
+) -> list[shapely.Geometry]:
+    """Nested band polygons, built band on band from the one search.
+
+    A band's reached pieces contain the previous band's, so each band is the previous one's
+    area plus buffers of what it adds: every road piece is buffered once, and buffers are
+    merged with a cascaded union (buffering one multi-line of the whole network at once took
+    GEOS over a minute on 9,000 edges; this takes about a second).
+    """
+    out: list[shapely.Geometry] = []
+    area: shapely.Geometry | None = None
+    simple_before: shapely.Geometry | None = None
+    full_before: set[int] = set()
+    for limit in limits:
+        pieces = search.pieces(limit)
+        full = {e for e, lo, hi in pieces if lo == 0.0 and hi == 1.0}
+        partial = [
+            shapely.ops.substring(proj.lines[e], lo, hi, normalized=True)
+            for e, lo, hi in pieces
+            if not (lo == 0.0 and hi == 1.0)
+        ]
+        added = [*proj.lines[sorted(full - full_before)], *partial]
+        buffers = shapely.buffer(np.asarray(added), buffer_km * 1000.0, quad_segs=4)
+        area = shapely.union_all([*([area] if area is not None else []), *buffers])
+        full_before = full
+        # Simplified outlines of nested areas can cross; the union with the band before keeps
+        # every band inside the next.
+        simple = shapely.simplify(area, _SIMPLIFY_M)
+        if simple_before is not None:
+            simple = shapely.union(simple, simple_before)
+        simple_before = simple
+        out.append(
+            shapely.transform(
+                simple, lambda xy: np.column_stack(proj.to_lonlat.transform(xy[:, 0], xy[:, 1]))
+            )
+        )
+    return out
 
 
 def _bands_frame(geoms: list[shapely.Geometry], limits: tuple[float, ...], unit: Unit) -> Any:
@@ -686,11 +717,21 @@ def _limits(
     values = list(raw) if isinstance(raw, Sequence) else [raw]
     if not values:
         raise ReachError(f"no band limits given in {unit}")
+    if len(values) > MAX_BANDS:
+        raise ReachError(
+            f"at most {MAX_BANDS} bands, got {len(values):,}: each band is a polygon on the map "
+            "and a column of the table"
+        )
+    what, most = ("hours", MAX_HOURS) if unit == "h" else ("km", MAX_KM)
     checked: set[float] = set()
     for x in values:
         if not isinstance(x, int | float) or not math.isfinite(x) or x <= 0:
-            what = "hours" if unit == "h" else "km"
-            raise ReachError(f"band limits must be positive numbers of {what}, got {x!r}")
+            raise ReachError(f"band limits must be positive numbers of {what}, got {quoted(x)}")
+        if x > most:
+            raise ReachError(
+                f"band limit {x:g} {unit} is above the {most:g} {unit} allowed: a regional road "
+                "network is crossed well within that, and more only covers all of it"
+            )
         checked.add(float(x))
     return tuple(sorted(checked)), unit
 

@@ -276,7 +276,15 @@ class Route:
         return gpd.GeoDataFrame([self._properties()], geometry=[self.geometry], crs="EPSG:4326")
 
     def to_geojson(self) -> dict[str, Any]:
-        """The route as a GeoJSON Feature (the line plus figures, roads and assumptions)."""
+        """The route as a GeoJSON Feature (the line plus :meth:`to_dict` as properties)."""
+        return {
+            "type": "Feature",
+            "geometry": shapely.geometry.mapping(self.geometry),
+            "properties": self.to_dict(),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """Figures, roads taken, snap points, notes and assumptions, JSON-ready."""
         props = self._properties()
         props["roads"] = self.roads().round(2).to_dict("records")
         props["snaps"] = [
@@ -289,11 +297,7 @@ class Route:
             }
             for label, s in zip(self._snap_labels(), self.snaps, strict=True)
         ]
-        return {
-            "type": "Feature",
-            "geometry": shapely.geometry.mapping(self.geometry),
-            "properties": props,
-        }
+        return props
 
     def _properties(self) -> dict[str, Any]:
         return {

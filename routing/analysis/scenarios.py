@@ -25,9 +25,10 @@ import numpy as np
 import shapely
 
 from .._geo import M_PER_DEG
+from .._text import quoted
 from ..engine.snapping import nearest_snap
-from ..exceptions import OffNetworkError, ScenarioError
-from ..network import RoadNetwork
+from ..exceptions import InvalidBBoxError, OffNetworkError, ScenarioError
+from ..network import RoadNetwork, check_bbox
 
 __all__ = [
     "Checkpoint",
@@ -36,6 +37,10 @@ __all__ = [
     "parse_avoid",
 ]
 
+# Limits that keep closures and delays meaningful (and arithmetic finite): half the Earth's
+# circumference, and a week.
+_MAX_RADIUS_KM = 20_000.0
+_MAX_CHECKPOINT_MIN = 7 * 24 * 60.0
 _REF_WORDS = re.compile(r"^(route|highway|hwy|road|rd|expressway)\s*", re.IGNORECASE)
 _NUM = r"[-+]?\d+(?:\.\d+)?"
 _POINT = re.compile(rf"^\s*({_NUM})\s*,\s*({_NUM})\s*(?::\s*({_NUM})\s*(km|m)?)?\s*$")
@@ -153,8 +158,11 @@ class Scenario:
         """Close roads by ref and/or name, optionally only near a ``(lon, lat)`` point."""
         if not (ref or name or near):
             raise ScenarioError("a road closure needs a ref, a name or a location")
-        if not (math.isfinite(radius_km) and radius_km > 0):
-            raise ScenarioError(f"closure radius must be a positive number of km, got {radius_km}")
+        if not (math.isfinite(radius_km) and 0 < radius_km <= _MAX_RADIUS_KM):
+            raise ScenarioError(
+                f"closure radius must be a positive number of km up to {_MAX_RADIUS_KM:,.0f}, "
+                f"got {radius_km:g}"
+            )
         rule = Closure(
             ref=ref, name=name, near=near, radius_m=radius_km * 1000, bridges_only=bridges_only
         )
@@ -169,8 +177,11 @@ class Scenario:
 
     def checkpoint(self, point: tuple[float, float], minutes: float, label: str = "") -> Scenario:
         """Add a fixed delay at a ``(lon, lat)`` point."""
-        if not (math.isfinite(minutes) and minutes >= 0):
-            raise ScenarioError(f"checkpoint delay must be a number of minutes >= 0, got {minutes}")
+        if not (math.isfinite(minutes) and 0 <= minutes <= _MAX_CHECKPOINT_MIN):
+            raise ScenarioError(
+                f"checkpoint delay must be from 0 to {_MAX_CHECKPOINT_MIN:,.0f} minutes (a week), "
+                f"got {minutes:g}"
+            )
         cp = Checkpoint(point[0], point[1], minutes, label)
         return replace(self, checkpoints=(*self.checkpoints, cp))
 
@@ -231,7 +242,7 @@ def parse_avoid(specs: list[str], scenario: Scenario | None = None) -> Scenario:
         kind = kind.strip().lower()
         if not sep or not arg.strip():
             raise ScenarioError(
-                f"bad --avoid spec {spec!r}: expected KIND:VALUE, e.g. 'ref:1', "
+                f"bad --avoid spec {quoted(spec)}: expected KIND:VALUE, e.g. 'ref:1', "
                 "'near:34.14,42.38:5km', 'bbox:W,S,E,N', 'checkpoint:LAT,LON:30'"
             )
         if kind in ("ref", "name"):
@@ -244,10 +255,10 @@ def parse_avoid(specs: list[str], scenario: Scenario | None = None) -> Scenario:
             out = out.block_road(near=near, radius_km=radius, bridges_only=kind == "bridge")
         elif kind == "bbox":
             try:
-                w, s, e, n = (float(x) for x in arg.split(","))
-            except ValueError as exc:
-                raise ScenarioError(f"bad bbox in {spec!r}: expected W,S,E,N degrees") from exc
-            out = out.avoid_area(shapely.box(w, s, e, n), f"bbox {arg}")
+                box = check_bbox(arg.split(","))
+            except InvalidBBoxError as exc:
+                raise ScenarioError(f"bad bbox in {quoted(spec)}: {exc}") from None
+            out = out.avoid_area(shapely.box(*box), f"bbox {arg}")
         elif kind == "area":
             out = out.avoid_area(_read_area(Path(arg)), arg)
         elif kind == "checkpoint":
@@ -256,10 +267,12 @@ def parse_avoid(specs: list[str], scenario: Scenario | None = None) -> Scenario:
             try:
                 out = out.checkpoint(near, float(minutes))
             except ValueError as exc:
-                raise ScenarioError(f"bad checkpoint {spec!r}: expected LAT,LON:MINUTES") from exc
+                raise ScenarioError(
+                    f"bad checkpoint {quoted(spec)}: expected LAT,LON:MINUTES"
+                ) from exc
         else:
             raise ScenarioError(
-                f"unknown --avoid kind {kind!r} in {spec!r}; use ref, name, "
+                f"unknown --avoid kind {quoted(kind)} in {quoted(spec)}; use ref, name, "
                 "near, bridge, bbox, area or checkpoint"
             )
     return out
@@ -279,10 +292,10 @@ def _point(text: str, spec: str) -> tuple[tuple[float, float], float]:
     """``'LAT,LON[:R km]'`` -> ``((lon, lat), radius_km)``."""
     m = _POINT.match(text)
     if not m:
-        raise ScenarioError(f"bad location in {spec!r}: expected LAT,LON or LAT,LON:5km")
+        raise ScenarioError(f"bad location in {quoted(spec)}: expected LAT,LON or LAT,LON:5km")
     lat, lon = float(m.group(1)), float(m.group(2))
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        raise ScenarioError(f"bad location in {spec!r}: latitude/longitude out of range")
+        raise ScenarioError(f"bad location in {quoted(spec)}: latitude/longitude out of range")
     radius = float(m.group(3)) if m.group(3) else 5.0
     if m.group(4) == "m":
         radius /= 1000

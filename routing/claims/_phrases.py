@@ -71,7 +71,12 @@ _CAP = (
 _INNER = r"(?:al|el|ez|az|ad|as|ar|an|ash|de|du|la|le|bin|ibn|of|and)"
 _ARTICLES = frozenset({"Al", "El", "Ad", "Ar", "Az", "Ash", "Ez"})
 _INNER_SET = frozenset(_INNER.strip("(?:)").split("|"))
-_PHRASE = re.compile(rf"\b{_CAP}(?:[ \t]+(?:{_INNER}[ \t]+)?{_CAP})*")
+# A number closes a name when no unit follows it: "Tower 22", "Highway 80", "KLIA 1".
+_NAME_NUMBER = (
+    r"(?:[ \t]+\d{1,3}(?![\d.,]?\d)(?=[ \t]*(?:[,.;:)?!”\"]|$)|[ \t]+(?:is|was|are|were|lies|sits|"
+    r"stands|has|had|and|in|on|at|near|to|from|of|which|that|facility|base|outpost)\b))"
+)
+_PHRASE = re.compile(rf"\b{_CAP}(?:[ \t]+(?:{_INNER}[ \t]+)?{_CAP})*{_NAME_NUMBER}?")
 # "of" and "and" join capitalised words only after these ("Gulf of Alexandretta", "KLIA 1 and 2"
 # aside): "Anbar Province of Iraq" or "Mecca and Medina" are two names.
 _OF_HEADS = frozenset(
@@ -167,6 +172,11 @@ _NOT_NAMES = frozenset(
         "however",
         "meanwhile",
         "trending",
+        "think",
+        "visit",
+        "welcome",
+        "take",
+        "see",
         "editor",
         "note",
         "join",
@@ -571,7 +581,8 @@ def _join_possessives(text: str, found: list[Phrase]) -> list[Phrase]:
         ):
             out[-1] = Phrase(f"{prev.name} {p.name}", prev.start, p.end)
             continue
-        if p.name.isupper() and len(p.name) <= 5 and p.name.isalpha() and p.is_place:
+        bare = re.sub(r"\s+\d+$", "", p.name)
+        if bare.isupper() and len(bare) <= 5 and bare.isalpha() and p.is_place:
             continue  # acronyms: ISIS, CNN, SOHR (KLIA and NRT are lost with them)
         out.append(p)
     return out

@@ -10,8 +10,10 @@ the reading (``confirmed: true``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
+
+from tqdm import tqdm
 
 from ..exceptions import NoRouteError, OffNetworkError
 from ..gazetteer import find_place
@@ -25,7 +27,7 @@ from .model import ClaimFile
 from .results import ClaimResult, Verdict
 from .uncertainty import DEFAULT_DRAWS
 
-__all__ = ["check_claims"]
+__all__ = ["check_claims", "iter_check_claims"]
 
 
 def check_claims(
@@ -36,6 +38,7 @@ def check_claims(
     seed: int = 0,
     second: RoadNetwork | None = None,
     resolver: Callable[[str], Any] | None = None,
+    progress: bool = False,
 ) -> list[ClaimResult]:
     """Measure and grade every claim of a claim file.
 
@@ -54,6 +57,8 @@ def check_claims(
         ``crosscheck``); ``None`` checks on ``net`` alone.
     resolver
         Place name -> place (``.name``, ``.lon``, ``.lat``); default: the gazetteer for ``net``.
+    progress
+        Show a progress bar (on stderr) while checking.
 
     Returns
     -------
@@ -64,6 +69,25 @@ def check_claims(
     ------
     ClaimFileError
         A place the file names is unknown or ambiguous (every one listed with its line).
+    """
+    results = iter_check_claims(
+        claim_file, net, draws=draws, seed=seed, second=second, resolver=resolver
+    )
+    return list(tqdm(results, total=len(claim_file.claims), desc="claims", disable=not progress))
+
+
+def iter_check_claims(
+    claim_file: ClaimFile,
+    net: RoadNetwork,
+    *,
+    draws: int = DEFAULT_DRAWS,
+    seed: int = 0,
+    second: RoadNetwork | None = None,
+    resolver: Callable[[str], Any] | None = None,
+) -> Iterator[ClaimResult]:
+    """:func:`check_claims` one claim at a time, for long files (results as they come).
+
+    Every place is resolved (and every unknown one reported) before the first result.
     """
     resolve = resolver or (lambda name: find_place(name, net))
     places = validate_places(claim_file, resolve)
@@ -79,12 +103,11 @@ def check_claims(
         seed,
         second,
     )
-    results = []
+    shared = ctx.base_assumptions()
     for claim in claim_file.claims:
         result = _check_one(claim, ctx)
-        result.assumptions = [*ctx.base_assumptions(), *result.assumptions]
-        results.append(result)
-    return results
+        result.assumptions = [*shared, *result.assumptions]
+        yield result
 
 
 def _check_one(claim: ClaimBase, ctx: CheckContext) -> ClaimResult:

@@ -16,7 +16,13 @@ of* Baghdad", "two hours' *drive from* Ramadi", "15 km *from the Syrian border*"
    240 km northwest of Baghdad, *Haditha* is ...", "20 kilometres from Rawa lies *Ana*";
 4. the sentence's subject with a verb of place: "*Ramadi* is a city in central Iraq, about
    110 km west of Baghdad" (countries and provinces on the way are not subjects);
-5. "It" as subject: the subject of the previous sentence of the same paragraph (flagged).
+5. "It" as subject, or a description ("the town, which lies ...", "The city is located ...",
+   "this strategic outpost about 100 miles from ..."): the place the paragraph is about, i.e.
+   the nearest subject of the three sentences before, else the nearest place they name
+   (flagged); "the dam", "the base" only read as a name that says so ("Haditha Dam").
+
+A figure with no reference after it ("Baghdad is 70 km east.") is read from the place the
+paragraph is about (flagged). "X and Y are N km apart" is a pair, like "between X and Y".
 
 A quantity with no reference after it is a trip between a pair of places in the same
 sentence: "the distance between A and B is", "the drive from A to B is only two hours",
@@ -103,11 +109,15 @@ _MODES = {
 _LIST_GAP = re.compile(r"(?:\s*\[\d+\])*\s*(?:,\s*|;\s*)?(?:and\s+)?")
 # Between a name and its apposition: "Haditha, about", "Qaim, located", "Manbij, which lies".
 _APPOSITION = re.compile(
-    r"(?:\s+(?:city|town|village|area))?(?:\s+(?:in|near)\s+[^,;()]{1,60}?)?\s*[,(–—]['’\"”]?\s*"
+    r"(?:\s+(?:city|town|village|area))?(?:\s+(?:in|near|on|at)\s+[^,;()]{1,60}?)?\s*[,(–—]['’\"”]?\s*"
     r"(?:(?:an?\s+[a-z]+\s+)?(?:which|that)\s+(?:is|lies|lay|sits|stands|was|are)\s+"
     r"(?:[a-z-]+\s+){0,4}?"
     r"|itself\s+"
+    r"|(?:an?|the)\s+[^,;()]{1,60}?,\s*(?:(?:located|situated|lying)\s+|(?:which|that)\s+"
+    r"(?:is|lies|lay|sits|stands|was)\s+(?:(?:located|situated)\s+)?)"
     r"|(?:an?|the)\s+(?:[a-z-]+\s+){1,3}?(?:(?:located|situated)\s+)?"
+    r"|(?:is\s+)?(?:located|situated|lying)\s+(?:on|in|at|along|near)\s+[^,;()]{1,60}?"
+    r"(?:\s*,\s*|\s+(?:and\s+)?(?:lies|is|sits|stands)\s+)"
     r"|(?:is\s+)?(?:located|situated|lying|based)\s+(?:at\s+)?"
     r"|(?:is|lies|sits|stands|was)\s+(?:(?:located|situated)\s+)?)?"
 )
@@ -138,6 +148,19 @@ _SUBJECT_LEAD = re.compile(
 )
 _PLACE_VERB = re.compile(r"\b(?:is|are|was|lies|lay|sits|stands|located|situated)\b")
 _PRONOUN_SUBJECT = re.compile(r"[\"“]?\s*[Ii]t(?:\s+(?:is|was|lies|sits|stands)\b|['’]s\b)")
+# A place named by description, read as the place the paragraph is about: "the town, which lies
+# 12 km ...", "The city is located ...", "this strategic outpost about 100 miles from ...".
+# What ends a figure whose reference is left out: "70 km east.", "300 miles to the west."
+_ELIDED_TAIL = re.compile(
+    rf"(?i)(?:\s*\([^)]*\))?(?:\s+away)?(?:\s+(?:to\s+the\s+)?(?P<dir>{_COMPASS})(?:ern)?)?"
+    r"\s*(?:[.;!]|$)"
+)
+_SETTLEMENT_NOUNS = frozenset({"city", "town", "village", "area", "site", "destination", "outpost"})
+_DEFINITE = re.compile(
+    r"\b(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?:[a-z-]+\s+){0,2}?(?P<noun>city|town|village|base|airbase|"
+    r"airport|dam|palace|area|site|outpost|destination|facility|camp|castle|fortress|garrison)"
+    r"(?![\w-])"
+)
 _ROAD_WORDS = re.compile(r"\b(?:by road|drive|driving|by car|road distance)\b", re.I)
 _STRAIGHT_WORDS = re.compile(
     r"\b(?:as the crow flies|straight[- ]line|in a straight line|draw a straight line|"
@@ -151,8 +174,12 @@ _PAIR_JOIN = re.compile(
     r"(?:\s+in\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)?(?:\s*\([^)]{0,60}\))?"
     r"(?:\s*,\s*[A-Z][\w'’-]*\s*,)?\s*(?P<word>to|and|with)\s+"
 )
+_PAIR_GAP = re.compile(
+    r"(?=[^;.]{0,120}?\b(?:drive|driving|journey|trip|ride|flight|walk)\b)[^;.()]{1,120}?\s(?P<word>to)\s+"
+)
 _PAIR_FROM = re.compile(r"(?:\s*\([^)]{0,60}\))?\s+from\s+")
 _SEPARATE = re.compile(r"\bseparates?\s+")
+_APART = re.compile(r"\b(?:are|lie|sit|stand)\s+[^.;]{1,60}?\bapart\b")
 _HEAD_PAIR = re.compile(r"(?:From\s+)?")
 _TWO_GROUP = re.compile(
     r"\bbetween\s+the\s+(?:two|both)\s+(?:[a-z]+\s+)?(?:cities|towns|places|capitals|ports)\b"
@@ -162,7 +189,9 @@ _TRIP_WORDS = re.compile(
     r"lasted|train|rail\w*|reach\w*|walk)\b",
     re.I,
 )
-_LENGTH_TRIP = re.compile(r"\b(?:distance|drive|driving|fly|travel\w*|journey|route|link)\b", re.I)
+_LENGTH_TRIP = re.compile(
+    r"\b(?:distance|drive|driving|fly|travel\w*|journey|route|link|apart)\b", re.I
+)
 _NOT_A_TRIP = re.compile(
     r"\s*(?:\([^)]*\)\s*)?(?:long|wide|deep|high|tall|strip|stretch|border|trench|ditch|"
     r"road|railway|line|walk|intervals?|per|an\s+hour|above|below|away\s+from\s+the\s+front)\b",
@@ -380,14 +409,90 @@ class _Extractor:
         if first is not None and lead is not None and first.start == lead.end():
             if self._locatable(text, first) and _AFTER_SUBJECT.match(text, first.end):
                 subject = (first.name, "")
-        elif _PRONOUN_SUBJECT.match(text) and i > 0 and depth < 3:
-            prev = self.sentences[i - 1]
-            if prev.paragraph == self.sentences[i].paragraph:
-                earlier = self._sentence_subject(i - 1, depth + 1)
-                if earlier is not None:
-                    subject = (earlier[0], f"'It' read as {earlier[0]}, named in the text before")
+        elif _PRONOUN_SUBJECT.match(text) and depth < 3:
+            earlier = self._topic(i, depth + 1)
+            if earlier is not None:
+                subject = (earlier, f"'It' read as {earlier}, named in the text before")
         self._subjects[i] = subject
         return subject
+
+    def _topic(self, i: int, depth: int = 0) -> str | None:
+        """The place the paragraph is about before sentence ``i``, for "it" and "the town".
+
+        Looking at most three sentences back in the same paragraph: the nearest subject, else
+        the nearest place the gazetteer knows, else the nearest other name of a place.
+        """
+        before = [
+            j
+            for j in range(i - 1, max(i - 4, -1), -1)
+            if self.sentences[j].paragraph == self.sentences[i].paragraph
+        ]
+        for j in before:
+            subject = self._sentence_subject(j, depth)
+            if subject is not None:
+                return subject[0]
+        for known in (True, False):
+            for j in before:
+                named = [name for name, is_known in self._named_places(j) if is_known or not known]
+                if named:
+                    return named[-1]
+        return None
+
+    def _named_places(self, j: int) -> list[tuple[str, bool]]:
+        """(name, known to the gazetteer) of the places sentence ``j`` names: known ones, or a
+        name after a lower-case word ("entered Bashiqa"), not an opening word ("Think Jordan")."""
+        text = self.sentences[j].text
+        known = {m.start for m in self.mentions(j) if m.place is not None or m.candidates}
+        return [
+            (p.name, p.start in known)
+            for p in self.phrases(j)
+            if self._locatable(text, p)
+            and (
+                p.start in known
+                or re.search(r"\b[a-z][\w-]*\s+$", text[max(0, p.start - 30) : p.start])
+            )
+        ]
+
+    def _described(self, i: int, start: int) -> tuple[str, str] | None:
+        """The paragraph's place, when a description locates the figure at ``start``.
+
+        "the town, which lies 12km ...", "this destination – about three hours from ...",
+        "The city is located about 120 km ...": flagged, the reading needs a person.
+        """
+        text = self.sentences[i].text
+        opening = _DEFINITE.match(text)
+        near = None
+        for m in _DEFINITE.finditer(text, max(0, start - 160), start):
+            if _APPOSITION.fullmatch(text, m.end(), start) or _ADJACENT.fullmatch(
+                text, m.end(), start
+            ):
+                near = m
+        if near is not None:
+            described = near
+        elif opening is not None and _PLACE_VERB.search(text, opening.end(), start):
+            described = opening
+        else:
+            return None
+        noun = described["noun"]
+        if noun in _SETTLEMENT_NOUNS:
+            topic = self._topic(i)
+        else:  # "the dam", "the base": a place whose name says so ("Haditha Dam")
+            topic = next(
+                (
+                    name
+                    for j in range(i, max(i - 4, -1), -1)
+                    if self.sentences[j].paragraph == self.sentences[i].paragraph
+                    for name in reversed(
+                        [n for n, _ in self._named_places(j)]
+                        + [subject[0] for subject in [self._sentence_subject(j)] if subject]
+                    )
+                    if noun in name.lower() and (j < i or text.find(name) < start)
+                ),
+                None,
+            )
+        if topic is None:
+            return None
+        return topic, f"{described[0]!r} read as {topic}, named in the text before"
 
     def _subject_of(
         self, i: int, start: int, target_end: int, located: Sequence[_Located]
@@ -408,19 +513,19 @@ class _Extractor:
                 m = pattern.match(text, target_end)
                 if m and m.end() in after and self._locatable(text, after[m.end()]):
                     return after[m.end()].name, ""
-            if _FRONT_PRONOUN.match(text, target_end) and i > 0:
-                earlier = self._sentence_subject(i - 1)
-                if (
-                    earlier is not None
-                    and self.sentences[i - 1].paragraph == self.sentences[i].paragraph
-                ):
-                    return earlier[0], f"'it' read as {earlier[0]}, named in the sentence before"
+            if _FRONT_PRONOUN.match(text, target_end):
+                earlier = self._topic(i)
+                if earlier is not None:
+                    return earlier, f"'it' read as {earlier}, named in the text before"
         subject = self._sentence_subject(i)
         if subject is not None:
             first = self.phrases(i)[0] if self.phrases(i) else None
             verb_from = first.end if first is not None and not subject[1] else 0
             if _PLACE_VERB.search(text, verb_from, start):
                 return subject
+        described = self._described(i, start)
+        if described is not None:
+            return described
         if before:
             p = before[-1]
             if _ADJACENT.fullmatch(text, p.end, start) and self._locatable(text, p):
@@ -474,14 +579,30 @@ class _Extractor:
                     drafts.append(draft)
         rest = []
         for q in free:
-            reach = self._reach(i, q, borders)
-            if reach is None:
+            draft = self._reach(i, q, borders) or self._elided(i, q)
+            if draft is None:
                 rest.append(q)
             else:
-                drafts.append(reach)
+                drafts.append(draft)
         drafts += self._pairs(i, rest, pinned)
         drafts += self._relative(i, located)
         return drafts
+
+    def _elided(self, i: int, q: Quantity) -> _Draft | None:
+        """ "Baghdad is 70 km east.", "Kiev, is about 300 miles to the west.": the reference is
+        the place the paragraph is about (flagged for review)."""
+        text = self.sentences[i].text
+        tail = _ELIDED_TAIL.match(text, q.span[1])
+        if tail is None:
+            return None
+        subject = self._subject_of(i, q.span[0], q.span[0], [])
+        topic = self._topic(i)
+        if subject is None or topic is None or _same_place(subject[0], topic):
+            return None
+        target = Target("place", topic, q.span[1], q.span[1])
+        reason = f"the reference is left out: read as {topic}, named in the text before"
+        review = "; ".join(r for r in (subject[1], reason) if r)
+        return self._located_claim(i, q, (subject[0], review), target, tail["dir"], "")
 
     def _targets(self, i: int, pos: int, both: bool) -> list[tuple[Target, str | None]]:
         """The reference(s) after a preposition, with a direction given in parentheses."""
@@ -639,7 +760,7 @@ class _Extractor:
         pairs = list(self._find_pairs(i))
         drafts: list[_Draft] = []
         used: set[int] = set()
-        for k, (start, end, a, b, review) in enumerate(pairs):
+        for k, (start, _end, a, b, review) in enumerate(pairs):
             limit = pairs[k + 1][0] if k + 1 < len(pairs) else len(text)
             dimensions: set[Dimension] = set()
             for q in free:
@@ -647,7 +768,7 @@ class _Extractor:
                     continue
                 if id(q) in pinned and pinned[id(q)] != start:
                     continue
-                after = end <= q.span[0] < limit
+                after = start < q.span[0] < limit
                 before = q.span[1] <= start and len(text[q.span[1] : start].split()) <= 6
                 if not (after or before) or not self._trip(text, q, start, before):
                     continue
@@ -667,6 +788,9 @@ class _Extractor:
             if a is None or a.kind not in ("place", "country", "capital"):
                 continue
             join = _PAIR_JOIN.match(text, a.end)
+            if join is None and m["from"]:
+                # "from Homs is a long 250km drive through the desert to Palmyra"
+                join = _PAIR_GAP.match(text, a.end)
             if join is None or (m["from"] and join["word"] != "to"):
                 continue
             b = target_after(text, join.end(), found)
@@ -688,6 +812,12 @@ class _Extractor:
             b = target_after(text, join.end(), found) if join else None
             if b is not None and b.kind == "place":
                 yield 0, b.end, a, b, []
+        for m in _APART.finditer(text):
+            # "Mosul and Erbil are about 80 km apart": the two names joined before the verb
+            names = [p for p in found if p.end <= m.start() and p.is_place]
+            if len(names) >= 2 and _AND.fullmatch(text, names[-2].end, names[-1].start):
+                a, b = (Target("place", p.name, p.start, p.end) for p in names[-2:])
+                yield a.start, b.end, a, b, []
         for m in _SEPARATE.finditer(text):
             a = target_after(text, m.end(), found)
             join = _AND.match(text, a.end) if a is not None else None

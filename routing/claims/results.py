@@ -211,7 +211,7 @@ class ClaimResult:
             "figures": [f.to_dict() for f in self.figures],
             "details": self.details,
             "assumptions": self.assumptions,
-            "routes": [r.to_geojson()["properties"] for r in self.routes],
+            "routes": [r.to_dict() for r in self.routes],
         }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from ..exceptions import DataOutsideBoundsError
+from ..exceptions import InvalidBBoxError
 from ..network import check_bbox
 
 __all__ = ["parse_bbox"]
@@ -14,5 +14,5 @@ def parse_bbox(text: str) -> tuple[float, float, float, float]:
     """Parse ``'west,south,east,north'`` in degrees, checking order and ranges."""
     try:
         return check_bbox(text.split(","))
-    except DataOutsideBoundsError as exc:
+    except InvalidBBoxError as exc:
         raise typer.BadParameter(str(exc)) from None

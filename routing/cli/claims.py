@@ -15,7 +15,10 @@ from pydantic import ValidationError
 
 from ..claims import Source, claim_file_schema, extract_claims
 from ..exceptions import ClaimFileError, DataFormatError, DataNotFoundError
+from ..output.envelope import envelope
+from ..output.paths import check_output, write_text
 from ._app import app, console, err_console
+from ._output import AsJson, echo_json
 
 __all__ = ["claims_schema", "extract"]
 
@@ -33,15 +36,15 @@ def _read_text(path: Path) -> str:
     return text
 
 
-def _emit(text: str, output: Path | None) -> None:
+def _emit(text: str, output: Path | None, force: bool) -> None:
     """Write ``text`` to ``output``, or to stdout when no file is given."""
     if output is None:
         console.print(text, end="", markup=False, highlight=False, soft_wrap=True)
         return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise DataNotFoundError(f"cannot write {output}: {exc.strerror}") from exc
+    write_text(output, text, force=force)
+
+
+_FORCE = typer.Option("--force", "-f", help="Replace the --output file if it exists.")
 
 
 def _title(text: str) -> str | None:
@@ -54,13 +57,26 @@ def _title(text: str) -> str | None:
 def extract(
     article: Annotated[Path, typer.Argument(help="The article as a plain-text file.")],
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the YAML here (default: stdout).")
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write the YAML here (default: stdout); an existing file needs --force.",
+        ),
     ] = None,
     publication: Annotated[str | None, typer.Option(help="Publication, e.g. 'CNN'.")] = None,
     date: Annotated[str | None, typer.Option(help="Publication date, YYYY-MM-DD.")] = None,
     url: Annotated[str | None, typer.Option(help="Where the article was published.")] = None,
+    force: Annotated[bool, _FORCE] = False,
+    as_json: AsJson = False,
 ) -> None:
-    """Propose a claim file from an article's text, for a person to review."""
+    """Propose a claim file from an article's text, for a person to review.
+
+    With --json, the proposed claims (as in the claim file) and each claim's review comments
+    print as the JSON envelope; --output still writes the YAML.
+    """
+    if output is not None:
+        check_output(output, force=force)  # before the work: never after it
     text = _read_text(article)
     try:
         source = Source.model_validate(
@@ -77,7 +93,29 @@ def extract(
             "; ".join(f"--{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         ) from exc
     extraction = extract_claims(text, source=source)
-    _emit(extraction.to_yaml(origin=article.name), output)
+    if as_json:
+        if output is not None:
+            write_text(output, extraction.to_yaml(origin=article.name), force=force)
+        claims = extraction.claim_file.model_dump(mode="json", exclude_none=True, by_alias=True)[
+            "claims"
+        ]
+        query = {"article": str(article), "publication": publication, "date": date, "url": url}
+        echo_json(
+            envelope(
+                "extract",
+                query=query,
+                results=[
+                    {**c, "review_comments": extraction.comments.get(c["id"], [])} for c in claims
+                ],
+                assumptions=[
+                    "claims proposed by rules from the text alone: a person checks each one, "
+                    "above all those with review comments, before relying on it"
+                ],
+                attribution="",
+            )
+        )
+        return
+    _emit(extraction.to_yaml(origin=article.name), output, force)
     n = len(extraction.claim_file.claims)
     to_review = sum(1 for c in extraction.comments.values() for line in c if "review:" in line)
     err_console.print(
@@ -90,8 +128,10 @@ def extract(
 @app.command("claims-schema")
 def claims_schema(
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the schema here.")
+        Path | None,
+        typer.Option("--output", "-o", help="Write the schema here (replacing needs --force)."),
     ] = None,
+    force: Annotated[bool, _FORCE] = False,
 ) -> None:
     """Print the JSON Schema of claim files."""
-    _emit(json.dumps(claim_file_schema(), indent=2) + "\n", output)
+    _emit(json.dumps(claim_file_schema(), indent=2) + "\n", output, force)

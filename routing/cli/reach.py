@@ -11,10 +11,15 @@ import typer
 from rich.table import Table
 
 from .._format import format_hours
+from .._text import quoted
+from ..analysis.reach import MAX_BANDS, MAX_HOURS, MAX_KM
 from ..api import network, reach, route
 from ..engine.profiles import DEFAULT_PROFILE
-from ..exceptions import DataNotFoundError, ReachError
+from ..exceptions import ReachError
+from ..output.envelope import data_record, envelope
+from ..output.paths import check_output, write_text
 from ._app import app, console, map_app
+from ._output import AsJson, echo_json
 
 __all__ = ["map_route", "reach_command"]
 
@@ -22,9 +27,19 @@ __all__ = ["map_route", "reach_command"]
 @app.command("reach")
 def reach_command(
     place: Annotated[list[str], typer.Argument(help="Origin place(s): name or 'lat,lon'.")],
-    hours: Annotated[str | None, typer.Option(help="Time bands in hours, e.g. '1,2,3,4'.")] = None,
+    hours: Annotated[
+        str | None,
+        typer.Option(
+            help=f"Time bands in hours, e.g. '1,2,3,4' (default); at most {MAX_BANDS} bands, "
+            f"each up to {MAX_HOURS:g} h."
+        ),
+    ] = None,
     km: Annotated[
-        str | None, typer.Option(help="Road-distance bands in km, e.g. '100,200'.")
+        str | None,
+        typer.Option(
+            help=f"Road-distance bands in km, e.g. '100,200'; at most {MAX_BANDS} bands, "
+            f"each up to {MAX_KM:,.0f} km."
+        ),
     ] = None,
     profile: Annotated[
         str, typer.Option(help="Speed profile name or YAML file.")
@@ -41,8 +56,8 @@ def reach_command(
     # Bad output paths fail before the search, not after it.
     if out is not None:
         check_figure_path(out)
-    if geojson is not None and not geojson.parent.is_dir():
-        raise DataNotFoundError(f"directory {str(geojson.parent)!r} does not exist")
+    if geojson is not None:
+        check_output(geojson)
     if hours is None and km is None:
         hours = "1,2,3,4"
     result = reach(
@@ -75,10 +90,7 @@ def reach_command(
     for line in result.assumptions:
         console.print(f"[dim]assumption: {line}[/]", highlight=False)
     if geojson is not None:
-        try:
-            geojson.write_text(json.dumps(result.to_geojson(), ensure_ascii=False), "utf-8")
-        except OSError as exc:
-            raise DataNotFoundError(f"cannot write {str(geojson)!r}: {exc.strerror}") from exc
+        write_text(geojson, json.dumps(result.to_geojson(), ensure_ascii=False))
         console.print(f"wrote {geojson}")
     if out is not None:
         from ..output.figures import reach_map, save_figure
@@ -99,6 +111,7 @@ def map_route(
         str | None, typer.Option(help="Region name or data path (default: the default region).")
     ] = None,
     arabic: Annotated[bool, typer.Option(help="Add Arabic names (needs routing[arabic]).")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Draw a route map: roads by class, the route, towns, borders, scale and attribution."""
     from ..output.figures import check_figure_path, route_map, save_figure
@@ -111,8 +124,31 @@ def map_route(
         profile=profile,
         optimize="time" if fastest else "distance",
     )
+    written = save_figure(route_map(r, arabic=arabic), out)
+    if as_json:
+        record = {"route": "fastest" if fastest else "shortest", **r.to_dict(), "map": str(written)}
+        query = {
+            "origin": origin,
+            "destination": destination,
+            "out": str(out),
+            "profile": r.profile.name,
+            "fastest": fastest,
+            "region": region,
+        }
+        assumptions = record.pop("assumptions")
+        echo_json(
+            envelope(
+                "map route",
+                query=query,
+                results=[record],
+                assumptions=assumptions,
+                data=[data_record(r.net.meta)],
+                notes=r.notes,
+            )
+        )
+        return
     console.print(r.headline(), highlight=False)
-    console.print(f"wrote {save_figure(route_map(r, arabic=arabic), out)}")
+    console.print(f"wrote {written}")
 
 
 def _numbers(text: str | None, option: str) -> list[float] | None:
@@ -122,4 +158,6 @@ def _numbers(text: str | None, option: str) -> list[float] | None:
     try:
         return [float(p) for p in text.split(",") if p.strip()]
     except ValueError:
-        raise ReachError(f"{option} must be numbers separated by commas, got {text!r}") from None
+        raise ReachError(
+            f"{option} must be numbers separated by commas, got {quoted(text)}"
+        ) from None

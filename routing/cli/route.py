@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable
 from typing import Annotated, Any
 
+import numpy as np
 import typer
 from rich.table import Table
 
@@ -14,7 +15,11 @@ from ..analysis.routes import Route
 from ..analysis.scenarios import parse_avoid
 from ..api import alternatives, locate, matrix, network, route
 from ..engine.profiles import available_profiles, get_profile
+from ..output.envelope import data_record, envelope
+from ..output.geodata import check_geo_output, write_layers
+from ..output.layers import route_layers
 from ._app import app, console, err_console
+from ._output import AsCsv, AsJson, GeoOut, echo_csv, echo_json, one_format
 
 __all__ = ["matrix_command", "route_command"]
 
@@ -44,9 +49,12 @@ def route_command(
         int, typer.Option("--alternatives", "-k", min=1, max=5, help="Up to K distinct routes.")
     ] = 1,
     region: Annotated[str | None, _REGION] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="GeoJSON FeatureCollection.")] = False,
+    as_json: AsJson = False,
+    out: GeoOut = None,
 ) -> None:
     """Shortest and fastest road route between two places, with roads taken and assumptions."""
+    if out is not None:
+        check_geo_output(out)  # before routing, so a bad path fails at once
     net = network(region)
     prof = get_profile(profile)
     # Resolve each place once: every route below reuses the same Locations.
@@ -65,15 +73,35 @@ def route_command(
         ("fastest", fastest),
         *[(f"alternative {i}", r) for i, r in enumerate(others, 1)],
     ]
+    notes = list(dict.fromkeys(n for _, r in every for n in r.notes))
     if len(others) < alternatives_k - 1:
-        err_console.print(
-            f"note: only {len(others)} alternative(s) distinct and fast enough "
-            "(limits: routing.analysis.routes.alternatives)",
-            highlight=False,
+        notes.append(
+            f"only {len(others)} alternative(s) distinct and fast enough "
+            "(limits: routing.analysis.routes.alternatives)"
         )
+    if out is not None:
+        for path in write_layers(out, route_layers(every)):
+            err_console.print(f"wrote {path}", highlight=False)
     if as_json:
-        features = [{**r.to_geojson(), "id": kind} for kind, r in every]
-        typer.echo(json.dumps({"type": "FeatureCollection", "features": features}, indent=1))
+        query = {
+            "origin": origin,
+            "destination": destination,
+            "via": via or [],
+            "profile": prof.name,
+            "avoid": avoid or [],
+            "alternatives": alternatives_k,
+            "region": region,
+        }
+        echo_json(
+            envelope(
+                "route",
+                query=query,
+                results=[_route_record(kind, r) for kind, r in every],
+                assumptions=_merged_assumptions(every),
+                data=[data_record(net.meta)],
+                notes=notes,
+            )
+        )
         return
     table = Table(title=f"{shortest.origin} -> {shortest.destination}")
     for col in (
@@ -101,9 +129,18 @@ def route_command(
     console.print(table)
     console.print(_times_by_profile(shortest))
     _print_roads(fastest)
-    for note in dict.fromkeys(n for _, r in every for n in r.notes):
+    for note in notes:
         err_console.print(f"[bold yellow]warning:[/] {note}", highlight=False)
     _print_assumptions(_merged_assumptions(every))
+
+
+def _route_record(kind: str, r: Route) -> dict[str, Any]:
+    """A route for the JSON envelope: figures, roads, snaps and the line (GeoJSON)."""
+    record = {"route": kind, **r.to_dict(), "geometry": r.to_geojson()["geometry"]}
+    # Stated once for the whole answer, in the envelope's assumptions and data.
+    for key in ("assumptions", "source", "osm_date"):
+        record.pop(key)
+    return record
 
 
 @app.command("matrix")
@@ -115,50 +152,70 @@ def matrix_command(
     profile: Annotated[str, typer.Option("--profile", "-p", help=_PROFILE_HELP)] = "car",
     avoid: Annotated[list[str] | None, typer.Option("--avoid", help="As for 'route'.")] = None,
     region: Annotated[str | None, _REGION] = None,
-    as_csv: Annotated[bool, typer.Option("--csv", help="Long-form CSV.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="JSON records.")] = False,
+    as_csv: AsCsv = False,
+    as_json: AsJson = False,
 ) -> None:
-    """Road distance (shortest route, km) and travel time (fastest route, h) between places."""
-    if as_csv and as_json:
-        raise typer.BadParameter("choose one of --csv and --json")
-    result = matrix(
-        places,
-        to or None,
-        net=network(region),
-        profile=profile,
-        scenario=parse_avoid(avoid or []),
-    )
-    long = result.to_frame()
+    """Road distance (shortest route, km) and travel time (fastest route, h) between places.
+
+    --csv and --json give one row per pair, in the order given, with the names as typed
+    (``origin_query``, ``destination_query``) beside the places they were read as.
+    """
+    one_format(as_json, as_csv)
+    net = network(region)
+    result = matrix(places, to or None, net=net, profile=profile, scenario=parse_avoid(avoid or []))
+    if not (as_csv or as_json):
+        _print_matrix(result)
+        return
+    long = _pairs(result, places, to or places)
     if as_csv:
-        typer.echo(long.to_csv(index=False, float_format="%.3f"), nl=False)
-        for line in result.assumptions:
-            typer.echo(f"# {line}")
+        echo_csv(long, [*result.assumptions, *(f"note: {n}" for n in result.notes)])
         return
-    if as_json:
-        doc = {
-            "pairs": json.loads(long.to_json(orient="records", double_precision=4)),
-            "assumptions": result.assumptions,
-            "notes": result.notes,
-        }
-        typer.echo(json.dumps(doc, indent=1))
-        return
-    _print_matrix(result)
+    query = {
+        "origins": places,
+        "destinations": to or places,
+        "profile": result.profile.name,
+        "avoid": avoid or [],
+        "region": region,
+    }
+    echo_json(
+        envelope(
+            "matrix",
+            query=query,
+            results=long.to_dict("records"),
+            assumptions=result.assumptions,
+            data=[data_record(net.meta)],
+            notes=result.notes,
+        )
+    )
+
+
+def _pairs(result: Matrix, origins: list[str], destinations: list[str]) -> Any:
+    """The long-form matrix with the names as typed and times in hours and minutes."""
+    long = result.to_frame()
+    # to_frame stacks row by row: origin i, then every destination in order.
+    long.insert(0, "origin_query", np.repeat(origins, len(destinations)))
+    long.insert(1, "destination_query", np.tile(destinations, len(origins)))
+    long.insert(list(long.columns).index("time_h") + 1, "time_min", long["time_h"] * 60.0)
+    # Metres, seconds and a detour to four decimals: finer digits are noise on any data.
+    return long.round(
+        {"distance_km": 3, "straight_km": 3, "time_h": 4, "time_min": 1, "detour_factor": 4}
+    )
 
 
 def _print_matrix(result: Matrix) -> None:
-    tables = (
-        ("road distance, km (shortest route)", result.distance_km, "{:,.1f}"),
+    tables: tuple[tuple[str, Any, Callable[[float], str]], ...] = (
+        ("road distance (shortest route)", result.distance_km, lambda v: f"{v:,.1f} km"),
         (
-            f"travel time, hours (fastest route, profile {result.profile.name!r})",
+            f"travel time (fastest route, profile {result.profile.name!r})",
             result.time_h,
-            "{:.2f}",
+            format_hours,
         ),
-        ("straight-line distance, km (geodesic)", result.straight_km, "{:,.1f}"),
+        ("straight-line distance (geodesic)", result.straight_km, lambda v: f"{v:,.1f} km"),
     )
     names = [str(c) for c in result.distance_km.columns]
     # Numbered columns when the names do not fit side by side: names are never cut.
     widest_row = max(len(str(n)) for n in result.distance_km.index)
-    numbered = sum(max(len(n), 7) + 3 for n in names) + widest_row + 4 > console.width
+    numbered = sum(max(len(n), 11) + 3 for n in names) + widest_row + 4 > console.width
     for title, frame, fmt in tables:
         table = Table(title=title)
         table.add_column("from \\ to")
@@ -166,7 +223,7 @@ def _print_matrix(result: Matrix) -> None:
             table.add_column(f"({i})" if numbered else col, justify="right")
         for label, row in frame.iterrows():
             table.add_row(
-                str(label), *["no route" if v != v else fmt.format(v) for v in row.to_numpy(float)]
+                str(label), *["no route" if v != v else fmt(v) for v in row.to_numpy(float)]
             )
         console.print(table)
     if numbered:

@@ -10,10 +10,10 @@ everything else; the exit code is then 2 (0 if every row was well-formed).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
+import pandas as pd
 import typer
 from rich.table import Table
 
@@ -30,9 +30,11 @@ from ..claims.references import (
 )
 from ..exceptions import RoutingError
 from ..network import RoadNetwork
+from ..output.envelope import data_record, envelope
 from ..output.report import ATTRIBUTION
 from ..sources import RegionPack, default_region, get_region, load_network
 from ._app import app, console, err_console
+from ._output import AsCsv, AsJson, echo_csv, echo_json, one_format
 
 __all__ = ["validate"]
 
@@ -60,18 +62,22 @@ def validate(
         bool, typer.Option(help="Add the pack's full-detail figure where it covers a pair.")
     ] = True,
     profile: Annotated[str, typer.Option("--profile", "-p", help="Profile for time rows.")] = "car",
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+    as_json: AsJson = False,
+    as_csv: AsCsv = False,
 ) -> None:
     """Check published distances and times against the toolkit's figures and bands."""
+    one_format(as_json, as_csv)
     refs, errors = read_references(references)
     pack = get_region(region) if region else default_region()
     net = _over(pack.name, refs)
+    second = _over(pack.crosscheck, refs) if cross_check and pack.crosscheck else None
     fine = get_region(pack.detail.region) if detail and pack.detail else None
+    fine_net = load_network(fine.name, progress=False) if fine else None
     checks, place_errors = check_references(
         refs,
         net,
-        second=_over(pack.crosscheck, refs) if cross_check and pack.crosscheck else None,
-        detail=load_network(fine.name, progress=False) if fine else None,
+        second=second,
+        detail=fine_net,
         detail_country=pack.detail.country if fine and pack.detail else None,
         profile=profile,
         where=str(references),
@@ -80,13 +86,27 @@ def validate(
     summary = references_summary(checks)
     assumptions = _assumptions(net, checks, profile, fine)
     if as_json:
-        doc = {
-            "rows": [c.to_dict() for c in checks],
-            "errors": [{"line": e.line, "message": e.message} for e in errors],
-            "summary": summary,
-            "assumptions": assumptions,
+        used = [(net, "roads"), (second, "cross-check"), (fine_net, "detail")]
+        query = {
+            "references": str(references),
+            "region": pack.name,
+            "cross_check": cross_check,
+            "detail": detail,
+            "profile": profile,
         }
-        typer.echo(json.dumps(doc, indent=1, ensure_ascii=False))
+        echo_json(
+            envelope(
+                "validate",
+                query=query,
+                results=[c.to_dict() for c in checks],
+                summary=summary,
+                errors=[{"line": e.line, "message": e.message} for e in errors],
+                assumptions=assumptions,
+                data=[data_record(n.meta, role) for n, role in used if n is not None],
+            )
+        )
+    elif as_csv:
+        echo_csv(_rows_frame(checks), assumptions)
     else:
         _print(checks, summary, assumptions)
     for e in errors:
@@ -116,6 +136,28 @@ def _over(region: str, refs: list[Reference]) -> RoadNetwork:
         min(max(ys) + _MARGIN_DEG, 90.0),
     )
     return load_network(region, bbox=bbox, progress=False)
+
+
+def _rows_frame(checks: list[ReferenceCheck]) -> pd.DataFrame:
+    """One flat row per reference: the published figure beside the toolkit's."""
+    rows = []
+    for c in checks:
+        d = c.to_dict()
+        published = d.pop("published")
+        band = d.pop("band") or [None, None]
+        d.pop("cross_check")
+        rows.append(
+            {
+                "line": d.pop("line"),
+                "from": d.pop("from"),
+                "to": d.pop("to"),
+                **{f"published_{k}": v for k, v in published.items()},
+                **d,
+                "band_low": band[0],
+                "band_high": band[1],
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def _published(c: ReferenceCheck) -> str:

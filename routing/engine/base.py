@@ -384,12 +384,15 @@ class ArcEngine(ABC):
         s_node, s_cost, s_owner = self.seeds(sources, w, outgoing=True)
         t_node, t_cost, t_owner = self.seeds(targets, w, outgoing=False)
         cost, a, b, arcs = self._connect(s_node, s_cost, t_node, t_cost, w, method)
+        # Driving along one shared edge without reaching a junction (pairs on one edge only).
+        shared = {s.edge for s in sources} & {t.edge for t in targets}
         direct = min(
             (
                 (self.direct(s, t, w), i, j)
                 for i, s in enumerate(sources)
+                if s.edge in shared
                 for j, t in enumerate(targets)
-                if s.edge == t.edge
+                if t.edge == s.edge
             ),
             key=lambda x: x[0],
             default=(np.inf, -1, -1),

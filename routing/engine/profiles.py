@@ -23,9 +23,12 @@ import numpy as np
 import pandas as pd
 import shapely
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from rapidfuzz import process
 
 from .._geo import ground_circle
+from .._text import quoted
+from .._yaml import load_unique
 from ..exceptions import ProfileError
 from ..network import RoadNetwork
 
@@ -33,6 +36,7 @@ _CROSSINGS_ATTR = "_routing_town_crossings"
 
 __all__ = [
     "DEFAULT_PROFILE",
+    "ROAD_CLASSES",
     "Profile",
     "SpeedRange",
     "add_edge_travel_times",
@@ -43,18 +47,42 @@ __all__ = [
 
 DEFAULT_PROFILE = "car"
 
+# OSM ``highway`` values of roads a vehicle can use (OSM wiki, Key:highway: roads and link
+# roads): the classes a road network's edges can carry, so the only keys a profile can use.
+ROAD_CLASSES: frozenset[str] = frozenset(
+    {
+        *(
+            f"{c}{link}"
+            for c in ("motorway", "trunk", "primary", "secondary", "tertiary")
+            for link in ("", "_link")
+        ),
+        "unclassified",
+        "residential",
+        "living_street",
+        "service",
+        "track",
+        "road",
+        "busway",
+    }
+)
+# Bounds that keep times finite and meaningful: slower than walking pace is not a road speed,
+# and 1e-300 km/h overflows travel times to infinity (read as "not connected").
+_MIN_KPH, _MAX_KPH = 1.0, 300.0
+# A profile file is a few kilobytes; anything much larger is not one.
+_MAX_PROFILE_BYTES = 1_000_000
+
 # Place kinds counted as towns for per-town delays.
 _TOWN_KINDS = frozenset({"city", "town", "village"})
 
 
 class SpeedRange(BaseModel):
-    """Speeds (km/h) of one road class: ``low <= mode <= high``, all positive."""
+    """Speeds (km/h) of one road class: ``low <= mode <= high``, each from 1 to 300 km/h."""
 
     model_config = ConfigDict(frozen=True)
 
-    low: float = Field(gt=0, le=300)
-    mode: float = Field(gt=0, le=300)
-    high: float = Field(gt=0, le=300)
+    low: float = Field(ge=_MIN_KPH, le=_MAX_KPH)
+    mode: float = Field(ge=_MIN_KPH, le=_MAX_KPH)
+    high: float = Field(ge=_MIN_KPH, le=_MAX_KPH)
 
     @model_validator(mode="before")
     @classmethod
@@ -80,7 +108,7 @@ class MaxspeedRule(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     use: bool = True
-    factor: float = Field(default=1.0, gt=0, le=2)
+    factor: float = Field(default=1.0, ge=0.1, le=2)
 
 
 class Delays(BaseModel):
@@ -88,8 +116,8 @@ class Delays(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    per_town_min: float = Field(default=0.0, ge=0)
-    town_radius_m: float = Field(default=1500.0, gt=0)
+    per_town_min: float = Field(default=0.0, ge=0, le=24 * 60)
+    town_radius_m: float = Field(default=1500.0, ge=1, le=50_000)
 
 
 class Profile(BaseModel):
@@ -129,9 +157,24 @@ class Profile(BaseModel):
     speeds: dict[str, SpeedRange]
     default: SpeedRange
     maxspeed: MaxspeedRule = MaxspeedRule()
-    max_kph: float | None = Field(default=None, gt=0)
-    access_kph: float = Field(default=30.0, gt=0)
+    max_kph: float | None = Field(default=None, ge=_MIN_KPH, le=_MAX_KPH)
+    access_kph: float = Field(default=30.0, ge=_MIN_KPH, le=_MAX_KPH)
     delays: Delays = Delays()
+
+    @field_validator("speeds")
+    @classmethod
+    def _known_classes(cls, speeds: dict[str, SpeedRange]) -> dict[str, SpeedRange]:
+        # A misspelt class ("motorwya") would match no road and leave every motorway at the
+        # default speed: a silent wrong answer.
+        for name in speeds:
+            if name not in ROAD_CLASSES:
+                close = process.extractOne(name, sorted(ROAD_CLASSES), score_cutoff=60)
+                hint = f"did you mean {close[0]!r}? " if close else ""
+                raise ValueError(
+                    f"unknown road class {quoted(name)}; {hint}known classes: "
+                    + ", ".join(sorted(ROAD_CLASSES))
+                )
+        return speeds
 
     def speed(self, highway: str, which: str = "mode") -> float:
         """Speed (km/h) of one road class; ``which`` is ``low``, ``mode`` or ``high``."""
@@ -247,9 +290,18 @@ def load_profiles(path: str | Path | None = None) -> dict[str, Profile]:
     else:
         p = Path(path).expanduser()
         try:
+            if p.stat().st_size > _MAX_PROFILE_BYTES:
+                raise ProfileError(
+                    f"profile file {quoted(str(p))} is larger than {_MAX_PROFILE_BYTES:,} bytes; "
+                    "a profile file is a few kilobytes of YAML"
+                )
             text = p.read_text("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ProfileError(f"profile file {quoted(str(p))} is not UTF-8 text") from exc
         except OSError as exc:
-            raise ProfileError(f"cannot read profile file {str(p)!r}: {exc.strerror}") from exc
+            raise ProfileError(
+                f"cannot read profile file {quoted(str(p))}: {exc.strerror or exc}"
+            ) from exc
         where = str(p)
     return _parse(text, where)
 
@@ -304,9 +356,13 @@ def get_profile(profile: Profile | str | Path) -> Profile:
 
 def _parse(text: str, where: str) -> dict[str, Profile]:
     try:
-        doc = yaml.safe_load(text)
+        doc = load_unique(text)
+    except yaml.constructor.ConstructorError as exc:  # e.g. a duplicate key
+        raise ProfileError(f"profile file {where!r}: {_yaml_problem(exc)}") from exc
     except yaml.YAMLError as exc:
-        raise ProfileError(f"profile file {where!r} is not valid YAML: {exc}") from exc
+        raise ProfileError(
+            f"profile file {where!r} is not valid YAML: {_yaml_problem(exc)}"
+        ) from exc
     if (
         not isinstance(doc, dict)
         or not isinstance(doc.get("profiles"), dict)
@@ -319,14 +375,24 @@ def _parse(text: str, where: str) -> dict[str, Profile]:
     out: dict[str, Profile] = {}
     for name, body in doc["profiles"].items():
         if not isinstance(body, dict):
-            raise ProfileError(f"{where}: profile {name!r} must be a mapping")
+            raise ProfileError(f"{where}: profile {quoted(name)} must be a mapping")
         try:
             out[str(name)] = Profile.model_validate({"name": str(name), **body})
         except ValidationError as exc:
             first = exc.errors()[0]
             loc = ".".join(str(p) for p in first["loc"])
             raise ProfileError(
-                f"{where}: profile {name!r}, field {loc!r}: {first['msg']}"
+                f"{where}: profile {quoted(name)}, field {quoted(loc)}: "
+                + first["msg"].removeprefix("Value error, ")
                 + (f" ({exc.error_count() - 1} more problems)" if exc.error_count() > 1 else "")
             ) from exc
     return out
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """One line for a YAML error: what is wrong and on which line."""
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        return where + " ".join(str(exc.problem or exc.context or "").split())
+    return " ".join(str(exc).split())

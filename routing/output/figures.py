@@ -53,8 +53,9 @@ from pyproj import CRS, Transformer
 
 from .._format import format_hours
 from .._geo import haversine_m
-from ..exceptions import FigureError, PlaceQueryError
-from ..network import NetworkMeta, RoadNetwork, country_name
+from ..exceptions import FigureError, OutputError, PlaceQueryError
+from ..network import RoadNetwork, country_name
+from .paths import check_output, output_folder
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -70,7 +71,6 @@ __all__ = [
     "band_colours",
     "check_figure_path",
     "claim_figure",
-    "credit",
     "local_crs",
     "reach_map",
     "route_map",
@@ -89,6 +89,7 @@ OKABE_ITO: dict[str, str] = {
 }
 OSM_ATTRIBUTION = "(c) OpenStreetMap contributors"
 _SAVE_FORMATS = (".png", ".svg", ".pdf")
+_BAND_LABEL_LINES = 2
 # Road styling: (colour, line width in points, legend label), most important first.
 _ROAD_STYLE: dict[str, tuple[str, float, str]] = {
     "motorway": ("#4d4d4d", 1.6, "motorway"),
@@ -177,36 +178,42 @@ def local_crs(lon: float, lat: float) -> CRS:
 def check_figure_path(path: str | Path) -> Path:
     """The path as a :class:`~pathlib.Path` if a figure can be saved there.
 
-    Call it before expensive work, so a typo in the output path fails at once.
+    Call it before expensive work, so a typo in the output path fails at once. Missing
+    folders are allowed: :func:`save_figure` creates them (see :mod:`routing.output.paths`).
 
     Raises
     ------
     FigureError
-        Unsupported extension, or the directory does not exist.
+        Unsupported extension.
+    OutputError
+        The folder cannot be created or written.
     """
     out = Path(path)
     if out.suffix.lower() not in _SAVE_FORMATS:
         raise FigureError(
             f"cannot save a figure as {out.name!r}: use one of " + ", ".join(_SAVE_FORMATS)
         )
-    if not out.parent.is_dir():
-        raise FigureError(f"directory {str(out.parent)!r} does not exist")
-    return out
+    return check_output(out)
 
 
 def save_figure(fig: Figure, path: str | Path, *, dpi: int = 200) -> Path:
     """Save a figure as PNG, SVG or PDF (by the file's extension); returns the path.
 
+    Missing folders on the way are created.
+
     Raises
     ------
     FigureError
-        Unsupported extension, the directory does not exist, or the file cannot be written.
+        Unsupported extension.
+    OutputError
+        The folder cannot be created, or the file cannot be written.
     """
     out = check_figure_path(path)
+    output_folder(out.parent)
     try:
         fig.savefig(out, dpi=dpi, bbox_inches="tight")
     except OSError as exc:
-        raise FigureError(f"cannot write {str(out)!r}: {exc.strerror or exc}") from exc
+        raise OutputError(f"cannot write {str(out)!r}: {exc.strerror or exc}") from exc
     return out
 
 
@@ -492,7 +499,7 @@ def claim_figure(
     palette = [OKABE_ITO[c] for c in ("vermillion", "blue", "green", "purple", "orange")]
     colour = {k: palette[i % len(palette)] for i, k in enumerate(kinds)}
     markers = dict(zip(kinds, "os^vP", strict=False))
-    row_in = 1.55 if any(r.band_label for r in rows) else 1.3
+    row_in = 1.7 if any(r.band_label for r in rows) else 1.3
     fig, axes = plt.subplots(
         len(rows), 1, figsize=(_FIG_WIDTH_IN, row_in * len(rows)), squeeze=False
     )
@@ -592,9 +599,15 @@ def _claim_row(
     ax.tick_params(labelsize=_FONT["small"])
     ax.set_title(row.label, fontsize=_FONT["label"] + 1, loc="left", pad=3)
     if row.band_label:
-        # Below the axis label (the unit), so the two never share a line.
+        # Below the axis label (the unit), so the two never share a line; at most two lines
+        # as wide as the axis (the full reasons are in the report's text).
+        chars = int(_FIG_WIDTH_IN * 0.8 * 72 / (_FONT["small"] * 0.55))
+        lines = textwrap.wrap(f"shaded: {row.band_label}", chars)
+        if len(lines) > _BAND_LABEL_LINES:
+            lines = lines[:_BAND_LABEL_LINES]
+            lines[-1] = textwrap.shorten(lines[-1] + " …", chars - 20) + " (full reason: report)"
         ax.annotate(
-            f"shaded: {row.band_label}",
+            "\n".join(lines),
             (1, 0),
             xycoords="axes fraction",
             xytext=(0, -30),
@@ -923,7 +936,7 @@ class _Canvas:
         self.fig.set_figheight(self.map_height_in + _footer_height_in(self.fig, lines))
         # The footer hangs under the map itself; the map keeps to the top of its layout box
         # (equal aspect leaves spare height), so no gap opens between map and footer.
-        _footer(self.fig, lines, attribution=credit(meta), under=self.ax)
+        _footer(self.fig, lines, attribution=meta.credit(), under=self.ax)
         self.ax.set_anchor("N")
         self.fig.tight_layout()
         # Equal aspect shrinks the axes inside its layout box at draw time; labels are placed
@@ -1037,20 +1050,6 @@ class _Canvas:
             )
         )
         return inset
-
-
-def credit(meta: NetworkMeta) -> str:
-    """The full credit line for a figure on this data.
-
-    The data's own attribution, with "(c) OpenStreetMap contributors" always and
-    "(c) OpenMapTiles" for tiles of the OpenMapTiles schema that credit only MapTiler.
-    """
-    text = meta.attribution
-    if OSM_ATTRIBUTION not in text:
-        text = f"{text} {OSM_ATTRIBUTION}".strip()
-    if "MapTiler" in text and "OpenMapTiles" not in text:
-        text = f"(c) OpenMapTiles {text}"
-    return text
 
 
 def _wrap(fig: Figure, lines: list[str]) -> str:

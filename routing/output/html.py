@@ -39,7 +39,7 @@ from ..claims.results import ClaimResult, Figure, Verdict
 from ..exceptions import DataNotFoundError, InvalidArgumentError
 from ..location import Location
 from ..network import RoadNetwork
-from .figures import OKABE_ITO, credit
+from .figures import OKABE_ITO
 from .report import ATTRIBUTION, named_places, shared_assumptions
 
 __all__ = ["ROAD_BUDGET_BYTES", "check_html_path", "report_html", "write_html"]
@@ -118,7 +118,7 @@ def report_html(claim_file: ClaimFile, results: list[ClaimResult], net: RoadNetw
     data = {
         "bounds": [[extent[1], extent[0]], [extent[3], extent[2]]],
         "colours": {"route": OKABE_ITO["vermillion"], "straight": OKABE_ITO["blue"]},
-        "attribution": html.escape(credit(net.meta)),
+        "attribution": html.escape(net.meta.credit()),
         **_base_layers(net, extent),
         "claims": claims,
     }
@@ -397,7 +397,7 @@ def _page(
         sections=sections,
         shared="\n".join(f"<li>{e(a)}</li>" for a in shared),
         data_line=e(net.meta.describe()),
-        credit=e(credit(net.meta)),
+        credit=e(net.meta.credit()),
         attribution=e(ATTRIBUTION),
         scale=scale,
         version=e(__version__),

@@ -10,9 +10,9 @@ repeats them in every claim so that each stands alone.
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import math
+from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,10 +20,11 @@ from ..claims.base import MeasuredClaimBase
 from ..claims.io import validate_places
 from ..claims.model import ClaimFile
 from ..claims.results import ClaimResult, Verdict
-from ..exceptions import DataNotFoundError
 from ..gazetteer import find_place
 from ..location import Location, as_location
 from ..network import RoadNetwork
+from .envelope import data_record, envelope, to_json
+from .paths import output_folder, write_text
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -42,18 +43,53 @@ __all__ = [
 ATTRIBUTION = "Road data (c) OpenStreetMap contributors, ODbL 1.0."
 
 
-def report_dict(claim_file: ClaimFile, results: list[ClaimResult]) -> dict[str, Any]:
-    """Everything the check measured and assumed, JSON-ready."""
+def report_dict(
+    claim_file: ClaimFile,
+    results: list[ClaimResult],
+    *,
+    query: dict[str, Any] | None = None,
+    networks: Sequence[tuple[RoadNetwork, str]] = (),
+) -> dict[str, Any]:
+    """Everything the check measured and assumed: the ``routing check`` output envelope.
+
+    Parameters
+    ----------
+    claim_file, results
+        The claims and their check.
+    query
+        How the check was asked for (claim file, region, draws, seed), added to the envelope's
+        ``query`` beside the article the claims come from.
+    networks
+        Each network the figures come from, with its role (``"roads"``, ``"cross-check"``);
+        by default the networks of the results' routes.
+
+    Returns
+    -------
+    dict
+        The envelope (:func:`~routing.output.envelope.envelope`): one result per claim, each
+        with its own assumptions so that it stands alone; the verdict counts and scale in
+        ``summary``; the assumptions every claim shares in ``assumptions``.
+    """
     source = (
         claim_file.source.model_dump(mode="json", exclude_none=True) if claim_file.source else {}
     )
-    return {
-        "generated": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "source": source,
-        "verdict_scale": {v.value: v.meaning for v in Verdict},
-        "claims": [_finite(r.to_dict()) for r in results],
-        "attribution": ATTRIBUTION,
-    }
+    if not networks:
+        nets = {id(r.net): r.net for res in results for r in res.routes}
+        networks = [(n, "roads") for n in nets.values()]
+    counts = Counter(r.verdict.value for r in results)
+    return envelope(
+        "check",
+        query={"article": source, **(query or {})},
+        results=[r.to_dict() for r in results],
+        summary={
+            "claims": len(results),
+            "verdicts": {v.value: counts[v.value] for v in Verdict if counts[v.value]},
+            "verdict_scale": {v.value: v.meaning for v in Verdict},
+        },
+        assumptions=shared_assumptions(results),
+        data=[data_record(n.meta, role) for n, role in networks],
+        attribution=None if networks else ATTRIBUTION,
+    )
 
 
 def shared_assumptions(results: list[ClaimResult]) -> list[str]:
@@ -133,30 +169,25 @@ def report_markdown(
 
 
 def write_report(
-    claim_file: ClaimFile, results: list[ClaimResult], directory: str | Path
+    claim_file: ClaimFile, results: list[ClaimResult], directory: str | Path, **options: Any
 ) -> list[Path]:
     """Write ``report.md`` and ``report.json`` into ``directory`` (created if needed).
 
+    ``report.json`` is :func:`report_dict`'s envelope; ``options`` are its ``query`` and
+    ``networks``.
+
     Raises
     ------
-    DataNotFoundError
+    OutputError
         If the directory cannot be created or written.
     """
-    out = Path(directory)
-    md, js = out / "report.md", out / "report.json"
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        images = _write_figures(claim_file, results, out)
-        md.write_text(
-            report_markdown(claim_file, results, {key: p.name for key, p in images.items()}),
-            encoding="utf-8",
-        )
-        js.write_text(
-            json.dumps(report_dict(claim_file, results), indent=2, ensure_ascii=False),
-            encoding="utf-8",
-        )
-    except OSError as exc:
-        raise DataNotFoundError(f"cannot write the report to {out}: {exc.strerror}") from exc
+    out = output_folder(directory)
+    images = _write_figures(claim_file, results, out)
+    md = write_text(
+        out / "report.md",
+        report_markdown(claim_file, results, {key: p.name for key, p in images.items()}),
+    )
+    js = write_text(out / "report.json", to_json(report_dict(claim_file, results, **options)))
     return [md, js, *images.values()]
 
 
@@ -187,7 +218,7 @@ def results_figure(claim_file: ClaimFile, results: list[ClaimResult]) -> Figure 
     Rows are titled by their places and the stated figure; the title names the source, the
     footer the data and its full credit line. ``None`` when no claim has such a figure.
     """
-    from .figures import ClaimRow, claim_figure, credit
+    from .figures import ClaimRow, claim_figure
 
     rows = []
     for res in results:
@@ -224,23 +255,10 @@ def results_figure(claim_file: ClaimFile, results: list[ClaimResult]) -> Figure 
         if src and src.title
         else "Claims against the road data",
         assumptions=sorted(f"Data: {m.describe()}" for m in metas),
-        attribution=" ".join(sorted({credit(m) for m in metas})),
+        attribution=" ".join(sorted({m.credit() for m in metas})),
     )
 
 
 def named_places(claim_file: ClaimFile, net: RoadNetwork) -> dict[str, Location]:
     """Every place the claim file names, resolved as the check resolved it (for maps)."""
     return validate_places(claim_file, lambda name: as_location(find_place(name, net)))
-
-
-def _finite(value: Any) -> Any:
-    # JSON has no infinity: open-ended ranges ("at least 100 km") become null.
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {str(k): _finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
-    if hasattr(value, "item"):  # numpy scalars
-        return _finite(value.item())
-    return value

@@ -4,7 +4,7 @@
 (:mod:`routing.sources.regions`: YAML files naming a path under the data directory, an
 extent, road classes); anything else is taken as a path and opened by the first registered
 format that accepts it (:mod:`routing.sources.base`): vector tiles (a ``{z}/{x}/{y}.pbf``
-folder or ``.mbtiles``, :mod:`~routing.sources.tiles`) or an OSM file (``.osm``,
+folder, ``.mbtiles`` or ``.pmtiles``, :mod:`~routing.sources.tiles`) or an OSM file (``.osm``,
 ``.osm.bz2``, ``.osm.pbf``, :mod:`~routing.sources.osmfile`). A :class:`Source` object (for
 instance :class:`~routing.sources.overpass.OverpassSource`) is used as given. Every built
 network is cached (:mod:`routing.cache`).
@@ -19,18 +19,25 @@ from .._version import __version__
 from ..cache import cache_key, cache_path, cached_network
 from ..exceptions import DataNotFoundError
 from ..network import RoadNetwork, check_bbox
-from . import osmfile, tiles  # noqa: F401  (register their formats)
+from . import osmfile  # noqa: F401  (registers its format)
+from ._manifest import Manifest, default_manifest_path, read_manifest
+from ._tilecheck import TileReport, check_tiles, make_manifest
+from ._tiles import TileSet
 from .base import BBox, Source, SourceOptions, open_source, register_source
 from .regions import RegionPack, default_region, get_region, regions
+from .tiles import TileSource
 
 __all__ = [
     "RegionPack",
     "Source",
     "SourceOptions",
+    "TileReport",
     "cache_files",
+    "check_source",
     "default_region",
     "get_region",
     "load_network",
+    "manifest_of",
     "open_source",
     "regions",
     "register_source",
@@ -74,6 +81,7 @@ def resolve_source(
             zoom=zoom,
             classes=classes or pack.source.classes,
             network_type=network_type,
+            required=pack.bbox if pack.source.complete else None,
         )
         return open_source(pack.data_path(), options)
     path = Path(str(region_or_path)).expanduser()
@@ -108,7 +116,7 @@ def load_network(
     ----------
     region_or_path
         A region pack's name (:func:`~routing.sources.regions.regions`), a path to a tile
-        folder, ``.mbtiles``, ``.osm``, ``.osm.bz2`` or ``.osm.pbf`` file, or a
+        folder, ``.mbtiles``, ``.pmtiles``, ``.osm``, ``.osm.bz2`` or ``.osm.pbf`` file, or a
         :class:`Source`. ``None``: the default region.
     bbox
         ``(west, south, east, north)`` to cut to; for a region, replaces its extent.
@@ -157,3 +165,57 @@ def cache_files(region_or_path: str | Path | Source | None = None) -> list[Path]
     """Cache files present for a region, path or source."""
     pattern = cache_path(resolve_source(region_or_path).name, "*")
     return sorted(pattern.parent.glob(pattern.name))
+
+
+def check_source(
+    region_or_path: str | Path | None = None,
+    *,
+    bbox: BBox | None = None,
+    roads: bool = True,
+    manifest: str | Path | None = None,
+) -> TileReport | None:
+    """Check the tiles a region or tile source would be built from; ``None`` for other data.
+
+    Parameters
+    ----------
+    region_or_path
+        A region pack's name or a path (``None``: the default region).
+    bbox
+        Check only tiles touching ``(west, south, east, north)``; default: the extent.
+    roads
+        Also look for absent tiles that roads run into (decodes road geometry: slower).
+    manifest
+        A manifest file to verify against; default: the source's own, if it has one.
+
+    Raises
+    ------
+    DataNotFoundError
+        The region's data or the path is missing.
+    DataFormatError
+        An unusable manifest file, or zooms outside the metadata's range.
+    """
+    source = resolve_source(region_or_path, bbox=bbox)
+    if not isinstance(source, TileSource):
+        return None
+    return check_tiles(
+        TileSet(source.path),
+        bbox=source.bbox,
+        required=source.required,
+        roads=roads,
+        classes=source.classes,
+        manifest=read_manifest(Path(manifest)) if manifest is not None else None,
+    )
+
+
+def manifest_of(region_or_path: str | Path | None = None) -> tuple[Manifest, Path]:
+    """A manifest of a tile source as it is now, and where the source looks for it.
+
+    Raises
+    ------
+    DataNotFoundError
+        Missing data, or not a tile source.
+    """
+    source = resolve_source(region_or_path)
+    if not isinstance(source, TileSource):
+        raise DataNotFoundError(f"{source.name} is not a tile source: only tiles have manifests")
+    return make_manifest(TileSet(source.path)), default_manifest_path(source.path)

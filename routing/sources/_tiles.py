@@ -1,32 +1,57 @@
-"""Reading Mapbox vector tiles from a ``{z}/{x}/{y}.pbf`` directory or an MBTiles file.
+"""Reading Mapbox vector tiles from a ``{z}/{x}/{y}.pbf`` folder, an MBTiles or a PMTiles file.
 
 Only what the road network and its maps need is decoded: line features of the road layers,
 their names, place points, international borders, water polygons and river lines. Tiles are
-parsed with the protobuf classes shipped by ``mapbox-vector-tile`` (upb, in C) and geometry
+parsed by protobuf's C parser with the specification's schema (:mod:`._mvt`) and geometry
 commands are decoded with numpy, which is several times faster than decoding every layer of
 every tile into GeoJSON-like dicts.
+
+Every tile is checked as it is read; a bad one is a
+:class:`~routing.exceptions.DataFormatError` naming it. The rule for what counts as bad:
+
+* zero stored bytes: never a tile. MBTiles blobs are gzip, and zero bytes is no gzip stream;
+  tile folders written by OpenMapTiles, tilemaker, planetiler or tippecanoe leave a tile with
+  no content out rather than writing an empty file. A legitimately empty tile is recognised
+  by its format: a valid (usually gzipped, 20 bytes) vector tile with no layers.
+* a gzip stream that does not decompress whole (truncated), or bytes that are not a vector
+  tile message;
+* a tile whose coordinates cannot exist at its zoom (x or y outside 0..2^z-1), or a zoom
+  outside the ``minzoom``..``maxzoom`` its metadata declares (a tile of another zoom copied in);
+* with a manifest (:mod:`routing.sources._manifest`), a tile whose size or SHA-256 differs.
+
+Which absent tiles are missing is decided where the extent is known (see
+:mod:`routing.sources._tilecheck`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import gzip
-import json
 import math
-import sqlite3
+import zlib
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from mapbox_vector_tile.Mapbox import vector_tile_pb2
+import shapely
 
-from ..exceptions import DataNotFoundError
+from ..exceptions import BadTileError, DataFormatError
+from ._manifest import Manifest, default_manifest_path, read_manifest, tile_name
+from ._mvt import GEOM_LINE, GEOM_POINT, GEOM_POLYGON, Tile
+from ._tilestore import TileStore, open_store
 
-__all__ = ["DecodedTile", "TileSet", "lonlat_to_tile", "tile_to_lonlat"]
-
-_GEOM_POINT, _GEOM_LINE, _GEOM_POLYGON = 1, 2, 3
+__all__ = [
+    "DecodedTile",
+    "TileSet",
+    "edge_exits",
+    "has_roads",
+    "lonlat_to_tile",
+    "road_exits",
+    "tile_range",
+    "tile_to_lonlat",
+]
 
 
 def lonlat_to_tile(lon: float, lat: float, z: int) -> tuple[float, float]:
@@ -36,6 +61,19 @@ def lonlat_to_tile(lon: float, lat: float, z: int) -> tuple[float, float]:
     x = (lon + 180.0) / 360.0 * n
     y = (1.0 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2.0 * n
     return x, y
+
+
+def tile_range(bbox: tuple[float, float, float, float], z: int) -> tuple[int, int, int, int]:
+    """XYZ tiles ``(x0, x1, y0, y1)`` (inclusive) that a lon/lat bbox touches at zoom ``z``."""
+    n = 2**z - 1
+    x0, y1 = lonlat_to_tile(bbox[0], bbox[1], z)
+    x1, y0 = lonlat_to_tile(bbox[2], bbox[3], z)
+    return (
+        min(max(math.floor(x0), 0), n),
+        min(max(math.floor(x1), 0), n),
+        min(max(math.floor(y0), 0), n),
+        min(max(math.floor(y1), 0), n),
+    )
 
 
 def tile_to_lonlat(gx: np.ndarray, gy: np.ndarray, z: int) -> tuple[np.ndarray, np.ndarray]:
@@ -66,118 +104,151 @@ class DecodedTile:
 
 @dataclass
 class TileSet:
-    """A vector tile pyramid on disk: a directory of ``.pbf`` files or an ``.mbtiles`` file.
+    """A vector tile pyramid: a ``{z}/{x}/{y}.pbf`` folder, an ``.mbtiles`` or ``.pmtiles`` file.
 
     Parameters
     ----------
     path
-        The directory (holding ``{z}/{x}/{y}.pbf``) or the ``.mbtiles`` file.
+        The folder or file; where the tiles are kept is :mod:`._tilestore`'s business.
     """
 
     path: Path
     metadata: dict[str, Any] = field(init=False)
-    is_mbtiles: bool = field(init=False)
-    tms: bool = field(init=False)
+    store: TileStore = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.path = Path(self.path)
-        if not self.path.exists():
-            raise DataNotFoundError(f"vector tile source not found: {self.path}")
-        self.is_mbtiles = self.path.is_file()
-        self.metadata = self._read_metadata()
-        # MBTiles rows are TMS (counted from the bottom) by specification; directories are XYZ
-        # unless their TileJSON says otherwise.
-        self.tms = self.is_mbtiles or self.metadata.get("scheme") == "tms"
+        self.store = open_store(self.path)
+        self.metadata = self.store.metadata()
 
-    # --------------------------------------------------------------- metadata
-    def _connect(self) -> sqlite3.Connection:
-        try:
-            con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
-            con.execute("SELECT 1 FROM tiles LIMIT 1")
-        except sqlite3.DatabaseError as exc:
-            raise DataNotFoundError(f"{self.path} is not a readable MBTiles file: {exc}") from exc
-        return con
+    @property
+    def kind(self) -> str:
+        """``"tile directory"``, ``"MBTiles"`` or ``"PMTiles"``."""
+        return self.store.kind
 
-    def _read_metadata(self) -> dict[str, Any]:
-        if self.is_mbtiles:
-            with self._connect() as con:
-                meta: dict[str, Any] = dict(con.execute("SELECT name, value FROM metadata"))
-            if "json" in meta:
-                with contextlib.suppress(json.JSONDecodeError):
-                    meta.update(json.loads(meta["json"]))
-            return meta
-        for name in ("tiles.json", "metadata.json"):
-            file = self.path / name
-            if file.exists():
-                return dict(json.loads(file.read_text(encoding="utf-8")))
-        return {}
+    @cached_property
+    def manifest(self) -> Manifest | None:
+        """The source's manifest at its default place, if one was made."""
+        path = default_manifest_path(self.path)
+        return read_manifest(path) if path.is_file() else None
+
+    def metadata_digest(self) -> str:
+        """SHA-256 of the source's metadata (TileJSON file, MBTiles table, PMTiles JSON)."""
+        return self.store.metadata_digest()
 
     def zooms(self) -> list[int]:
-        """Zoom levels present."""
-        if self.is_mbtiles:
-            with self._connect() as con:
-                return [r[0] for r in con.execute("SELECT DISTINCT zoom_level FROM tiles")]
-        return sorted(int(p.name) for p in self.path.iterdir() if p.is_dir() and p.name.isdigit())
+        """Zoom levels present.
+
+        Raises
+        ------
+        DataFormatError
+            A zoom lies outside the ``minzoom``..``maxzoom`` the metadata declares.
+        """
+        found = self.store.zooms()
+        low, high = self._declared_zooms()
+        stray = [z for z in found if not low <= z <= high]
+        if stray:
+            raise DataFormatError(
+                f"{self.path} holds tiles at zoom {stray[0]}, outside the zooms {low}..{high} "
+                "its metadata declares (tiles of another zoom copied in?)"
+            )
+        return found
+
+    def _declared_zooms(self) -> tuple[int, int]:
+        try:
+            return int(self.metadata.get("minzoom", 0)), int(self.metadata.get("maxzoom", 30))
+        except (TypeError, ValueError):
+            return 0, 30
+
+    def listing(self, z: int) -> list[tuple[int, int]]:
+        """XYZ ``(x, y)`` of every tile stored at zoom ``z``, unchecked (see :meth:`tiles`)."""
+        return self.store.listing(z)
 
     def tiles(
         self, z: int, bbox: tuple[float, float, float, float] | None = None
     ) -> list[tuple[int, int]]:
-        """XYZ ``(x, y)`` of the tiles present at zoom ``z``, optionally within a lon/lat bbox."""
-        if self.is_mbtiles:
-            with self._connect() as con:
-                rows = con.execute(
-                    "SELECT tile_column, tile_row FROM tiles WHERE zoom_level = ?", (z,)
-                ).fetchall()
-            found = [(x, (2**z - 1 - r) if self.tms else r) for x, r in rows]
-        else:
-            zdir = self.path / str(z)
-            found = [
-                (int(xd.name), int(f.name.split(".")[0]))
-                for xd in (zdir.iterdir() if zdir.is_dir() else [])
-                if xd.name.isdigit()
-                for f in xd.iterdir()
-                if f.name.split(".")[0].isdigit()
-            ]
-            if self.tms:
-                found = [(x, 2**z - 1 - y) for x, y in found]
+        """XYZ ``(x, y)`` of the tiles present at zoom ``z``, optionally within a lon/lat bbox.
+
+        Raises
+        ------
+        DataFormatError
+            A stored tile's coordinates cannot exist at zoom ``z``.
+        """
+        found = self.listing(z)
+        impossible = [t for t in found if not (0 <= t[0] < 2**z and 0 <= t[1] < 2**z)]
+        if impossible:
+            x, y = impossible[0]
+            raise BadTileError(
+                tile_name(z, x, y),
+                f"cannot exist at zoom {z} (x and y run 0..{2**z - 1}), a tile of another zoom?",
+                self.path,
+            )
         if bbox is not None:
-            x0, y1 = lonlat_to_tile(bbox[0], bbox[1], z)
-            x1, y0 = lonlat_to_tile(bbox[2], bbox[3], z)
-            found = [
-                (x, y)
-                for x, y in found
-                if math.floor(x0) <= x <= math.floor(x1) and math.floor(y0) <= y <= math.floor(y1)
-            ]
-        return sorted(found)
+            x0, x1, y0, y1 = tile_range(bbox, z)
+            found = [(x, y) for x, y in found if x0 <= x <= x1 and y0 <= y <= y1]
+        return found
 
     # ------------------------------------------------------------------- data
+    def stored(self, z: int, x: int, y: int) -> bytes | None:
+        """The bytes stored for XYZ tile ``z/x/y`` as they are (maybe gzip), ``None`` if absent.
+
+        Raises
+        ------
+        DataNotFoundError
+            The tile exists but cannot be read.
+        """
+        return next((data for _, _, data in self.store.stored_at(z, [(x, y)])), None)
+
+    def iter_stored(self) -> Iterator[tuple[int, int, int, bytes]]:
+        """Yield ``(z, x, y, stored bytes)`` of every tile of every zoom (XYZ rows), unchecked."""
+        return self.store.iter_stored()
+
     def iter_raw(self, z: int, tiles: list[tuple[int, int]]) -> Iterator[tuple[int, int, bytes]]:
-        """Yield ``(x, y, bytes)`` for the given XYZ tiles, decompressed if gzipped."""
-        if self.is_mbtiles:
-            con = self._connect()
-            try:
-                for x, y in tiles:
-                    row = y if not self.tms else 2**z - 1 - y
-                    hit = con.execute(
-                        "SELECT tile_data FROM tiles WHERE zoom_level=? AND tile_column=? "
-                        "AND tile_row=?",
-                        (z, x, row),
-                    ).fetchone()
-                    if hit is not None:
-                        yield x, y, _maybe_gunzip(hit[0])
-            finally:
-                con.close()
-            return
-        for x, y in tiles:
-            row = y if not self.tms else 2**z - 1 - y
-            file = self.path / str(z) / str(x) / f"{row}.pbf"
-            if not file.exists():
-                file = file.with_suffix(".mvt")
-            yield x, y, _maybe_gunzip(file.read_bytes())
+        """Yield ``(x, y, bytes)`` for the given XYZ tiles, checked and decompressed if gzipped.
 
+        Raises
+        ------
+        DataFormatError
+            A tile is bad (see the module docstring), naming it.
+        """
+        manifest = self.manifest
+        for x, y, data in self.iter_stored_at(z, tiles):
+            yield x, y, self.unpack(z, x, y, data, manifest)
 
-def _maybe_gunzip(data: bytes) -> bytes:
-    return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+    def iter_stored_at(
+        self, z: int, tiles: list[tuple[int, int]]
+    ) -> Iterator[tuple[int, int, bytes]]:
+        """Yield ``(x, y, stored bytes)`` of the given XYZ tiles that exist, unchecked."""
+        return self.store.stored_at(z, tiles)
+
+    def unpack(
+        self, z: int, x: int, y: int, data: bytes, manifest: Manifest | None = None
+    ) -> bytes:
+        """Check a tile's stored bytes and undo their gzip.
+
+        Raises
+        ------
+        DataFormatError
+            Zero bytes, a broken gzip stream, or bytes that differ from ``manifest``.
+        """
+        name = tile_name(z, x, y)
+        if not data:
+            raise BadTileError(
+                name,
+                "empty (0 bytes), an interrupted copy? (an empty tile is a valid vector tile "
+                "with no layers, or no file at all)",
+                self.path,
+            )
+        if manifest is not None and (problem := manifest.problem(name, data)):
+            raise BadTileError(name, problem, self.path)
+        if data[:2] != b"\x1f\x8b":
+            return data
+        try:
+            return gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise BadTileError(
+                name, f"not a whole gzip stream ({exc}), truncated?", self.path
+            ) from exc
 
 
 def _value(v: Any) -> Any:
@@ -243,11 +314,11 @@ def decode_tile(
     polygon_layers
         Names of layers whose polygon features to keep.
     """
-    tile = vector_tile_pb2.tile()
+    tile = Tile()
     try:
         tile.ParseFromString(data)
     except Exception as exc:  # protobuf raises its own DecodeError subclasses
-        raise DataNotFoundError(f"tile {z}/{x}/{y} is not a valid vector tile: {exc}") from exc
+        raise BadTileError(tile_name(z, x, y), f"not a valid vector tile ({exc})") from exc
     out = DecodedTile(z=z, x=x, y=y, extent=4096)
     for layer in tile.layers:
         name = layer.name
@@ -267,9 +338,9 @@ def decode_tile(
         for feature in layer.features:
             gtype = feature.type
             if not (
-                (gtype == _GEOM_LINE and wants_lines)
-                or (gtype == _GEOM_POINT and wants_points)
-                or (gtype == _GEOM_POLYGON and wants_polygons)
+                (gtype == GEOM_LINE and wants_lines)
+                or (gtype == GEOM_POINT and wants_points)
+                or (gtype == GEOM_POLYGON and wants_polygons)
             ):
                 continue
             tags = feature.tags
@@ -277,12 +348,12 @@ def decode_tile(
             if accept is not None and not accept(props):
                 continue
             parts = _decode_geometry(np.asarray(feature.geometry, dtype=np.uint32))
-            if gtype == _GEOM_POLYGON:
+            if gtype == GEOM_POLYGON:
                 out.polygons += [(name, props, rings) for rings in _group_rings(parts)]
                 continue
-            target = out.lines if gtype == _GEOM_LINE else out.points
+            target = out.lines if gtype == GEOM_LINE else out.points
             for part in parts:
-                if gtype == _GEOM_LINE and len(part) < 2:
+                if gtype == GEOM_LINE and len(part) < 2:
                     continue
                 target.append((name, props, part))
     return out
@@ -305,3 +376,56 @@ def _group_rings(rings: list[np.ndarray]) -> list[list[np.ndarray]]:
         elif area2 < 0 and polygons:
             polygons[-1].append(ring)
     return polygons
+
+
+def _road_lines(t: DecodedTile, classes: set[str] | None) -> list[np.ndarray]:
+    return [
+        xy
+        for layer, props, xy in t.lines
+        if layer.startswith("transportation")
+        and not layer.startswith("transportation_name")
+        and (classes is None or props.get("class") in classes)
+    ]
+
+
+def has_roads(t: DecodedTile, classes: set[str] | None = None) -> bool:
+    """Whether ``t`` holds road lines (of ``classes``, default any)."""
+    return bool(_road_lines(t, classes))
+
+
+def edge_exits(t: DecodedTile, ends: np.ndarray) -> set[tuple[int, int]]:
+    """Neighbouring XYZ tiles that road pieces clipped to ``t`` and ending at ``ends`` enter.
+
+    A piece that ends on the tile's edge, between the corners, was cut there: the road goes
+    on into the tile on that side, so that tile holds a road.
+    """
+    e = t.extent
+    along_x = (ends[:, 0] > 0) & (ends[:, 0] < e)
+    along_y = (ends[:, 1] > 0) & (ends[:, 1] < e)
+    sides = (
+        ((t.x - 1, t.y), (ends[:, 0] <= 0) & along_y),
+        ((t.x + 1, t.y), (ends[:, 0] >= e) & along_y),
+        ((t.x, t.y - 1), (ends[:, 1] <= 0) & along_x),
+        ((t.x, t.y + 1), (ends[:, 1] >= e) & along_x),
+    )
+    return {tile for tile, on_edge in sides if on_edge.any()}
+
+
+def road_exits(t: DecodedTile, classes: set[str] | None = None) -> set[tuple[int, int]]:
+    """Neighbouring XYZ tiles that roads of ``t`` (of ``classes``, default any) run into.
+
+    Lines are clipped to the tile (vertices in the buffer beyond an edge are not enough:
+    tilemaker keeps whole lines that only graze a corner) and judged by :func:`edge_exits`.
+    """
+    lines = _road_lines(t, classes)
+    if not lines:
+        return set()
+    e = t.extent
+    parts = shapely.get_parts(
+        shapely.clip_by_rect(np.asarray([shapely.linestrings(xy) for xy in lines]), 0, 0, e, e)
+    )
+    parts = parts[~shapely.is_empty(parts)]
+    if not len(parts):
+        return set()
+    ends = np.concatenate([shapely.get_point(parts, 0), shapely.get_point(parts, -1)])
+    return edge_exits(t, shapely.get_coordinates(ends))

@@ -20,6 +20,7 @@ import html
 import importlib.util
 import math
 import re
+import warnings
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -30,11 +31,25 @@ import shapely
 from tqdm.std import tqdm as text_tqdm
 
 from .._geo import EARTH_RADIUS_M
-from ..exceptions import DataNotFoundError, DataOutsideBoundsError
+from ..exceptions import (
+    BadTileError,
+    DataFormatError,
+    DataNotFoundError,
+    DataOutsideBoundsError,
+    DataWarning,
+)
 from ..network import NetworkMeta, RoadNetwork, empty_places
 from ._context import context_from_tiles
 from ._noding import Pieces, build_topology
-from ._tiles import DecodedTile, TileSet, decode_tile, tile_to_lonlat
+from ._tilecheck import listed, missing_tiles, road_gaps
+from ._tiles import (
+    DecodedTile,
+    TileSet,
+    decode_tile,
+    edge_exits,
+    tile_range,
+    tile_to_lonlat,
+)
 
 __all__ = ["DRIVE_CLASSES", "MAJOR_CLASSES", "NATURALEARTH_CLASSES", "network_from_tiles"]
 
@@ -98,9 +113,8 @@ def _osm_date(meta: dict[str, Any]) -> str:
 
 
 def _source_name(ts: TileSet, z: int, naturalearth: bool) -> str:
-    kind = "MBTiles" if ts.is_mbtiles else "tile directory"
     name = _NE_SOURCE if naturalearth else ts.metadata.get("name", ts.path.name)
-    return f"{name} (vector tiles, {kind}, z{z})"
+    return f"{name} (vector tiles, {ts.kind}, z{z})"
 
 
 def _plain_attribution(text: Any) -> str:
@@ -129,6 +143,10 @@ class _Collector:
         self.road_props: list[tuple[str, str, bool, bool, bool]] = []
         self.road_tile: list[int] = []
         self.road_on_edge: list[tuple[bool, bool]] = []
+        # Neighbouring tiles kept roads run into (-> the tile they come from), and the tiles
+        # holding kept roads: absent or road-less tiles roads run into are gaps.
+        self.exits: dict[tuple[int, int], tuple[int, int]] = {}
+        self.with_roads: set[tuple[int, int]] = set()
         self.name_xy: list[np.ndarray] = []
         self.name_props: list[tuple[str, str, str]] = []
         self.border_xy: list[np.ndarray] = []
@@ -188,6 +206,7 @@ class _Collector:
                 # OpenMapTiles names the countries on each side (ISO 3166-1 alpha-3).
                 sides = sorted(str(props[k]) for k in ("adm0_l", "adm0_r") if props.get(k))
                 border_meta.append("|".join(sides))
+        road_ends: list[np.ndarray] = []
         for kind, geoms in (("road", roads), ("border", borders)):
             if not geoms:
                 continue
@@ -206,6 +225,11 @@ class _Collector:
                 self.road_props.append((highway, str(oneway), bridge, tunnel, oneway))
                 self.road_tile.append(tile_id)
                 self.road_on_edge.append((self._edge_flag(t, xy[0]), self._edge_flag(t, xy[-1])))
+                road_ends += [xy[0], xy[-1]]
+        if road_ends:
+            self.with_roads.add((t.x, t.y))
+            for n in edge_exits(t, np.asarray(road_ends)):
+                self.exits.setdefault(n, (t.x, t.y))
         for layer, props, xy in t.points:
             if layer == _NE_PLACE_LAYER:
                 big = float(props.get("population") or 0) >= _NE_CITY_POPULATION
@@ -272,6 +296,7 @@ def network_from_tiles(
     bbox: tuple[float, float, float, float] | None = None,
     classes: Iterable[str] = DRIVE_CLASSES,
     region: str | None = None,
+    required: tuple[float, float, float, float] | None = None,
     progress: bool = True,
     context: bool = True,
 ) -> RoadNetwork:
@@ -290,6 +315,9 @@ def network_from_tiles(
         :data:`NATURALEARTH_CLASSES`).
     region
         Name recorded in the network's provenance.
+    required
+        The extent the source promises to cover (a named region's): every tile of it must
+        exist (see :mod:`routing.sources._tilecheck` for the rule on absent tiles).
     progress
         Show a progress bar while decoding.
     context
@@ -300,6 +328,14 @@ def network_from_tiles(
     ------
     DataOutsideBoundsError
         If no tile of the source lies within ``bbox``.
+    DataFormatError
+        A tile is bad (zero bytes, truncated, not a vector tile, impossible coordinates, not
+        as the manifest lists it), or a promised tile is missing; the message names them.
+
+    Warns
+    -----
+    DataWarning
+        Tiles are absent although roads of neighbouring tiles run into them.
     """
     classes = tuple(classes)
     zooms = ts.zooms()
@@ -308,12 +344,24 @@ def network_from_tiles(
     z = zoom if zoom is not None else max(zooms)
     if z not in zooms:
         raise DataNotFoundError(f"{ts.path} has no zoom {z}; it has zooms {sorted(zooms)}")
-    tiles = ts.tiles(z, bbox)
+    covered = ts.tiles(z)
+    window = tile_range(bbox, z) if bbox is not None else None
+    tiles = [
+        (x, y)
+        for x, y in covered
+        if window is None or (window[0] <= x <= window[1] and window[2] <= y <= window[3])
+    ]
     if not tiles:
         raise DataOutsideBoundsError(
             f"no tiles of {ts.path} at zoom {z} within bbox {bbox} (the tiles cover "
-            + ", ".join(f"{c:.2f}" for c in _tiles_bounds(ts.tiles(z), z))
+            + ", ".join(f"{c:.2f}" for c in _tiles_bounds(covered, z))
             + " W,S,E,N)"
+        )
+    missing = missing_tiles(ts, z, set(covered), bbox, required)
+    if missing:
+        raise DataFormatError(
+            f"{len(missing):,} tile(s) missing from {ts.path}: {listed(missing)}; "
+            "`routing data check` lists every bad or missing tile"
         )
     present = set(tiles)
     col = _Collector(classes, present)
@@ -328,9 +376,22 @@ def network_from_tiles(
             disable=not progress or None,
         )
     ):
-        t = decode_tile(data, z, x, y, None, {"place", _NE_PLACE_LAYER})
+        try:
+            t = decode_tile(data, z, x, y, None, {"place", _NE_PLACE_LAYER})
+        except BadTileError as exc:
+            raise BadTileError(exc.tile, exc.reason, ts.path) from exc
         extent = t.extent
         col.add(t, tile_id)
+    gaps = road_gaps(z, col.exits, col.with_roads, set(covered), bbox)
+    if gaps:
+        warnings.warn(
+            f"{len(gaps):,} tile(s) of {ts.path} hold no roads although roads of neighbouring "
+            f"tiles run into them ({listed(gaps[:1])}): routes across them may be missing or "
+            "longer; "
+            "`routing data check` lists them",
+            DataWarning,
+            stacklevel=2,
+        )
     if not col.road_xy:
         raise DataNotFoundError(f"no roads of classes {classes} in {ts.path} within {bbox}")
 
@@ -433,6 +494,7 @@ def network_from_tiles(
         "dangling_tile_ends": topo.dangling_tile_ends,
         "snapped_dead_ends": topo.snapped_dead_ends,
         "crossings_noded": topo.crossings_noded,
+        "tile_gaps": len(gaps),
     }
     return net
 

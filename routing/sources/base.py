@@ -55,6 +55,9 @@ class SourceOptions:
         OpenMapTiles road classes to keep (tile sources).
     network_type
         osmnx network type (OSM files): ``"drive"`` or ``"drive_service"``.
+    required
+        An extent the data must cover whole (a region pack's): a tile missing inside it is
+        an error rather than empty land.
     """
 
     name: str | None = None
@@ -62,6 +65,7 @@ class SourceOptions:
     zoom: int | None = None
     classes: tuple[str, ...] | None = None
     network_type: str = "drive"
+    required: BBox | None = None
 
 
 Opener = Callable[[Path, SourceOptions], Source]

@@ -10,6 +10,7 @@ place layer::
     source:
       path: some-tiles/       # relative to ROUTING_DATA_DIR (or absolute)
       classes: [motorway, trunk, primary]   # OpenMapTiles classes; tile sources only
+      complete: true          # every tile of the extent exists: a missing one is damage
     bbox: [west, south, east, north]        # optional cut
     notes: ["..."]            # printed with every figure's data line
     places: ["Town, Country"] # optional extra towns for reachability tables
@@ -57,6 +58,11 @@ class RegionSource(_Strict):
     path: str = Field(description="File or folder, relative to the data directory.")
     classes: tuple[str, ...] | None = Field(
         default=None, description="OpenMapTiles road classes to keep (tile sources)."
+    )
+    complete: bool = Field(
+        default=False,
+        description="Every tile of the region's extent exists (a planet build): a missing one "
+        "is damage, not empty land. Extracts that leave empty tiles out say false.",
     )
 
 

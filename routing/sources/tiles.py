@@ -1,4 +1,4 @@
-"""Vector tiles as a source: a ``{z}/{x}/{y}.pbf`` folder or an ``.mbtiles`` file.
+"""Vector tiles as a source: a ``{z}/{x}/{y}.pbf`` folder, an ``.mbtiles`` or a ``.pmtiles`` file.
 
 Reads OpenMapTiles-schema tiles (OpenMapTiles planet builds, tilemaker extracts); the decoding
 and topology repair live in the private modules ``_tiles``, ``_vectortiles`` and ``_noding``.
@@ -25,7 +25,7 @@ class TileSource:
     Attributes
     ----------
     path
-        The tile folder or ``.mbtiles`` file.
+        The tile folder, ``.mbtiles`` or ``.pmtiles`` file.
     name
         Label for the cache and for the network's provenance.
     bbox
@@ -35,6 +35,8 @@ class TileSource:
         Zoom level (default: the highest present).
     classes
         OpenMapTiles road classes to keep.
+    required
+        Extent the tiles must cover (a region pack's): a tile missing inside it is an error.
     """
 
     path: Path
@@ -42,6 +44,7 @@ class TileSource:
     bbox: BBox | None = None
     zoom: int | None = None
     classes: tuple[str, ...] = DRIVE_CLASSES
+    required: BBox | None = None
 
     def cache_key(self) -> dict[str, Any]:
         """Path, size and modification time of the data, and the build options."""
@@ -63,12 +66,13 @@ class TileSource:
             bbox=self.bbox,
             classes=self.classes,
             region=self.name,
+            required=self.required,
             progress=progress,
         )
 
 
 def _is_tiles(path: Path) -> bool:
-    return path.suffix == ".mbtiles" or path.is_dir()
+    return path.suffix.lower() in (".mbtiles", ".pmtiles") or path.is_dir()
 
 
 def _open(path: Path, options: SourceOptions) -> TileSource:
@@ -78,7 +82,8 @@ def _open(path: Path, options: SourceOptions) -> TileSource:
         options.bbox,
         options.zoom,
         options.classes or DRIVE_CLASSES,
+        options.required,
     )
 
 
-register_source("vector tiles ({z}/{x}/{y}.pbf folder, .mbtiles)", _is_tiles, _open)
+register_source("vector tiles ({z}/{x}/{y}.pbf folder, .mbtiles, .pmtiles)", _is_tiles, _open)

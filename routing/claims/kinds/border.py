@@ -14,7 +14,7 @@ import numpy as np
 import shapely
 from pydantic import AfterValidator, Field
 
-from ..._geo import geodesic_m
+from ..._geo import geodesic_m, ground_distances_m
 from ...exceptions import PlaceQueryError
 from ...location import Location
 from ...network import RoadNetwork, iso3
@@ -170,7 +170,7 @@ def check_border(claim: BorderClaim, ctx: CheckContext) -> ClaimResult:
 def _nearest_border(net: RoadNetwork, place: Location) -> tuple[float, str]:
     """Distance (km) to the nearest international line and its countries ("IRQ-SYR")."""
     lines = net.border_lines()
-    km = [distance_km(place, line) for line in lines]
+    km = ground_distances_m(place.lon, place.lat, lines) / 1000.0
     i = int(np.argmin(km))
     sides = str(net.border_countries[i]) if net.border_countries is not None else ""
     return km[i], sides.replace("|", "-") or "of unrecorded countries"
