@@ -17,11 +17,9 @@ Every kernel works in float64, so costs are sums of the input weights, not round
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar, cast
-
-import numba
 import numpy as np
+
+from .._compiled import compiled
 
 __all__ = [
     "chordal_graph",
@@ -32,15 +30,8 @@ __all__ = [
     "shortest_tree",
 ]
 
-_F = TypeVar("_F", bound=Callable[..., Any])
 
-
-def _compiled(fn: _F) -> _F:
-    """Compile with numba, caching the machine code next to this module."""
-    return cast(_F, numba.njit(cache=True, nogil=True)(fn))
-
-
-@_compiled
+@compiled
 def chordal_graph(
     n: int, first_in: np.ndarray, ups_in: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -98,7 +89,7 @@ def chordal_graph(
     return first, heads[:size].copy(), parent
 
 
-@_compiled
+@compiled
 def customize(
     n: int,
     first: np.ndarray,
@@ -155,7 +146,7 @@ def customize(
     return fw, bw, fw_via, bw_via, fw_arc, bw_arc
 
 
-@_compiled
+@compiled
 def _search_up(
     seed_node: np.ndarray,
     seed_cost: np.ndarray,
@@ -204,14 +195,14 @@ def _search_up(
     return count
 
 
-@_compiled
+@compiled
 def _clear(visited: np.ndarray, count: int, dist: np.ndarray, seen: np.ndarray) -> None:
     for i in range(count):
         dist[visited[i]] = np.inf
         seen[visited[i]] = False
 
 
-@_compiled
+@compiled
 def _find_arc(first: np.ndarray, heads: np.ndarray, x: int, y: int) -> int:
     lo: int = first[x]
     hi: int = first[x + 1]
@@ -224,7 +215,7 @@ def _find_arc(first: np.ndarray, heads: np.ndarray, x: int, y: int) -> int:
     return lo
 
 
-@_compiled
+@compiled
 def _unpack(
     arcs: np.ndarray,
     upward: np.ndarray,
@@ -278,7 +269,7 @@ def _unpack(
     return out[:count]
 
 
-@_compiled
+@compiled
 def route_query(
     s_node: np.ndarray,
     s_cost: np.ndarray,
@@ -349,7 +340,7 @@ def route_query(
     return best, s_seed, t_seed, arcs
 
 
-@_compiled
+@compiled
 def many_to_many(
     s_first: np.ndarray,
     s_node: np.ndarray,
@@ -453,7 +444,7 @@ def many_to_many(
     return out, out_s, out_t
 
 
-@_compiled
+@compiled
 def one_to_all(
     seed_node: np.ndarray,
     seed_cost: np.ndarray,
@@ -486,7 +477,7 @@ def one_to_all(
     return out
 
 
-@_compiled
+@compiled
 def shortest_tree(
     cost: np.ndarray,
     in_first: np.ndarray,
