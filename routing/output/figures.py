@@ -440,8 +440,7 @@ def reach_map(result: Reach, *, arabic: bool = False, label_limit: int = 14) -> 
         how = "road distance"
     canvas.title(
         headline,
-        f"{how}; areas: the roads reached, {result.buffer_km:g} km either side; "
-        "towns labelled with their own time",
+        f"{how}; areas: {result.area_text}; towns labelled with their own time",
     )
     canvas.finish([a for a in result.assumptions if not a.startswith("data:")])
     return canvas.fig
