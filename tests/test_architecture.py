@@ -22,7 +22,17 @@ PACKAGE = Path(routing.__file__).parent
 
 # Data flow, bottom to top: a module may import its own layer and the layers below it.
 LAYERS: list[tuple[str, ...]] = [
-    ("exceptions", "settings", "_version", "_geo", "_format", "_text", "_yaml", "location"),
+    (
+        "exceptions",
+        "settings",
+        "_version",
+        "_geo",
+        "_format",
+        "_text",
+        "_yaml",
+        "_compiled",
+        "location",
+    ),
     ("network", "cache", "_osmwrite"),
     ("sources",),
     ("gazetteer", "_transliterate"),

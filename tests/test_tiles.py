@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import gzip
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
-from routing.exceptions import DataFormatError, DataNotFoundError
+from routing.exceptions import BadTileError, DataFormatError, DataNotFoundError
 from routing.settings import data_dir
+from routing.sources._mvt import GEOM_LINE, Tile
 from routing.sources._tiles import TileSet, decode_tile, lonlat_to_tile, tile_to_lonlat
 
 OSM = data_dir()
@@ -41,20 +43,43 @@ def test_lonlat_round_trip() -> None:
     assert lon[0] == pytest.approx(41.09) and lat[0] == pytest.approx(34.37)
 
 
+def _reference_parts(features: list[dict[str, Any]], single: str, multi: str) -> list[Any]:
+    """Parts of the reference decoder's features, a multi-geometry split into its members."""
+    out: list[Any] = []
+    for f in features:
+        geometry = f["geometry"]
+        if geometry["type"] == single:
+            out.append(geometry["coordinates"])
+        elif geometry["type"] == multi:
+            out.extend(geometry["coordinates"])
+    return out
+
+
 def test_decode_same_as_reference_decoder() -> None:
     import mapbox_vector_tile
 
     ts = TileSet(PLANET)
     ((x, y, data),) = list(ts.iter_raw(7, [(79, 51)]))
-    ours = decode_tile(data, 7, x, y, {"transportation"}, set())
+    ours = decode_tile(data, 7, x, y, {"transportation"}, {"place"})
     ref = mapbox_vector_tile.decode(data, default_options={"y_coord_down": True})
-    ref_lines = [
-        f["geometry"]["coordinates"]
-        for f in ref["transportation"]["features"]
-        if f["geometry"]["type"] == "LineString"
-    ]
-    assert len(ours.lines) >= len(ref_lines) > 100
-    np.testing.assert_array_equal(ours.lines[0][2], np.asarray(ref_lines[0]))
+    ref_lines = _reference_parts(ref["transportation"]["features"], "LineString", "MultiLineString")
+    ref_lines = [line for line in ref_lines if len(line) >= 2]
+    assert len(ours.lines) == len(ref_lines) > 100
+    for (_, _, xy), line in zip(ours.lines, ref_lines, strict=True):
+        np.testing.assert_array_equal(xy, np.asarray(line))
+    ref_points = _reference_parts(ref["place"]["features"], "Point", "MultiPoint")
+    assert len(ours.points) == len(ref_points) > 10
+    for (_, _, xy), point in zip(ours.points, ref_points, strict=True):
+        np.testing.assert_array_equal(xy, np.asarray([point]))
+
+
+def test_truncated_geometry_raises() -> None:
+    tile = Tile()
+    layer = tile.layers.add(name="transportation", version=2, extent=4096)
+    # LineTo announces 3 points but the feature holds only 1 after its MoveTo.
+    layer.features.add(type=GEOM_LINE, geometry=[9, 2, 2, (3 << 3) | 2, 4, 4])
+    with pytest.raises(BadTileError, match=r"7/0/0.*run past the end"):
+        decode_tile(tile.SerializeToString(), 7, 0, 0, None, set())
 
 
 def test_gzipped_tiles_are_detected(tmp_path: Path) -> None:

@@ -3,13 +3,14 @@
 :func:`matrix` gives, for N origins x M destinations, the road length of the *shortest* route
 (km) and the travel time of the *fastest* route (hours) under a speed profile, plus the
 geodesic straight-line distance, as labelled DataFrames. Each point may attach to any of its
-nearest candidate roads (as in :func:`~routing.analysis.routes.route`); the CCH
-many-to-many query makes a 1000 x 1000 matrix a matter of seconds.
+nearest candidate roads (as in :func:`~routing.analysis.routes.route`); the engine's
+many-to-many query, with every candidate of a point searched at once, makes a 1000 x 1000
+matrix a matter of a second.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,15 +23,11 @@ from ..engine.snapping import DEFAULT_MAX_SNAP_M, Snap, snap_points
 from ..exceptions import InvalidArgumentError
 from ..location import Location, PointLike, as_location
 from ..network import RoadNetwork
-from .routes import _SAME_PLACE_M, DETOUR_SLACK_M, plausible_detour, route
+from .routes import _SAME_PLACE_M, DETOUR_SLACK_M, plausible_detours, route
 from .scenarios import Scenario
 
 __all__ = ["Matrix", "matrix"]
 
-# Cells (source seed x target seed) per block, bounding memory for large matrices.
-_BLOCK_CELLS = 8_000_000
-# Metres or seconds by which a seed must be beaten before it is dropped.
-_TIE_MARGIN = 0.5
 # Pairs with an implausible detour are routed again one by one, up to this many; beyond it
 # they are only flagged (a matrix across a disconnected network would otherwise do a route
 # per cell).
@@ -179,7 +176,7 @@ def _reroute_implausible(
 
     Returns notes: how many pairs were routed from farther roads, which remain implausible.
     """
-    limit = np.vectorize(lambda km: plausible_detour(net, km))(straight / 1000.0)
+    limit = plausible_detours(net, straight / 1000.0)
     # A place given as both origin and destination has no route to reroute (route() refuses).
     far = straight >= _SAME_PLACE_M
     bad = np.argwhere(np.isfinite(dist) & far & (dist > limit * straight + DETOUR_SLACK_M))
@@ -216,115 +213,33 @@ def _table(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Road cost and off-road legs (metres) between every source and target point.
 
-    The seed pair (candidate road and edge end at each point) minimising road cost plus
-    off-road access cost is chosen. Each seed is a node, so the minimum separates: first over
-    source seeds for every target node, then over target seeds, each a running minimum over
-    the (few) seed columns.
+    Each point enters the network at its seeds (candidate road and edge end, at the road cost
+    from the point plus its off-road access cost); the seed pair minimising road cost plus
+    access cost is chosen, and its two parts are returned separately.
     """
-    s_node, s_road, s_access = _seeds(engine, w, sources, exits=True)
-    t_node, t_road, t_access = _seeds(engine, w, targets, exits=False)
-    t_nodes, t_pos = np.unique(t_node, return_inverse=True)
-    t_pos = t_pos.reshape(t_node.shape)
-    out = np.empty((len(sources), len(targets)))
-    out_access = np.empty_like(out)
-    block = max(1, _BLOCK_CELLS // (s_node.shape[1] * len(t_nodes)))
-    for lo in range(0, len(sources), block):
-        rows = slice(lo, lo + block)
-        s_nodes, s_pos = np.unique(s_node[rows], return_inverse=True)
-        core = engine.node_matrix(s_nodes, t_nodes, w)
-        s_pos = s_pos.reshape(-1, s_node.shape[1])
-        # Per (source point, target node): road cost and access of the cheapest source seed.
-        road, access = _running_min(
-            (core[s_pos[:, c]] + s_road[rows, c, None], s_access[rows, c, None])
-            for c in range(s_node.shape[1])
-        )
-        # Per (source point, target point): the same over the target's seeds.
-        out[rows], out_access[rows] = _running_min(
-            (
-                road[:, t_pos[:, c]] + t_road[None, :, c],
-                access[:, t_pos[:, c]] + t_access[None, :, c],
-            )
-            for c in range(t_node.shape[1])
-        )
-    _same_edge(engine, w, sources, targets, out, out_access)
-    return out, out_access / w.access_per_m
-
-
-def _running_min(options: Iterator[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
-    """Elementwise, the ``(road, access)`` option with the least ``road + access``.
-
-    ``options`` yields pairs of arrays broadcastable to one shape; the result has that shape.
-    """
-    road, access = next(options)
-    shape = np.broadcast_shapes(road.shape, access.shape)
-    best_road = np.broadcast_to(road, shape).copy()
-    best_access = np.broadcast_to(access, shape).copy()
-    best_total = best_road + best_access
-    for road, access in options:
-        total = road + access
-        better = total < best_total
-        np.copyto(best_road, road, where=better)
-        np.copyto(best_access, access, where=better)
-        np.copyto(best_total, total, where=better)
-    return best_road, best_access
+    s_first, s_node, s_road, s_access = _seeds(engine, w, sources, exits=True)
+    t_first, t_node, t_road, t_access = _seeds(engine, w, targets, exits=False)
+    cost, s_seed, t_seed = engine.seed_matrix(
+        s_first, s_node, s_road + s_access, t_first, t_node, t_road + t_access, w
+    )
+    found = s_seed >= 0
+    access = np.where(found, s_access[s_seed] + t_access[t_seed], 0.0)
+    road = cost - access
+    _same_edge(engine, w, sources, targets, road, access)
+    return road, access / w.access_per_m
 
 
 def _seeds(
     engine: RoutingEngine, w: Weights, points: list[list[Snap]], *, exits: bool
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per point: seed nodes, road cost to each, off-road access cost (padded with inf).
-
-    Candidates sharing an end node collapse to the cheapest seed there, and a seed that
-    another seed of the same point reaches more cheaply by road is dropped: it can never win
-    (on detailed data most of a point's dozen candidate roads are such side streets).
-    """
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Seeds of every point, grouped by point: offsets, nodes, road cost, access cost."""
     flat = [s for cands in points for s in cands]
     point = np.repeat(np.arange(len(points)), [len(c) for c in points])
     nodes, road, snap = engine.seeds(flat, w, outgoing=exits, access=False)
     access = np.fromiter((s.distance_m for s in flat), float, len(flat))[snap] * w.access_per_m
-    pt = point[snap]
-    order = np.lexsort((road + access, nodes, pt))
-    nodes, road, access, pt = nodes[order], road[order], access[order], pt[order]
-    first = np.concatenate([[True], (pt[1:] != pt[:-1]) | (nodes[1:] != nodes[:-1])])
-    nodes, road, access, pt = nodes[first], road[first], access[first], pt[first]
-    keep = _undominated(engine, w, nodes, road + access, np.bincount(pt), exits=exits)
-    nodes, road, access, pt = nodes[keep], road[keep], access[keep], pt[keep]
-    counts = np.bincount(pt, minlength=len(points))
-    col = np.arange(len(pt)) - np.repeat(np.cumsum(counts) - counts, counts)
-    shape = (len(points), int(counts.max()))
-    node_t = np.zeros(shape, np.int64)
-    road_t = np.full(shape, np.inf)
-    access_t = np.zeros(shape)
-    node_t[pt, col], road_t[pt, col], access_t[pt, col] = nodes, road, access
-    return node_t, road_t, access_t
-
-
-def _undominated(
-    engine: RoutingEngine,
-    w: Weights,
-    nodes: np.ndarray,
-    cost: np.ndarray,
-    counts: np.ndarray,
-    *,
-    exits: bool,
-) -> np.ndarray:
-    """Mask of the seeds no other seed of the same point beats by driving to them.
-
-    Seeds are grouped by point (``counts`` per point, in order). An exit seed ``j`` is
-    dominated if some exit ``i`` has ``cost[i] + d(i, j) < cost[j]``; an entry seed if
-    ``d(j, i) + cost[i] < cost[j]``. Dropping such seeds leaves every matrix cell unchanged.
-    """
-    keep = np.ones(len(nodes), bool)
-    for lo, n in zip((np.cumsum(counts) - counts).tolist(), counts.tolist(), strict=True):
-        if n < 2:
-            continue
-        group = slice(lo, lo + n)
-        d = engine.node_matrix(nodes[group], nodes[group], w)
-        via = cost[group, None] + (d if exits else d.T)
-        np.fill_diagonal(via, np.inf)
-        # A margin keeps near-ties: CCH distances are rounded to centimetres / milliseconds.
-        keep[group] = via.min(axis=0) + _TIE_MARGIN >= cost[group]
-    return keep
+    order = np.argsort(point[snap], kind="stable")
+    first = np.searchsorted(point[snap][order], np.arange(len(points) + 1))
+    return first, nodes[order], road[order], access[order]
 
 
 def _same_edge(

@@ -40,6 +40,7 @@ __all__ = [
     "alternatives",
     "compare",
     "plausible_detour",
+    "plausible_detours",
     "route",
     "shortest_and_fastest",
 ]
@@ -583,8 +584,20 @@ def plausible_detour(net: RoadNetwork, straight_km: float) -> float:
     The calibrated limit of the network's data (:mod:`routing.analysis.calibration`: a high
     quantile of full-detail routes of that straight-line length), else a generic one.
     """
+    return float(plausible_detours(net, np.array([straight_km]))[0])
+
+
+def plausible_detours(net: RoadNetwork, straight_km: np.ndarray) -> np.ndarray:
+    """:func:`plausible_detour` for many straight-line distances at once (same shape)."""
+    km = np.asarray(straight_km, float)
     cal = calibration_for(net.meta)
-    return cal.detour_limit(straight_km).detour if cal is not None else _GENERIC_DETOUR
+    if cal is None:
+        return np.full(km.shape, _GENERIC_DETOUR)
+    classes = cal.detour_limits
+    out = np.full(km.shape, classes[-1].detour)
+    for c in reversed(classes):  # the first class whose range holds the distance wins
+        out[km <= c.max_km] = c.detour
+    return out
 
 
 @dataclass(frozen=True)

@@ -99,6 +99,19 @@ class RoutingEngine(Protocol):
         """Node-to-node cost matrix (``inf`` where unreachable)."""
         ...
 
+    def seed_matrix(
+        self,
+        s_first: np.ndarray,
+        s_node: np.ndarray,
+        s_cost: np.ndarray,
+        t_first: np.ndarray,
+        t_node: np.ndarray,
+        t_cost: np.ndarray,
+        w: Weights,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Costs between places with several weighted seed nodes each, and the seeds used."""
+        ...
+
 
 def get_engine(net: RoadNetwork, kind: EngineKind = "cch") -> RoutingEngine:
     """The engine of a network, built on first use and kept for the network's lifetime.

@@ -135,6 +135,7 @@ class OneToAll:
     _weights: Weights = field(repr=False)
     _source_edge: np.ndarray = field(repr=False)  # per source: its snapped edge, or -1
     _source_fraction: np.ndarray = field(repr=False)  # per source: its fraction on that edge
+    _pred_arc: np.ndarray | None = field(default=None, repr=False)  # arc into each node, if known
 
     @cached_property
     def pred_edge(self) -> np.ndarray:
@@ -147,7 +148,10 @@ class OneToAll:
         reached = np.flatnonzero(self.origin >= 0)
         out[reached] = self._source_edge[self.origin[reached]]
         inner = reached[self.pred_node[reached] >= 0]
-        arcs = self._engine.arcs_between(self.pred_node[inner], inner, self._weights)
+        if self._pred_arc is not None:
+            arcs = self._pred_arc[inner]
+        else:
+            arcs = self._engine.arcs_between(self.pred_node[inner], inner, self._weights)
         out[inner] = self._engine.arc_edge[arcs]
         return out
 
@@ -345,11 +349,7 @@ class ArcEngine(ABC):
 
     # ------------------------------------------------------------------ queries
     def node_distance(self, source: int, target: int, w: Weights) -> float:
-        """Cost between two nodes (``inf`` if unreachable); CCH distance-only query.
-
-        Integer weights make lengths exact to 0.5 cm per arc; use :meth:`node_path` for
-        the arcs and float re-summing.
-        """
+        """Cost between two nodes (``inf`` if unreachable); use :meth:`node_path` for the arcs."""
         return float(self.node_matrix(np.array([source]), np.array([target]), w)[0, 0])
 
     @abstractmethod
@@ -383,16 +383,7 @@ class ArcEngine(ABC):
         """
         s_node, s_cost, s_owner = self.seeds(sources, w, outgoing=True)
         t_node, t_cost, t_owner = self.seeds(targets, w, outgoing=False)
-        src_nodes, s_pos = np.unique(s_node, return_inverse=True)
-        dst_nodes, t_pos = np.unique(t_node, return_inverse=True)
-        pred: np.ndarray | None = None
-        if method == "index":
-            table = self.node_matrix(src_nodes, dst_nodes, w)
-        else:
-            dist, pred = dijkstra(self._csr(w).matrix, indices=src_nodes, return_predecessors=True)
-            table = dist[:, dst_nodes]
-        total = s_cost[:, None] + table[np.ix_(s_pos, t_pos)] + t_cost[None, :]
-        a, b = np.unravel_index(int(np.argmin(total)), total.shape)
+        cost, a, b, arcs = self._connect(s_node, s_cost, t_node, t_cost, w, method)
         # Driving along one shared edge without reaching a junction (pairs on one edge only).
         shared = {s.edge for s in sources} & {t.edge for t in targets}
         direct = min(
@@ -406,21 +397,48 @@ class ArcEngine(ABC):
             key=lambda x: x[0],
             default=(np.inf, -1, -1),
         )
-        if np.isfinite(direct[0]) and direct[0] <= total[a, b]:
+        if np.isfinite(direct[0]) and direct[0] <= cost:
             s, t = sources[direct[1]], targets[direct[2]]
             return PathResult(
                 direct[0], np.array([s.edge]), np.array([s.fraction]), np.array([t.fraction]), s, t
             )
-        if not np.isfinite(total[a, b]):
+        if not np.isfinite(cost):
             raise NoRouteError("no road connection between the two points")
         na, nb = int(s_node[a]), int(t_node[b])
-        if na == nb:
+        return self._assemble(sources[s_owner[a]], targets[t_owner[b]], na, nb, arcs, w)
+
+    def _connect(
+        self,
+        s_node: np.ndarray,
+        s_cost: np.ndarray,
+        t_node: np.ndarray,
+        t_cost: np.ndarray,
+        w: Weights,
+        method: Literal["index", "dijkstra"],
+    ) -> tuple[float, int, int, np.ndarray]:
+        """Cheapest path from any weighted source node to any weighted target node.
+
+        Returns its cost (inf if none), the indices of the source and target seeds it joins and
+        its arcs. Engines with an index of their own answer ``method="index"`` in one query.
+        """
+        src_nodes, s_pos = np.unique(s_node, return_inverse=True)
+        dst_nodes, t_pos = np.unique(t_node, return_inverse=True)
+        pred: np.ndarray | None = None
+        if method == "index":
+            table = self.node_matrix(src_nodes, dst_nodes, w)
+        else:
+            dist, pred = dijkstra(self._csr(w).matrix, indices=src_nodes, return_predecessors=True)
+            table = dist[:, dst_nodes]
+        total = s_cost[:, None] + table[np.ix_(s_pos, t_pos)] + t_cost[None, :]
+        a, b = np.unravel_index(int(np.argmin(total)), total.shape)
+        na, nb = int(s_node[a]), int(t_node[b])
+        if not np.isfinite(total[a, b]) or na == nb:
             arcs = np.empty(0, np.int64)
         elif pred is None:
             arcs = self.node_path(na, nb, w)
         else:
             arcs = self._tree_arcs(pred[s_pos[a]], na, nb, w)
-        return self._assemble(sources[s_owner[a]], targets[t_owner[b]], na, nb, arcs, w)
+        return float(total[a, b]), int(a), int(b), arcs
 
     def _tree_arcs(self, pred: np.ndarray, a: int, b: int, w: Weights) -> np.ndarray:
         """Arcs from ``a`` to ``b`` along a predecessor tree rooted at ``a``."""
@@ -484,35 +502,60 @@ class ArcEngine(ABC):
         InvalidArgumentError
             No sources, a mix of nodes and snaps, or a negative cutoff.
         """
-        n, k = self.n_nodes, len(sources)
+        k = len(sources)
         if k == 0:
             raise InvalidArgumentError("a one-to-all search needs at least one source")
         if cutoff is not None and not cutoff >= 0:
             raise InvalidArgumentError(f"cutoff must be >= 0, got {cutoff!r}")
         snaps = [s for s in sources if isinstance(s, Snap)]
         limit = np.inf if cutoff is None else cutoff
-        base = self._csr(w).matrix
         if not snaps:
-            # Zero-cost node sources: scipy's own multi-source search on the cached graph.
             nodes = np.asarray(sources, np.int64)
-            dist, pred, src = dijkstra(
-                base, indices=nodes, min_only=True, return_predecessors=True, limit=limit
-            )
-            index = np.full(n, -1, np.int64)
-            index[nodes[::-1]] = np.arange(k)[::-1]  # a node given twice counts as the first
+            seed = (nodes, np.zeros(k), np.arange(k))
             via_edge, fraction = np.full(k, -1, np.int64), np.zeros(k)
         elif len(snaps) == k:
-            # Seeds carry costs: one virtual row per source appended to the cached graph, so
-            # the search also reports which source reached each node.
-            heads, costs, owner = self.seeds(snaps, w, access=access)
-            order = np.argsort(owner, kind="stable")
+            seed = self.seeds(snaps, w, access=access)
+            via_edge = np.fromiter((s.edge for s in snaps), np.int64, k)
+            fraction = np.fromiter((s.fraction for s in snaps), float, k)
+        else:
+            raise InvalidArgumentError("one_to_all takes node indices or Snaps, not a mix")
+        dist, pred_node, pred_arc, origin = self._tree(*seed, k, w, limit)
+        return OneToAll(dist, pred_node, origin, self, w, via_edge, fraction, pred_arc)
+
+    def _tree(
+        self,
+        seed_node: np.ndarray,
+        seed_cost: np.ndarray,
+        seed_owner: np.ndarray,
+        k: int,
+        w: Weights,
+        limit: float,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray]:
+        """Shortest-path tree from weighted seeds (``seed_owner`` says whose, of ``k``).
+
+        Returns per node the cost (inf beyond ``limit``), predecessor node and arc (-1 where
+        the node hangs off a seed; arcs ``None`` when not known) and the owner it came from.
+        """
+        n = self.n_nodes
+        base = self._csr(w).matrix
+        if not seed_cost.any():
+            # Zero-cost node sources: scipy's own multi-source search on the cached graph.
+            dist, pred, src = dijkstra(
+                base, indices=seed_node, min_only=True, return_predecessors=True, limit=limit
+            )
+            index = np.full(n, -1, np.int64)
+            index[seed_node[::-1]] = seed_owner[::-1]  # a node given twice counts as the first
+        else:
+            # Seeds carry costs: one virtual row per owner appended to the cached graph, so the
+            # search also reports which owner reached each node.
+            order = np.argsort(seed_owner, kind="stable")
             indptr = np.concatenate(
-                [base.indptr, base.indptr[-1] + np.cumsum(np.bincount(owner, minlength=k))]
+                [base.indptr, base.indptr[-1] + np.cumsum(np.bincount(seed_owner, minlength=k))]
             ).astype(np.int32)
             graph = sp.csr_array(
                 (
-                    np.concatenate([base.data, costs[order]]),
-                    np.concatenate([base.indices, heads[order].astype(np.int32)]),
+                    np.concatenate([base.data, seed_cost[order]]),
+                    np.concatenate([base.indices, seed_node[order].astype(np.int32)]),
                     indptr,
                 ),
                 shape=(n + k, n + k),
@@ -526,10 +569,6 @@ class ArcEngine(ABC):
             )
             dist, pred, src = dist[:n], pred[:n], src[:n]
             index = np.concatenate([np.full(n, -1, np.int64), np.arange(k)])
-            via_edge = np.fromiter((s.edge for s in snaps), np.int64, k)
-            fraction = np.fromiter((s.fraction for s in snaps), float, k)
-        else:
-            raise InvalidArgumentError("one_to_all takes node indices or Snaps, not a mix")
         # Post-process only the reached nodes: a bounded search touches a fraction of them.
         reached = np.flatnonzero(np.isfinite(dist))
         p = pred[reached]
@@ -538,8 +577,44 @@ class ArcEngine(ABC):
         pred_node[reached[inner]] = p[inner]
         origin = np.full(n, -1, np.int64)
         origin[reached] = index[src[reached]]
-        return OneToAll(dist, pred_node, origin, self, w, via_edge, fraction)
+        return dist, pred_node, None, origin
 
     @abstractmethod
     def node_matrix(self, sources: np.ndarray, targets: np.ndarray, w: Weights) -> np.ndarray:
         """Node-to-node cost matrix (``inf`` where unreachable)."""
+
+    def seed_matrix(
+        self,
+        s_first: np.ndarray,
+        s_node: np.ndarray,
+        s_cost: np.ndarray,
+        t_first: np.ndarray,
+        t_node: np.ndarray,
+        t_cost: np.ndarray,
+        w: Weights,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Costs between places that each have several weighted seed nodes.
+
+        Place ``i``'s seeds are ``s_node[s_first[i]:s_first[i + 1]]`` with costs ``s_cost``
+        (likewise for targets; every place has at least one). Returns the cost matrix and, per
+        cell, the source and target seeds (indices into ``s_node`` and ``t_node``) of the
+        cheapest connection (-1 where there is none). This version runs one node matrix per
+        source place; engines with an index answer all places in one query.
+        """
+        n_src, n_tgt = len(s_first) - 1, len(t_first) - 1
+        out = np.full((n_src, n_tgt), np.inf)
+        out_s = np.full((n_src, n_tgt), -1, np.int64)
+        out_t = np.full((n_src, n_tgt), -1, np.int64)
+        t_lo, t_size = t_first[:-1], np.diff(t_first)
+        for i in range(n_src):
+            lo, hi = int(s_first[i]), int(s_first[i + 1])
+            total = s_cost[lo:hi, None] + self.node_matrix(s_node[lo:hi], t_node, w) + t_cost
+            row = total.argmin(axis=0)
+            best = total[row, np.arange(len(t_node))]
+            for c in range(int(t_size.max(initial=0))):
+                col = np.minimum(t_lo + c, len(t_node) - 1)
+                better = (c < t_size) & (best[col] < out[i])
+                out[i, better] = best[col[better]]
+                out_s[i, better] = lo + row[col[better]]
+                out_t[i, better] = col[better]
+        return out, out_s, out_t

@@ -20,6 +20,7 @@ from typing import Any
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 import shapely
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -30,6 +31,8 @@ from .._text import quoted
 from .._yaml import load_unique
 from ..exceptions import ProfileError
 from ..network import RoadNetwork, parse_maxspeed
+
+_CROSSINGS_ATTR = "_routing_town_crossings"
 
 __all__ = [
     "DEFAULT_PROFILE",
@@ -187,9 +190,9 @@ class Profile(BaseModel):
 
     def edge_speeds(self, net: RoadNetwork, which: str = "mode") -> np.ndarray:
         """Speed (km/h) of every edge of ``net``: class speed, or tagged maxspeed where used."""
-        classes = net.edges["highway"].astype(str).to_numpy()
-        lookup = {c: self.speed(c, which) for c in np.unique(classes)}
-        speed = np.fromiter((lookup[c] for c in classes), dtype=float, count=len(classes))
+        codes, classes = pd.factorize(net.edges["highway"].astype(str))
+        class_speed = np.array([self.speed(c, which) for c in classes], dtype=float)
+        speed = class_speed[codes] if len(codes) else np.zeros(0)
         if self.maxspeed.use:
             tagged = net.edges["maxspeed"].to_numpy(dtype=float)
             has = ~np.isnan(tagged)
@@ -237,17 +240,27 @@ def town_crossings(net: RoadNetwork, radius_m: float) -> np.ndarray:
     """How many times each edge crosses the boundary of a town's radius.
 
     A route through a town crosses twice and one starting inside it once, so charging half the
-    per-town delay per crossing charges each town passed exactly once.
+    per-town delay per crossing charges each town passed exactly once. The counts depend only
+    on the network and the radius, so they are kept with the network: Monte Carlo samples of a
+    profile reuse them.
     """
-    counts = np.zeros(net.n_edges)
-    towns = net.places[net.places["kind"].isin(_TOWN_KINDS)] if len(net.places) else net.places
-    for x, y in zip(towns["x"].to_numpy(), towns["y"].to_numpy(), strict=True):
-        ring = ground_circle(float(x), float(y), radius_m).exterior
-        hits = net.edge_tree.query(ring, predicate="intersects")
-        if len(hits):
-            pts = shapely.intersection(net.geometries[hits], ring)
-            counts[hits] += shapely.get_num_geometries(pts)
-    return counts
+    kept: dict[float, np.ndarray] = net.__dict__.setdefault(_CROSSINGS_ATTR, {})
+    if radius_m not in kept:
+        counts = np.zeros(net.n_edges)
+        towns = net.places[net.places["kind"].isin(_TOWN_KINDS)] if len(net.places) else net.places
+        rings = np.asarray(
+            [
+                ground_circle(float(x), float(y), radius_m).exterior
+                for x, y in zip(towns["x"].to_numpy(), towns["y"].to_numpy(), strict=True)
+            ],
+            dtype=object,
+        )
+        if len(rings):
+            ring, hit = net.edge_tree.query(rings, predicate="intersects")
+            pts = shapely.intersection(net.geometries[hit], rings[ring])
+            np.add.at(counts, hit, shapely.get_num_geometries(pts))
+        kept[radius_m] = counts
+    return kept[radius_m].copy()
 
 
 def add_edge_travel_times(graph: nx.MultiDiGraph, profile: Profile | str) -> nx.MultiDiGraph:

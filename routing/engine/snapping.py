@@ -2,13 +2,25 @@
 
 On coarse data (zoom-7 tiles hold only motorway/trunk/primary roads) a town often lies some
 kilometres off every road, and the nearest road may be on the wrong bank of a river. So
-:func:`snap_candidates` returns every edge within ``max(2 x nearest, nearest + 5 km)`` of the
-point, and the router picks among them with the off-road gap as part of the cost (as Valhalla
-does with several candidate edges). A point farther than ``max_snap_m`` from every road raises
+:func:`snap_candidates` returns the roads within ``max(2 x nearest, nearest + 5 km)`` of the
+point (the twelve nearest), and the router picks among them with the off-road gap as part of
+the cost (as Valhalla does with several candidate edges). Two rules keep a point where it
+belongs:
+
+* a point within :data:`ON_ROAD_M` of a road lies on it and starts on it: the roads it lies on
+  (several at a junction) are its only candidates;
+* small strongly connected pieces (under :data:`SMALL_PIECE_SHARE` of the network's road
+  length: one-way stubs, gated compounds, roads cut at a tile seam) are no candidates for a
+  point off the road while a road of a larger piece lies within ``max_snap_m``: a route
+  could not leave them. A point lying on one starts there all the same.
+
+A point farther than ``max_snap_m`` from every road raises
 :class:`~routing.exceptions.OffNetworkError`.
 
-Distances are computed in a local equirectangular frame around the point (accurate to well
-under 0.1 % over tens of kilometres) and reported as geodesic metres on the WGS84 ellipsoid.
+The search runs on the network's edge R-tree with boxes that grow until every point's answer is
+settled, and measures the hits with numpy in a local equirectangular frame around each point
+(accurate to well under 0.1 % over tens of kilometres); distances are reported as geodesic
+metres on the WGS84 ellipsoid.
 """
 
 from __future__ import annotations
@@ -18,6 +30,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import shapely
+from scipy.sparse import coo_array
+from scipy.sparse.csgraph import connected_components
 
 from .._geo import M_PER_DEG, haversine_m, segment_lengths_m
 from ..exceptions import InvalidArgumentError, OffNetworkError
@@ -25,10 +39,14 @@ from ..network import RoadNetwork
 
 __all__ = [
     "DEFAULT_MAX_SNAP_M",
+    "ON_ROAD_M",
+    "SMALL_PIECE_SHARE",
     "Snap",
+    "SnapIndex",
     "nearest_snap",
     "road_label",
     "snap_candidates",
+    "snap_index",
     "snap_points",
 ]
 
@@ -39,6 +57,17 @@ _CANDIDATE_FACTOR = 2.0
 _CANDIDATE_SLACK_M = 5_000.0
 _MAX_CANDIDATES = 12
 _MAX_WIDE_CANDIDATES = 48
+#: A point this close to a road lies on it, and starts on it: half the width of a wide road
+#: plus the error of a pin on a map, less than the gap between the carriageways of most
+#: divided roads in OSM.
+ON_ROAD_M = 10.0
+#: A strongly connected piece of the network holding less than this share of its road length
+#: is small: points attach to the larger pieces unless they lie on it.
+SMALL_PIECE_SHARE = 0.01
+# Candidate search: boxes of this half-width first, growing by this factor until settled.
+_FIRST_BOX_M = 300.0
+_BOX_GROWTH = 4.0
+_INDEX_ATTR = "_routing_snap_index"
 
 
 @dataclass(frozen=True)
@@ -96,7 +125,7 @@ def snap_candidates(
     max_snap_m: float = DEFAULT_MAX_SNAP_M,
     candidates: bool = True,
 ) -> list[Snap]:
-    """Candidate attachments of a point to the network, nearest first.
+    """Candidate attachments of a point to the network, nearest first (see the module notes).
 
     Parameters
     ----------
@@ -125,8 +154,9 @@ def snap_points(
     max_snap_m: float = DEFAULT_MAX_SNAP_M,
     candidates: bool = True,
     wide: bool = False,
+    on_road: bool = True,
 ) -> list[list[Snap]]:
-    """:func:`snap_candidates` for many points at once (one tree query, vectorised geometry).
+    """:func:`snap_candidates` for many points at once (vectorised search and geometry).
 
     Parameters
     ----------
@@ -140,8 +170,12 @@ def snap_points(
         If False return only the nearest attachment of each point.
     wide
         Every road within ``max_snap_m`` is a candidate (up to 48 per point, nearest first),
-        not only the nearby ones: the fallback when the nearby roads join a destination only
-        by an implausible detour (a gap in the data).
+        not only the nearby ones, and small pieces count like any road: the fallback when the
+        nearby roads join a destination only by an implausible detour (a gap in the data).
+    on_road
+        A point within :data:`ON_ROAD_M` of a road starts on it (the roads it lies on are its
+        only candidates, small pieces included). False lets every nearby road of the
+        connected network compete, for a point whose road is cut off.
 
     Returns
     -------
@@ -169,87 +203,228 @@ def snap_points(
         raise OffNetworkError("the network has no roads")
     if len(lon) == 0:
         return []
-    coslat = np.cos(np.radians(lat))
-    # Search box: the candidate radius around an upper bound of the nearest distance (the
-    # road nearest in degrees), never beyond max_snap_m. On detailed data this is a few km
-    # instead of max_snap_m, which would hold thousands of side streets per point.
-    given = shapely.points(lon, lat)
-    which, nearest_edge = net.edge_tree.query_nearest(given)
-    first = np.unique(which, return_index=True)[1]
-    line = net.geometries[nearest_edge[first]]
-    on = shapely.line_interpolate_point(line, shapely.line_locate_point(line, given))
-    bound = np.asarray(haversine_m(lon, lat, shapely.get_x(on), shapely.get_y(on)))
-    bound = bound * 1.01 + 1.0  # the local frame below differs from haversine by < 0.1 %
-    reach = (
-        np.full(len(lon), max_snap_m)
-        if wide
-        else np.maximum(_CANDIDATE_FACTOR * bound, bound + _CANDIDATE_SLACK_M)
-        if candidates
-        else bound
-    )
-    deg_lat = np.minimum(reach, max_snap_m) / M_PER_DEG
-    boxes = shapely.box(
-        lon - deg_lat / coslat, lat - deg_lat, lon + deg_lat / coslat, lat + deg_lat
-    )
-    point, edge = net.edge_tree.query(boxes, predicate="intersects")
-    # Each hit in its point's local frame: x scaled by cos(lat) so that one unit is one degree
-    # of latitude everywhere, origin at the point.
-    xy, part = shapely.get_coordinates(net.geometries[edge], return_index=True)
-    xy = (xy - np.column_stack([lon, lat])[point[part]]) * np.column_stack(
-        [coslat[point[part]], np.ones(len(part))]
-    )
-    lines = shapely.linestrings(xy, indices=part)
-    origin = shapely.Point(0.0, 0.0)
-    dist = shapely.distance(lines, origin) * M_PER_DEG
-    nearest = np.full(len(lon), np.inf)
-    np.minimum.at(nearest, point, dist)
-    far = np.flatnonzero(nearest > max_snap_m)
+    index = snap_index(net)
+    limit = _MAX_WIDE_CANDIDATES if wide else _MAX_CANDIDATES if candidates else 1
+    found = _search(index, lon, lat, max_snap_m, limit, candidates, wide, on_road)
+    far = np.flatnonzero(found.nearest_m > max_snap_m)
     if len(far):
         i = int(far[0])
+        nearest = float(found.nearest_m[i])
         raise _too_far(
-            net,
-            float(lon[i]),
-            float(lat[i]),
-            max_snap_m,
-            None if np.isinf(nearest[i]) else float(nearest[i]),
+            net, float(lon[i]), float(lat[i]), max_snap_m, None if np.isinf(nearest) else nearest
         )
-    radius = (
-        np.full(len(lon), max_snap_m)
-        if wide
-        else np.maximum(_CANDIDATE_FACTOR * nearest, nearest + _CANDIDATE_SLACK_M)
-        if candidates
-        else nearest
-    )
-    keep = np.flatnonzero(dist <= radius[point])
-    keep = keep[np.lexsort((dist[keep], point[keep]))]  # by point, then nearest first
-    rank = np.arange(len(keep)) - np.searchsorted(point[keep], point[keep])
-    limit = _MAX_WIDE_CANDIDATES if wide else _MAX_CANDIDATES if candidates else 1
-    keep = keep[rank < limit]
-    fractions = shapely.line_locate_point(lines[keep], origin, normalized=True)
-    pts = shapely.get_coordinates(
-        shapely.line_interpolate_point(lines[keep], fractions, normalized=True)
-    )
-    owner, idx = point[keep], edge[keep]
-    snapped = pts / np.column_stack([coslat[owner], np.ones(len(owner))]) + np.column_stack(
-        [lon[owner], lat[owner]]
-    )
-    true_m = segment_lengths_m(lon[owner], lat[owner], snapped[:, 0], snapped[:, 1])
-    e = net.edges
+    k = found.point
+    true_m = segment_lengths_m(lon[k], lat[k], found.lon, found.lat)
     out: list[list[Snap]] = [[] for _ in range(len(lon))]
-    for k, i, f, x, y, d, h, r, n in zip(
-        owner.tolist(),
-        idx.tolist(),
-        np.clip(fractions, 0.0, 1.0).tolist(),
-        snapped[:, 0].tolist(),
-        snapped[:, 1].tolist(),
+    for p, i, f, x, y, d, h, r, n in zip(
+        k.tolist(),
+        found.edge.tolist(),
+        found.fraction.tolist(),
+        found.lon.tolist(),
+        found.lat.tolist(),
         np.asarray(true_m).tolist(),
-        e["highway"].to_numpy()[idx],
-        e["ref"].to_numpy()[idx],
-        e["name"].to_numpy()[idx],
+        index.highway[found.edge].tolist(),
+        index.ref[found.edge].tolist(),
+        index.name[found.edge].tolist(),
         strict=True,
     ):
-        out[k].append(Snap(i, f, x, y, d, str(h), str(r), str(n)))
+        out[p].append(Snap(i, f, x, y, d, h, r, n))
     return out
+
+
+@dataclass(frozen=True, eq=False)
+class SnapIndex:
+    """What snapping reads of a network, prepared once per network (:func:`snap_index`).
+
+    Attributes
+    ----------
+    highway, ref, name
+        Per edge, as plain string arrays (the frame's columns are categorical).
+    piece
+        Per edge, its strongly connected piece (-1 for an edge between two pieces).
+    piece_km
+        Road length of each piece, km.
+    small
+        Per edge: it lies on a small piece, one holding less than :data:`SMALL_PIECE_SHARE` of
+        the network's road length (a one-way stub, a gated compound, a road cut at a tile
+        seam), or between pieces.
+    """
+
+    net: RoadNetwork
+    highway: np.ndarray
+    ref: np.ndarray
+    name: np.ndarray
+    piece: np.ndarray
+    piece_km: np.ndarray
+    small: np.ndarray
+
+
+def snap_index(net: RoadNetwork) -> SnapIndex:
+    """The snapping index of a network, built on first use and kept with the network."""
+    found: SnapIndex | None = net.__dict__.get(_INDEX_ATTR)
+    if found is None:
+        e = net.edges
+        u, v = e["u"].to_numpy(np.int64), e["v"].to_numpy(np.int64)
+        two = ~e["oneway"].to_numpy(bool)
+        tail, head = np.concatenate([u, v[two]]), np.concatenate([v, u[two]])
+        n = net.n_nodes
+        adj = coo_array((np.ones(len(tail), np.int8), (tail, head)), shape=(n, n)).tocsr()
+        labels = np.asarray(connected_components(adj, directed=True, connection="strong")[1])
+        piece = np.where(labels[u] == labels[v], labels[u], -1)
+        length_km = e["length"].to_numpy(float) / 1000.0
+        inside = piece >= 0
+        piece_km = np.bincount(piece[inside], weights=length_km[inside], minlength=n)
+        small_piece = piece_km < SMALL_PIECE_SHARE * length_km.sum()
+        found = SnapIndex(
+            net,
+            e["highway"].astype(str).to_numpy(),
+            e["ref"].astype(str).to_numpy(),
+            e["name"].astype(str).to_numpy(),
+            piece,
+            piece_km,
+            ~inside | small_piece[np.maximum(piece, 0)],
+        )
+        net.__dict__[_INDEX_ATTR] = found
+    return found
+
+
+@dataclass(frozen=True)
+class _Found:
+    """Chosen candidates, grouped by point and nearest first, and each point's nearest road."""
+
+    point: np.ndarray
+    edge: np.ndarray
+    fraction: np.ndarray
+    lon: np.ndarray
+    lat: np.ndarray
+    nearest_m: np.ndarray
+
+
+def _search(
+    index: SnapIndex,
+    lon: np.ndarray,
+    lat: np.ndarray,
+    max_snap_m: float,
+    limit: int,
+    candidates: bool,
+    wide: bool,
+    on_road: bool,
+) -> _Found:
+    """Candidate roads of every point, searching boxes that grow until the answer is sure.
+
+    The candidates of a point are its ``limit`` nearest roads within its candidate radius
+    (``max(2 x nearest, nearest + 5 km)``, the nearest alone, or ``max_snap_m`` when
+    ``wide``), leaving out small pieces while a road of a larger one lies within
+    ``max_snap_m`` (the radius then follows the nearest road of a larger piece if none lies
+    within the radius of the nearest road). A box of half-width ``w`` holds every road within
+    ``w`` metres (in the point's local frame), so a point is settled once its box reaches its
+    radius or holds ``limit`` allowed roads within ``w``.
+    """
+    net = index.net
+    n = len(lon)
+    coslat = np.cos(np.radians(lat))
+    width = np.full(n, _FIRST_BOX_M)
+    pending = np.arange(n)
+    any_piece = np.full(n, wide)  # small pieces allowed: a wide search, or nothing else near
+    parts: list[tuple[np.ndarray, ...]] = []
+    nearest_m = np.full(n, np.inf)
+    while len(pending):
+        w = np.minimum(width[pending], max_snap_m)
+        deg = w / M_PER_DEG
+        x, y, c = lon[pending], lat[pending], coslat[pending]
+        boxes = shapely.box(x - deg / c, y - deg, x + deg / c, y + deg)
+        local, edge = net.edge_tree.query(boxes, predicate="intersects")
+        point = pending[local]
+        dist, frac, sx, sy = _nearest_on_edges(net, lon, lat, coslat, point, edge)
+        m = len(pending)
+        near_any = np.full(m, np.inf)
+        np.minimum.at(near_any, local, dist)
+        # A point on a road starts on it: the roads it lies on are its only candidates.
+        lying = (near_any <= ON_ROAD_M) & on_road & ~wide
+        allowed = np.where(lying[local], dist <= ON_ROAD_M, any_piece[point] | ~index.small[edge])
+        near = np.full(m, np.inf)
+        np.minimum.at(near, local[allowed], dist[allowed])
+        if wide:
+            radius = np.full(m, max_snap_m)
+        elif candidates:
+            # The radius follows the nearest road of any piece (how far off the roads the
+            # point is), unless no road of a larger piece lies within it.
+            spread = np.maximum(_CANDIDATE_FACTOR * near_any, near_any + _CANDIDATE_SLACK_M)
+            own = np.maximum(_CANDIDATE_FACTOR * near, near + _CANDIDATE_SLACK_M)
+            spread = np.where(near <= spread, spread, own)
+            radius = np.minimum(np.where(lying, ON_ROAD_M, spread), max_snap_m)
+        else:
+            radius = np.minimum(near, max_snap_m)
+        inside = allowed & (dist <= np.minimum(radius, w)[local])
+        count = np.bincount(local[inside], minlength=m)
+        done = (w >= radius) | (count >= limit)
+        # Only small pieces within max_snap_m: search again among them.
+        retry = done & (near > max_snap_m) & (near_any <= max_snap_m) & ~any_piece[pending]
+        any_piece[pending[retry]] = True
+        done &= ~retry
+        nearest_m[pending[done]] = near[done]
+        keep = inside & done[local]
+        parts.append((point[keep], edge[keep], dist[keep], frac[keep], sx[keep], sy[keep]))
+        width[pending[~done & ~retry]] *= _BOX_GROWTH
+        pending = pending[~done]
+    point, edge, dist, frac, sx, sy = (np.concatenate(a) for a in zip(*parts, strict=True))
+    order = np.lexsort((dist, point))  # by point, then nearest first
+    rank = np.arange(len(order)) - np.searchsorted(point[order], point[order])
+    order = order[rank < limit]
+    return _Found(point[order], edge[order], frac[order], sx[order], sy[order], nearest_m)
+
+
+def _nearest_on_edges(
+    net: RoadNetwork,
+    lon: np.ndarray,
+    lat: np.ndarray,
+    coslat: np.ndarray,
+    point: np.ndarray,
+    edge: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """For each (point, edge) pair: distance (m), fraction along the edge, nearest lon/lat.
+
+    Measured in the point's local frame (longitude scaled by the cosine of its latitude, one
+    unit one degree of latitude), the fraction by length in that frame, as shapely's
+    ``line_locate_point`` would on the edge drawn in it.
+    """
+    if not len(edge):
+        empty = np.empty(0)
+        return empty, empty, empty, empty
+    first = net.offsets[edge]
+    n_seg = net.offsets[edge + 1] - first - 1
+    group = np.repeat(np.arange(len(edge)), n_seg)
+    group_start = np.cumsum(n_seg) - n_seg
+    vertex = first[group] + np.arange(len(group)) - group_start[group]
+    p = point[group]
+    ox, oy, c = lon[p], lat[p], coslat[p]
+    ax = (net.coords[vertex, 0] - ox) * c
+    ay = net.coords[vertex, 1] - oy
+    dx = (net.coords[vertex + 1, 0] - ox) * c - ax
+    dy = net.coords[vertex + 1, 1] - oy - ay
+    seg2 = dx * dx + dy * dy
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = np.where(seg2 > 0, np.clip(-(ax * dx + ay * dy) / seg2, 0.0, 1.0), 0.0)
+    px, py = ax + t * dx, ay + t * dy
+    d2 = px * px + py * py
+    best = np.minimum.reduceat(d2, group_start)
+    # The first segment at the least distance, as GEOS projects a point onto a line.
+    hits = np.flatnonzero(d2 == best[group])
+    seg = hits[np.unique(group[hits], return_index=True)[1]]
+    seg_len = np.sqrt(seg2)
+    # Sums within each edge only, so that a point's answer does not depend on its batch.
+    earlier = np.where(np.arange(len(group)) < seg[group], seg_len, 0.0)
+    total = np.add.reduceat(seg_len, group_start)
+    along = np.add.reduceat(earlier, group_start) + t[seg] * seg_len[seg]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        fraction = np.where(total > 0, np.clip(along / total, 0.0, 1.0), 0.0)
+    c_hit = coslat[point]
+    return (
+        np.sqrt(best) * M_PER_DEG,
+        fraction,
+        px[seg] / c_hit + lon[point],
+        py[seg] + lat[point],
+    )
 
 
 def nearest_snap(

@@ -524,8 +524,15 @@ def _fold_duplicates(
     pair, as the same generalised line; kept twice they would double the road's kilometres.
     A one-way pair running opposite ways becomes one two-way edge.
     """
+    # Only edges that share their pair of end nodes with another can repeat it.
+    u = np.fromiter((r["u"] for r in rows), np.int64, len(rows))
+    v = np.fromiter((r["v"] for r in rows), np.int64, len(rows))
+    pair = np.minimum(u, v) * (int(max(u.max(initial=0), v.max(initial=0))) + 1) + np.maximum(u, v)
+    _, inverse, count = np.unique(pair, return_inverse=True, return_counts=True)
+    shared = count[inverse] > 1
     groups: dict[tuple[Any, ...], list[int]] = {}
-    for i, (r, xy) in enumerate(zip(rows, parts, strict=True)):
+    for i in np.flatnonzero(shared).tolist():
+        r, xy = rows[i], parts[i]
         fwd = xy if r["u"] <= r["v"] else xy[::-1]
         key = (
             min(r["u"], r["v"]),
@@ -538,13 +545,20 @@ def _fold_duplicates(
             np.round(fwd, 9).tobytes(),
         )
         groups.setdefault(key, []).append(i)
-    keep_rows, keep_parts = [], []
+    folded: dict[int, dict[str, Any]] = {}
     for members in groups.values():
         first = rows[members[0]]
         directions = {(rows[i]["u"], rows[i]["v"]) for i in members if rows[i]["oneway"]}
         two_way = any(not rows[i]["oneway"] for i in members) or len(directions) > 1
-        keep_rows.append({**first, "oneway": first["oneway"] and not two_way})
-        keep_parts.append(parts[members[0]])
+        folded[members[0]] = {**first, "oneway": first["oneway"] and not two_way}
+    keep_rows, keep_parts = [], []
+    for i, (r, xy) in enumerate(zip(rows, parts, strict=True)):
+        if not shared[i]:
+            keep_rows.append(r)
+            keep_parts.append(xy)
+        elif i in folded:  # the first of its group stands for all of it
+            keep_rows.append(folded[i])
+            keep_parts.append(xy)
     return keep_rows, keep_parts
 
 
