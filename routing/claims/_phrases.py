@@ -125,6 +125,7 @@ _NOT_NAMES = frozenset(
         "most",
         "together",
         "about",
+        "another",
         "approximately",
         "roughly",
         "nearly",

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .._transliterate import name_key
@@ -94,7 +94,7 @@ _TAIL = re.compile(
     (?:\s*['’]?s?\s*(?P<mode>drive|driving|ride|journey|walk|flight|trip|train\s+ride|bus\s+ride)
       |\s+by\s+(?P<by>car|road|bus|train|air|taxi))?
     (?P<fill>(?:\s+(?:away|inland|directly|due|straight|upstream|downstream|up\s+the\s+hill))*)
-    (?:\s+(?:to\s+the\s+)?(?P<dir>{_COMPASS})(?:ern)?(?:\s+(?:of|from)\b|(?=\s+[A-Z]))
+    (?:\s+(?:to\s+the\s+)?(?P<dir>{_COMPASS})(?:ern)?(?:\s+(?:of|from)\b|(?=\s+(?-i:[A-Z])))
       |\s+(?P<prep>from|outside|off|of)\b)
     (?P<both>\s+both\b)?
     """
@@ -147,13 +147,37 @@ _SUBJECT_LEAD = re.compile(
     r"[\"“]?\s*(?:(?:The|the)\s+(?:(?:town|city|village|governorate|province|district)\s+of\s+)?)?"
 )
 _PLACE_VERB = re.compile(r"\b(?:is|are|was|lies|lay|sits|stands|located|situated)\b")
+# A clause's subject right before its verb, the figure right after: "... that Kyiv was located
+# a mere 130 km south of ...", "... facility at Fordow is located approximately 100 km ...".
+_COPULA = re.compile(
+    r"\s+(?:is|was|lies|lay|sits|stands)\s+(?:(?:now|also|still|actually)\s+)?"
+    r"(?:(?:located|situated|based)\s+)?"
+)
+# The name is the object of a preposition, not the clause's subject: "the camp in Hit is ...".
+_OBJECT_BEFORE = re.compile(r"\b(?:in|of|at|near|outside|from|to|into|by|with)\s+(?:the\s+)?$")
+# A name in an apposition that is not the located place: the container in "Baaquba, the
+# capital of Diala, which is ...", a people in "an ancient Sumerian and Amorite city, located".
+_NOT_LOCATED_BEFORE = re.compile(
+    r"(?:\b(?:capital|part|centre|center|seat|heart|province|governorate|district|region|state|"
+    r"county|outskirts|suburbs?)\s+of\s+(?:the\s+)?"
+    r"|\ban?\s+(?:[a-z-]+\s+){0,2}(?:town|city|village|port|suburb)\s+(?:of|in)\s+(?:the\s+)?"
+    r")$"
+)
+_INDEFINITE_BEFORE = re.compile(r"\ban?\s+(?:[a-z-]+\s+){0,3}(?:[A-Z][\w-]*\s+and\s+)?$")
+_NOUN_AFTER = re.compile(r"\s+(?:city|town|village|area|settlement|port)\b")
+# Figures stated in parallel with places: "A, B and C are 60, 150 and 220 km from D".
+_NUMBER_LIST = re.compile(r"(?:\d[\d,.]*(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+))+$")
+_LIST_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_PLURAL_VERB = re.compile(r"\s+(?:are|lie|sit|stand)\s+(?:(?:located|situated|respectively)\s+)?")
+# A figure sharing the next one's reference: "a 215 mile, 5 hour drive from ...".
+_SHARED_TAIL = re.compile(r"\s*,\s*")
 _PRONOUN_SUBJECT = re.compile(r"[\"“]?\s*[Ii]t(?:\s+(?:is|was|lies|sits|stands)\b|['’]s\b)")
 # A place named by description, read as the place the paragraph is about: "the town, which lies
 # 12 km ...", "The city is located ...", "this strategic outpost about 100 miles from ...".
 # What ends a figure whose reference is left out: "70 km east.", "300 miles to the west."
 _ELIDED_TAIL = re.compile(
     rf"(?i)(?:\s*\([^)]*\))?(?:\s+away)?(?:\s+(?:to\s+the\s+)?(?P<dir>{_COMPASS})(?:ern)?)?"
-    r"\s*(?:[.;!]|$)"
+    r"\s*(?:[.;!]|$|,|\s+and\b)"
 )
 _SETTLEMENT_NOUNS = frozenset({"city", "town", "village", "area", "site", "destination", "outpost"})
 _DEFINITE = re.compile(
@@ -176,6 +200,7 @@ _PAIR_JOIN = re.compile(
 )
 _PAIR_GAP = re.compile(
     r"(?=[^;.]{0,120}?\b(?:drive|driving|journey|trip|ride|flight|walk)\b)[^;.()]{1,120}?\s(?P<word>to)\s+"
+    r"|\s*,?\s+it(?:\s+is|['’]s)\s+[^;.()]{1,60}?\s(?P<gap>to)\s+"
 )
 _PAIR_FROM = re.compile(r"(?:\s*\([^)]{0,60}\))?\s+from\s+")
 _SEPARATE = re.compile(r"\bseparates?\s+")
@@ -503,10 +528,38 @@ class _Extractor:
             return located[-1].subject, ""
         before = [p for p in self.phrases(i) if p.end <= start]
         for p in reversed(before[-3:]):
+            if self._not_located(text, p):
+                continue
             if _APPOSITION.fullmatch(text, p.end, start) and self._locatable(text, p):
+                if (
+                    located
+                    and p.name == located[-1].target.name
+                    and re.match(r"\s+(?:on|in|near|at|along)\s", text[p.end : start])
+                ):
+                    # "11 km north-west of Abu Kamal on the bank of the Euphrates, some 120 km
+                    # southeast of Deir Ez-Zor": the previous figure's reference, then a further
+                    # figure of the same place, not a description of the reference.
+                    return located[-1].subject, ""
                 in_pp = _IN_PP.search(text, max(0, p.start - 40), p.start)
                 if not (in_pp and self._sentence_subject(i) is not None):
                     return p.name, ""
+        if before and _ADJACENT.fullmatch(text, before[-1].end, start):
+            # "the 4th-largest city Hama just a 30 minute drive north of Homs", "Raqqa 130 km
+            # northwest": a name right before the figure is the place it locates.
+            p = before[-1]
+            if (
+                self._locatable(text, p)
+                and not self._not_located(text, p)
+                and not _OBJECT_BEFORE.search(text, max(0, p.start - 12), p.start)
+            ):
+                return p.name, ""
+        for p in reversed(before[-2:]):
+            if (
+                _COPULA.fullmatch(text, p.end, start)
+                and self._locatable(text, p)
+                and not _OBJECT_BEFORE.search(text, max(0, p.start - 12), p.start)
+            ):
+                return p.name, ""
         if _FRONTED.fullmatch(text, 0, start):
             after = {p.start: p for p in self.phrases(i)}
             for pattern in (_INVERTED, _FRONT_SUBJECT):
@@ -533,6 +586,15 @@ class _Extractor:
         return None
 
     @staticmethod
+    def _not_located(text: str, p: Phrase) -> bool:
+        """Whether a name before a figure is a container, an alias or a modifier (above)."""
+        window = max(0, p.start - 60)
+        modifier = _NOUN_AFTER.match(text, p.end) and _INDEFINITE_BEFORE.search(
+            text, window, p.start
+        )
+        return bool(modifier or _NOT_LOCATED_BEFORE.search(text, window, p.start))
+
+    @staticmethod
     def _locatable(text: str, p: Phrase) -> bool:
         """Whether a name can be the located place: not a country, province or river."""
         return (
@@ -557,8 +619,23 @@ class _Extractor:
             ):
                 continue  # a speed, not a distance
             tail = _TAIL.match(text, q.span[1])
+            shared = self._shared_tail(text, q, quantities) if tail is None else None
+            tail = tail or shared
             if tail is None or (tail["prep"] == "of" and not tail["fill"]):
                 free.append(q)
+                continue
+            parallel = self._parallel(i, q)
+            if parallel is not None:
+                for name, figure in parallel:
+                    targets = self._targets(i, tail.end(), False)
+                    if targets:
+                        raw, direction = targets[0]
+                        how = (tail["mode"] or tail["by"] or "").lower()
+                        draft = self._located_claim(
+                            i, figure, (name, ""), raw, direction or tail["dir"], how
+                        )
+                        if draft is not None:
+                            drafts.append(draft)
                 continue
             targets = self._targets(i, tail.end(), bool(tail["both"]))
             if not targets:
@@ -587,6 +664,39 @@ class _Extractor:
         drafts += self._pairs(i, rest, pinned)
         drafts += self._relative(i, located)
         return drafts
+
+    @staticmethod
+    def _shared_tail(text: str, q: Quantity, quantities: list[Quantity]) -> re.Match[str] | None:
+        """The reference of the next figure, when this one shares it ("a 215 mile, 5 hour drive
+        from X"): the next figure follows after a comma and measures something else."""
+        gap = _SHARED_TAIL.match(text, q.span[1])
+        following = next((n for n in quantities if n.span[0] >= q.span[1]), None)
+        if gap is None or following is None or following.span[0] != gap.end():
+            return None
+        if following.dimension is q.dimension:
+            return None
+        return _TAIL.match(text, following.span[1])
+
+    def _parallel(self, i: int, q: Quantity) -> list[tuple[str, Quantity]] | None:
+        """(place, figure) pairs of "A, B and C are 60, 150 and 220 km from D"; an empty list
+        when the figures come as a list whose places cannot be paired one to one (abstain)."""
+        text = self.sentences[i].text
+        numbers = _NUMBER_LIST.search(text, 0, q.span[0])
+        if numbers is None or numbers.end() != q.span[0]:
+            return None
+        values = [float(n.replace(",", "")) for n in _LIST_NUMBER.findall(numbers[0])]
+        names = [p for p in self.phrases(i) if p.end <= numbers.start() and p.is_place]
+        if not names or not _PLURAL_VERB.fullmatch(text, names[-1].end, numbers.start()):
+            return []
+        group = [names[-1]]
+        for p in reversed(names[:-1]):
+            if not _LIST_GLUE.match(text[p.end : group[0].start]):
+                break
+            group.insert(0, p)
+        if len(group) != len(values) + 1:
+            return []
+        figures = [replace(q, value=v, value_max=None, alt=None, vague=None) for v in values]
+        return [(p.name, f) for p, f in zip(group, [*figures, q], strict=True)]
 
     def _elided(self, i: int, q: Quantity) -> _Draft | None:
         """ "Baghdad is 70 km east.", "Kiev, is about 300 miles to the west.": the reference is
@@ -791,7 +901,8 @@ class _Extractor:
             if join is None and m["from"]:
                 # "from Homs is a long 250km drive through the desert to Palmyra"
                 join = _PAIR_GAP.match(text, a.end)
-            if join is None or (m["from"] and join["word"] != "to"):
+            words = join.groupdict() if join is not None else {}
+            if join is None or (m["from"] and "to" not in (words["word"], words.get("gap"))):
                 continue
             b = target_after(text, join.end(), found)
             if b is not None and b.kind in ("place", "country", "capital"):
