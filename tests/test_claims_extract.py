@@ -356,3 +356,47 @@ def test_discourse_and_clause_structures(text: str) -> None:
 )
 def test_descriptions_without_a_named_place_give_nothing(text: str) -> None:
     assert extract_claims(text).claim_file.claims == []
+
+
+# Real sentences (source above each) -> every claim: (kind, from, to, value, flagged).
+READINGS = {
+    # https://visitthegrandcanyon.us/north-rim/index.htm: the length shares the time's reference.
+    "Located only 10 miles from the South Rim by air, the North Rim is a 215 mile, 5 hour drive "
+    "from Grand Canyon Village.": [
+        ("distance", "North Rim", "South Rim", 10, False),
+        ("distance", "North Rim", "Grand Canyon Village", 215, False),
+        ("travel_time", "North Rim", "Grand Canyon Village", 5, False)],
+    # http://www.outdoorplaces.com/Destination/USNP/azgracan/marcan.htm: "A of the B to C".
+    "The drive from the North Rim of the Grand Canyon to the South Rim is 215 miles and takes "
+    "about five hours.": [
+        ("distance", "North Rim", "South Rim", 215, False),
+        ("travel_time", "North Rim", "South Rim", 5, False)],
+    # https://aspiringkennedy.squarespace.com/home/piringkennedy.com/2012/02/pack-your-bags-day-trip-to-versailles.html
+    "From the Champs Mars stop (at the Bir-Hakim metro stop), it's a 26 minute ride out to "
+    "Versailles.": [("travel_time", "Champs Mars", "Versailles", 26, False)],
+    # http://www.worldreviewer.com/travel-blogs/lebanon-part-2-beirut-to-the-bekka-valley/654/:
+    # the trip named in one sentence, its duration in the next; a possessive names the place.
+    "Getting from Beirut’s Cola bus station to Baalbeck involved the same hair raising drive "
+    "through the mountains. The journey only cost 3000 Lebanese Lira (about $2) and took about "
+    "two hours.": [("travel_time", "Beirut", "Baalbeck", 2, True)],
+    # https://www.hotrecentnews.com/news/advance-towards-mosul-progressing/16701 (subject
+    # named): "the city of X" names X.
+    "Al-Shura is about 45 kilometers from the ruins of the Assyrian city of Nineveh.": [
+        ("distance", "Al-Shura", "Nineveh", 45, False)],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("text", list(READINGS))
+def test_real_sentence_readings(text: str) -> None:
+    claims = extract_claims(text).claim_file.claims
+    found = [
+        (
+            c.kind_name,
+            c.from_[0] if isinstance(c.from_, list) else c.from_,
+            getattr(c, "to", None),
+            c.value,
+            c.review is not None,
+        )
+        for c in claims
+    ]
+    assert found == READINGS[text]

@@ -358,7 +358,10 @@ _GENERIC = frozenset({"city", "town", "village", "capital", "port", "base", "air
 _MAX_DRESS_WORDS = 8
 _POSSESSIVE_AFTER = re.compile(r"['’]s\b")
 # A name that only qualifies the next one: "the Anbar provincial capital Ramadi".
-_DESCRIBES_NEXT = re.compile(r"\s+(?:[a-z]+\s+){0,2}(?:capital|city|town|seat)\s+(?=[A-Z])")
+_DESCRIBES_NEXT = re.compile(
+    r"\s+(?:[a-z]+\s+){0,2}(?:capital|city|town|seat)\s+(?=[A-Z])"
+    r"|\s+(?:city|town|village|port)\s+of\s+(?=[A-Z])"  # "the Assyrian city of Nineveh"
+)
 
 
 @dataclass(frozen=True)

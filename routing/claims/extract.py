@@ -165,6 +165,11 @@ _NOT_LOCATED_BEFORE = re.compile(
 )
 _INDEFINITE_BEFORE = re.compile(r"\ban?\s+(?:[a-z-]+\s+){0,3}(?:[A-Z][\w-]*\s+and\s+)?$")
 _NOUN_AFTER = re.compile(r"\s+(?:city|town|village|area|settlement|port)\b")
+# What a possessive name can be the owner of: "Beirut's Cola bus station".
+_FACILITY_AFTER = re.compile(
+    r"\s+(?:bus\s+|train\s+|railway\s+|metro\s+)?(?:station|terminal|stop|centre|center|"
+    r"downtown|outskirts|suburbs?|old\s+town|city\s+cent(?:re|er))\b"
+)
 # Figures stated in parallel with places: "A, B and C are 60, 150 and 220 km from D".
 _NUMBER_LIST = re.compile(r"(?:\d[\d,.]*(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+))+$")
 _LIST_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
@@ -195,11 +200,12 @@ _STRAIGHT_WORDS = re.compile(
 _PAIR = re.compile(r"\b(?:(?P<from>[Ff]rom)|(?P<between>between)|connecting|linking)\s+")
 _PAIR_TO = re.compile(r"\b(?:drive|driving|flight|fly|travel|journey|trip|get|go)\s+to\s+")
 _PAIR_JOIN = re.compile(
-    r"(?:\s+in\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)?(?:\s*\([^)]{0,60}\))?"
+    r"(?:\s+(?:in|of)\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)?(?:\s*\([^)]{0,60}\))?"
     r"(?:\s*,\s*[A-Z][\w'’-]*\s*,)?\s*(?P<word>to|and|with)\s+"
 )
 _PAIR_GAP = re.compile(
-    r"(?=[^;.]{0,120}?\b(?:drive|driving|journey|trip|ride|flight|walk)\b)[^;.()]{1,120}?\s(?P<word>to)\s+"
+    r"(?=[^;.]{0,120}?\b(?:drive|driving|journey|trip|ride|flight|walk)\b)"
+    r"(?:[^;.()]|\([^;.()]{0,60}\)){1,120}?\s(?:out\s+)?(?P<word>to)\s+"
     r"|\s*,?\s+it(?:\s+is|['’]s)\s+[^;.()]{1,60}?\s(?P<gap>to)\s+"
 )
 _PAIR_FROM = re.compile(r"(?:\s*\([^)]{0,60}\))?\s+from\s+")
@@ -613,6 +619,7 @@ class _Extractor:
         located: list[_Located] = []
         free: list[Quantity] = []
         pinned: dict[int, int] = {}  # figure -> where its pair must start
+        sharing: dict[int, tuple[str, str]] = {}  # figure -> subject of the figure before it
         for q in quantities:
             if _SPEED_BEFORE.search(text, 0, q.span[0]) or re.match(
                 r"\s*(?:per|an)\s+hour|\s*/\s*h\b|\s*kph|\s*mph", text[q.span[1] :], re.I
@@ -641,7 +648,10 @@ class _Extractor:
             if not targets:
                 continue  # a reference that names no place: "from the front line"
             for n, (raw, direction) in enumerate(targets):
-                subject = self._subject_of(i, q.span[0], raw.end, located)
+                subject = sharing.get(id(q)) or self._subject_of(i, q.span[0], raw.end, located)
+                if shared is not None and subject is not None:
+                    following = next(f for f in quantities if f.span[0] >= q.span[1])
+                    sharing[id(following)] = subject
                 target = self._generic(i, raw, subject[0]) if subject else None
                 if subject is None or target is None:
                     if n == 0 and tail["prep"] == "from":
@@ -661,7 +671,8 @@ class _Extractor:
                 rest.append(q)
             else:
                 drafts.append(draft)
-        drafts += self._pairs(i, rest, pinned)
+        paired = self._pairs(i, rest, pinned)
+        drafts += paired or self._trip_before(i, rest)
         drafts += self._relative(i, located)
         return drafts
 
@@ -942,6 +953,38 @@ class _Extractor:
                 reason = f"'{m[0][8:]}' read as {a.name} and {b.name}, named earlier"
                 yield m.start(), m.end(), a, b, [reason]
 
+    def _trip_before(self, i: int, free: list[Quantity]) -> list[_Draft]:
+        """A trip's duration or length stated after the sentence that names the trip: "You
+        catch the train from A to B. The train journey takes about 40 minutes." (flagged).
+
+        Only from the nearest of the two sentences before, in the same paragraph, that names
+        a pair and states no figure of its own; one figure of each dimension.
+        """
+        text = self.sentences[i].text
+        if not free or list(self._find_pairs(i)) or not _TRIP_WORDS.search(text):
+            return []
+        for j in range(i - 1, max(i - 3, -1), -1):
+            if self.sentences[j].paragraph != self.sentences[i].paragraph:
+                return []
+            if find_quantities(self.sentences[j].text):
+                return []  # figures of their own: the trip before is not this one
+            pairs = list(self._find_pairs(j))
+            if not pairs:
+                continue
+            _start, _end, a, b, review = pairs[-1]
+            a, b = (_possessor(self.sentences[j].text, t) for t in (a, b))
+            reason = f"the trip from {a.name} to {b.name} is named in the sentence before"
+            drafts: list[_Draft] = []
+            for dimension in (Dimension.TIME, Dimension.LENGTH):
+                q = next((f for f in free if f.dimension is dimension), None)
+                if q is None or (dimension is Dimension.LENGTH and not _LENGTH_TRIP.search(text)):
+                    continue
+                draft = self._pair_claim(i, q, a, b, [*review, reason])
+                if draft is not None:
+                    drafts.append(draft)
+            return drafts
+        return []
+
     def _trip(self, text: str, q: Quantity, pair_start: int, before: bool) -> bool:
         """Whether a free figure measures the trip between the pair."""
         if q.dimension is Dimension.TIME:
@@ -954,6 +997,7 @@ class _Extractor:
         self, i: int, q: Quantity, a: Target, b: Target, review: list[str]
     ) -> _Draft | None:
         text = self.sentences[i].text
+        a, b = (_possessor(text, t) for t in (a, b))
         names = [country_name(t.name) if t.kind == "country" else t.name for t in (a, b)]
         if _same_place(*names):
             return None
@@ -1244,6 +1288,14 @@ def _group_count(group: re.Match[str]) -> int | None:
         return int(parse_number(group["n"])) if group["n"] else None
     except ValueError:
         return None
+
+
+def _possessor(text: str, target: Target) -> Target:
+    """ "Beirut's Cola bus station", "Amman's city centre": the place is the possessor."""
+    owner = re.match(r"(.+?)['’]s\s+\S", target.name)
+    if target.kind != "place" or owner is None or not _FACILITY_AFTER.match(text, target.end):
+        return target
+    return replace(target, name=owner[1])
 
 
 def claim_places(claim: ClaimBase) -> list[str]:
