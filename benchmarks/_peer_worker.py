@@ -13,9 +13,9 @@ crash or timeout is the caller's to report.
 
 Tasks: ``ping`` (Python and peer versions), ``osrm_build`` (extract, partition, customize,
 contract; wall time and peak RSS of each tool), ``osrm_query`` (route latency with CH and
-MLD, table, distances of pairs), ``valhalla_build`` (tile build) and ``valhalla_query``
-(route latency, matrix, isochrone). Both engines are used in-process through their Python
-bindings: no server, no port.
+MLD, table, distances of pairs), ``valhalla_build`` (tile build), ``valhalla_query``
+(route latency, matrix, isochrone) and ``valhalla_isochrone`` (contours as given). Both
+engines are used in-process through their Python bindings: no server, no port.
 """
 
 from __future__ import annotations
@@ -260,7 +260,9 @@ def task_valhalla_build(job: Job) -> Result:
     limits = config["service_limits"]
     # Lets "disable_hierarchy_pruning" work at any distance (the default 0 turns it off).
     limits["max_distance_disable_hierarchy_culling"] = 10_000_000.0
-    limits["isochrone"].update(max_time_contour=600, max_distance=10_000_000.0)
+    limits["isochrone"].update(
+        max_time_contour=600, max_distance_contour=1000, max_distance=10_000_000.0
+    )
     limits["auto"].update(
         max_distance=10_000_000.0,
         max_matrix_distance=10_000_000.0,
@@ -350,12 +352,34 @@ def task_valhalla_query(job: Job) -> Result:
     return result
 
 
+def task_valhalla_isochrone(job: Job) -> Result:
+    """Valhalla's isochrone polygons for ``contours`` (its own request format) from a point."""
+    import valhalla
+
+    actor = valhalla.Actor(job["config"])
+    lon, lat = job["point"]
+    request = {
+        "locations": [{"lon": float(lon), "lat": float(lat)}],
+        "costing": "auto",
+        "contours": job["contours"],
+        "polygons": True,
+    }
+    t0 = time.perf_counter()
+    answer = actor.isochrone(request)
+    seconds = time.perf_counter() - t0
+    return {
+        "isochrone_s": seconds,
+        "geojson": json.loads(answer) if isinstance(answer, str) else answer,
+    }
+
+
 TASKS: dict[str, Callable[[Job], Result]] = {
     "ping": task_ping,
     "osrm_build": task_osrm_build,
     "osrm_query": task_osrm_query,
     "valhalla_build": task_valhalla_build,
     "valhalla_query": task_valhalla_query,
+    "valhalla_isochrone": task_valhalla_isochrone,
 }
 
 

@@ -40,6 +40,7 @@ import osmium
 from osmium.osm.mutable import Node, Way
 from tqdm import tqdm
 
+from ._format import speed_tag
 from ._version import __version__
 from .exceptions import DataNotFoundError, InvalidArgumentError
 
@@ -184,9 +185,7 @@ def _way_tags(net: RoadNetwork) -> Iterator[dict[str, str]]:
     oneway = np.where(e["oneway"].to_numpy(bool), "yes", "no")
     bridge, tunnel = e["bridge"].to_numpy(bool), e["tunnel"].to_numpy(bool)
     speed = e["maxspeed"].to_numpy(float)
-    speed_text = [
-        "" if np.isnan(s) else (f"{s:.0f}" if abs(s - round(s)) < 1e-6 else f"{s:g}") for s in speed
-    ]
+    speed_text = [speed_tag(s) for s in speed]
     for i in range(net.n_edges):
         tags = {"highway": highway[i], "oneway": oneway[i]}
         if ref[i]:

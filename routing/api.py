@@ -19,17 +19,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from .analysis import crosscheck as _crosscheck
 from .analysis import matrix as _matrix
 from .analysis import reach as _reach
 from .analysis import routes as _routes
 from .analysis.scenarios import Scenario
+from .batch.cluster import ClusterLike
+from .batch.matrix import MatrixParts, matrix_parquet
+from .batch.points import POINT_SUFFIXES, is_points_file, read_points
 from .claims.check import check_claims
 from .claims.io import load_claims
 from .claims.model import ClaimFile
 from .claims.results import ClaimResult
+from .exceptions import InvalidArgumentError
 from .gazetteer import find_place
 from .location import Location, as_location
 from .network import RoadNetwork
@@ -159,14 +163,47 @@ def compare(
     return _routes.compare(a, b, scenario, net=g, **kwargs)
 
 
+@overload
 def matrix(
-    origins: Sequence[PlaceLike],
-    destinations: Sequence[PlaceLike] | None = None,
+    origins: Sequence[PlaceLike] | str | Path,
+    destinations: Sequence[PlaceLike] | str | Path | None = None,
     *,
     net: NetworkLike = None,
+    cluster: None = None,
+    out: None = None,
     **kwargs: Any,
-) -> _matrix.Matrix:
+) -> _matrix.Matrix: ...
+
+
+@overload
+def matrix(
+    origins: Sequence[PlaceLike] | str | Path,
+    destinations: Sequence[PlaceLike] | str | Path | None = None,
+    *,
+    net: NetworkLike = None,
+    cluster: ClusterLike = None,
+    out: str | Path,
+    **kwargs: Any,
+) -> MatrixParts: ...
+
+
+def matrix(
+    origins: Sequence[PlaceLike] | str | Path,
+    destinations: Sequence[PlaceLike] | str | Path | None = None,
+    *,
+    net: NetworkLike = None,
+    cluster: ClusterLike = None,
+    out: str | Path | None = None,
+    **kwargs: Any,
+) -> _matrix.Matrix | MatrixParts:
     """:func:`routing.analysis.matrix.matrix` with names and regions resolved.
+
+    ``origins`` and ``destinations`` are lists of places, or each a points file (CSV or
+    GeoParquet with ids: :func:`~routing.batch.points.read_points`). With ``out`` (a folder)
+    the origins are computed in blocks on a Dask cluster (``cluster``: a client, a cluster
+    object or a scheduler address; default a local cluster) and written there as partitioned
+    Parquet, and a :class:`~routing.batch.matrix.MatrixParts` is returned
+    (:func:`~routing.batch.matrix.matrix_parquet`; keyword ``block_origins``).
 
     Examples
     --------
@@ -177,8 +214,12 @@ def matrix(
     Ramadi      110.0
     """
     g = network(net)
-    src = [locate(p, g) for p in origins]
-    dst = None if destinations is None else [locate(p, g) for p in destinations]
+    src = _places_or_file(origins, g)
+    dst = None if destinations is None else _places_or_file(destinations, g)
+    if out is not None:
+        return matrix_parquet(src, dst, out, net=g, cluster=cluster, **kwargs)
+    if cluster is not None:
+        raise InvalidArgumentError("a matrix on a cluster needs out=, the folder for its parts")
     return _matrix.matrix(src, dst, net=g, **kwargs)
 
 
@@ -274,6 +315,19 @@ def _points(
     net: RoadNetwork, origin: PlaceLike, destination: PlaceLike, via: Sequence[PlaceLike]
 ) -> tuple[Location, Location, list[Location]]:
     return locate(origin, net), locate(destination, net), [locate(v, net) for v in via]
+
+
+def _places_or_file(places: Sequence[PlaceLike] | str | Path, net: RoadNetwork) -> list[Location]:
+    """Places resolved, or the points of a points file."""
+    if not isinstance(places, str | Path):
+        return [locate(p, net) for p in places]
+    if not is_points_file(places):
+        raise InvalidArgumentError(
+            f"{str(places)!r}: give a list of places, or a points file ("
+            + ", ".join(POINT_SUFFIXES)
+            + ")"
+        )
+    return read_points(places)
 
 
 def _is_pair(value: Sequence[Any]) -> bool:

@@ -63,7 +63,7 @@ __all__ = [
 T = TypeVar("T")
 
 # Bump when the file layout or the network builders change in a way that alters results.
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 
 # How long a process waits for another one building the same artefact (the largest network
 # takes a minute or two) before building its own copy in memory.
@@ -125,7 +125,7 @@ def _arrays(net: RoadNetwork) -> dict[str, np.ndarray]:
         "coords": net.coords,
         "offsets": net.offsets,
     }
-    for col in ("u", "v", "length", "oneway", "bridge", "tunnel", "maxspeed"):
+    for col in ("u", "v", "length", "oneway", "bridge", "tunnel", "maxspeed", "osmid"):
         arrays[f"edge_{col}"] = net.edges[col].to_numpy()
     for col in _STRING_EDGE_COLUMNS:
         arrays[f"edge_{col}_codes"], arrays[f"edge_{col}_table"] = _encode_strings(net.edges[col])
@@ -266,7 +266,7 @@ def load_cached(path: Path) -> RoadNetwork:
         edges = pd.DataFrame(
             {
                 col: arrays[f"edge_{col}"]
-                for col in ("u", "v", "length", "oneway", "bridge", "tunnel", "maxspeed")
+                for col in ("u", "v", "length", "oneway", "bridge", "tunnel", "maxspeed", "osmid")
             }
         )
         for col in _STRING_EDGE_COLUMNS:

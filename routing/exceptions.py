@@ -18,9 +18,11 @@ from ._text import quoted
 __all__ = [
     "AmbiguousPlaceError",
     "BadTileError",
+    "BatchInputError",
     "CacheError",
     "CacheWarning",
     "ClaimFileError",
+    "ClusterError",
     "DataFormatError",
     "DataNotFoundError",
     "DataOutsideBoundsError",
@@ -89,6 +91,12 @@ class DataOutsideBoundsError(RoutingError):
 
 class CacheError(RoutingError):
     """A cached network is corrupt, stale or unwritable."""
+
+    exit_code = 3
+
+
+class ClusterError(RoutingError):
+    """A Dask cluster cannot be reached or used (scheduler unreachable, Dask not installed)."""
 
     exit_code = 3
 
@@ -167,6 +175,12 @@ class NoRouteError(RoutingError):
 
 class ProfileError(RoutingError):
     """A speed profile is unknown or a profile file is malformed."""
+
+    exit_code = 2
+
+
+class BatchInputError(RoutingError):
+    """A batch input (articles folder, texts file, points file) is empty or malformed."""
 
     exit_code = 2
 

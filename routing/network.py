@@ -3,16 +3,25 @@
 A :class:`RoadNetwork` holds one record per road *segment* between two junctions (or a
 junction and a dead end) in compact columnar form: pandas frames for nodes and edges and one
 flat coordinate array for all edge geometries. That form is what the cache stores and what the
-routing engine reads. :meth:`RoadNetwork.to_graph` gives the same network as an
-osmnx-compatible :class:`networkx.MultiDiGraph` (``x``/``y`` in lon/lat, ``length`` in metres,
-``highway``, ``ref``, ``name``, ``oneway``, ``reversed``, ``bridge``, ``tunnel``, ``geometry``),
-so osmnx functions such as ``plot_graph``, ``routing.add_edge_speeds`` and
-``distance.nearest_nodes`` work on it.
+routing engine reads. :meth:`RoadNetwork.to_graph` gives the same network as the simplified
+:class:`networkx.MultiDiGraph` osmnx would build: node keys are OSM node ids and edge ``osmid``
+the OSM way id where the source has them (OSM files, Overpass), nodes carry ``x``/``y`` (lon/lat)
+and ``street_count``, edges ``length`` (m), ``highway``, ``ref``, ``name``, ``oneway``,
+``reversed``, ``bridge``/``tunnel`` (``"yes"`` when set), ``maxspeed`` (km/h as text, as OSM
+tags it) and ``geometry``, and the graph ``crs``, ``created_date``, ``created_with`` and
+``simplified`` besides the network's provenance. osmnx's functions (``plot_graph``,
+``add_edge_speeds``, ``consolidate_intersections``, ``basic_stats``, ``save_graphml`` ...) work
+on it; :data:`GRAPHML_DTYPES` restores every attribute's type from ``osmnx.load_graphml``.
+
+Vector tiles carry no OSM ids (OpenMapTiles drops them): their node and way ids are synthetic
+and negative, ``-1, -2, ...`` in build order, so they can never be mistaken for OSM ids, and
+the graph says ``osm_ids=False``.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -24,11 +33,13 @@ import shapely
 from scipy.sparse import coo_array
 from scipy.sparse.csgraph import connected_components
 
+from ._format import speed_tag
 from ._geo import segment_lengths_m
 from ._text import quoted
 from .exceptions import InvalidBBoxError, PlaceQueryError
 
 __all__ = [
+    "GRAPHML_DTYPES",
     "ROAD_CLASSES",
     "MapContext",
     "NetworkMeta",
@@ -74,6 +85,7 @@ EDGE_COLUMNS = (
     "bridge",
     "tunnel",
     "maxspeed",
+    "osmid",
 )
 
 
@@ -234,12 +246,14 @@ class RoadNetwork:
     Attributes
     ----------
     nodes
-        Frame indexed ``0..n-1`` with columns ``x`` (lon), ``y`` (lat), ``osmid``.
+        Frame indexed ``0..n-1`` with columns ``x`` (lon), ``y`` (lat), ``osmid`` (the OSM
+        node id; negative synthetic ids for sources without OSM ids).
     edges
         Frame indexed ``0..m-1``, one row per road segment, with columns ``u``, ``v`` (node
         indices), ``length`` (m), ``highway`` (OSM class), ``ref``, ``name`` (``""`` if none),
         ``oneway`` (travel only ``u -> v``), ``bridge``, ``tunnel`` (bool), ``maxspeed`` (km/h,
-        NaN if not tagged).
+        NaN if not tagged), ``osmid`` (the OSM way the segment is a piece of; negative
+        synthetic ids for sources without OSM ids).
     coords
         ``(k, 2)`` float array of lon/lat vertices of all edge geometries, concatenated.
     offsets
@@ -375,47 +389,81 @@ class RoadNetwork:
         pts = shapely.points(self.nodes["x"].to_numpy(), self.nodes["y"].to_numpy())
         return gpd.GeoDataFrame(self.nodes.copy(), geometry=pts, crs="EPSG:4326")
 
+    @property
+    def has_osm_ids(self) -> bool:
+        """Whether node and way ids are OpenStreetMap's (False for vector tiles)."""
+        return bool(
+            self.meta.zoom is None
+            and (self.nodes["osmid"] > 0).all()
+            and (self.edges["osmid"] > 0).all()
+            and self.nodes["osmid"].is_unique
+        )
+
     def to_graph(self) -> nx.MultiDiGraph:
-        """The network as an osmnx-compatible MultiDiGraph.
+        """The network as the simplified MultiDiGraph osmnx builds (see the module docstring).
 
         Two-way segments appear once in each direction (the reverse copy has
-        ``reversed=True`` and reversed geometry), as osmnx builds them.
+        ``reversed=True`` and reversed geometry), as osmnx builds them. Node keys are
+        ``nodes["osmid"]``; each edge's ``segment`` is its row in :attr:`edges`, to join
+        results back. Attributes a segment lacks (no name, no bridge) are left out rather
+        than set to None, so GraphML files hold no ``'None'`` strings.
         """
-        g = nx.MultiDiGraph(crs="EPSG:4326", **_graph_attrs(self.meta))
+        import osmnx as ox
+
+        from ._version import __version__
+
+        keys = self.nodes["osmid"].to_numpy(np.int64)
+        if not self.nodes["osmid"].is_unique:
+            keys = -np.arange(1, self.n_nodes + 1, dtype=np.int64)
+        g = nx.MultiDiGraph(
+            crs="EPSG:4326",
+            created_date=datetime.now().strftime("%Y-%m-%d %H:%M:%S"),
+            created_with=f"routing {__version__}",
+            simplified=True,
+            osm_ids=self.has_osm_ids,
+            **_graph_attrs(self.meta),
+        )
         g.add_nodes_from(
-            (int(i), {"x": float(x), "y": float(y), "osmid": int(o)})
-            for i, x, y, o in zip(
-                self.nodes.index,
-                self.nodes["x"],
-                self.nodes["y"],
-                self.nodes["osmid"],
-                strict=True,
+            (int(k), {"y": float(y), "x": float(x)})
+            for k, x, y in zip(
+                keys, self.nodes["x"].to_numpy(float), self.nodes["y"].to_numpy(float), strict=True
             )
         )
         geoms = self.geometries
         reversed_geoms = shapely.reverse(geoms)
-        cols = {c: self.edges[c].to_numpy() for c in EDGE_COLUMNS}
-        highway = cols["highway"].astype(str)
+        e = self.edges
+        u = keys[e["u"].to_numpy(np.int64)].tolist()
+        v = keys[e["v"].to_numpy(np.int64)].tolist()
+        osmid = e["osmid"].to_numpy(np.int64).tolist()
+        highway = e["highway"].astype(str).tolist()
+        length = e["length"].to_numpy(float).tolist()
+        oneway = e["oneway"].to_numpy(bool).tolist()
+        ref, name = e["ref"].tolist(), e["name"].tolist()
+        bridge, tunnel = e["bridge"].to_numpy(bool).tolist(), e["tunnel"].to_numpy(bool).tolist()
+        maxspeed = [speed_tag(s) for s in e["maxspeed"].to_numpy(float)]
         for i in range(self.n_edges):
-            u, v = int(cols["u"][i]), int(cols["v"][i])
-            data = {
-                "osmid": i,
-                "length": float(cols["length"][i]),
+            data: dict[str, Any] = {
+                "osmid": osmid[i],
                 "highway": highway[i],
-                "oneway": bool(cols["oneway"][i]),
-                "bridge": bool(cols["bridge"][i]),
-                "tunnel": bool(cols["tunnel"][i]),
+                "oneway": oneway[i],
                 "reversed": False,
-                "geometry": geoms[i],
+                "length": length[i],
             }
-            for key in ("ref", "name"):
-                if cols[key][i]:
-                    data[key] = cols[key][i]
-            if not np.isnan(cols["maxspeed"][i]):
-                data["maxspeed"] = float(cols["maxspeed"][i])
-            g.add_edge(u, v, **data)
-            if not data["oneway"]:
-                g.add_edge(v, u, **{**data, "reversed": True, "geometry": reversed_geoms[i]})
+            optional = {
+                "ref": ref[i],
+                "name": name[i],
+                "bridge": "yes" if bridge[i] else "",
+                "tunnel": "yes" if tunnel[i] else "",
+                "maxspeed": maxspeed[i],
+            }
+            data.update((k, text) for k, text in optional.items() if text)
+            data["geometry"] = geoms[i]
+            data["segment"] = i
+            g.add_edge(u[i], v[i], **data)
+            if not oneway[i]:
+                g.add_edge(v[i], u[i], **{**data, "reversed": True, "geometry": reversed_geoms[i]})
+        # osmnx's own count (all loops at a node make one street), so its stats agree.
+        nx.set_node_attributes(g, ox.stats.count_streets_per_node(g), "street_count")
         return g
 
     @classmethod
@@ -423,7 +471,10 @@ class RoadNetwork:
         """Build from an osmnx graph (unprojected, lon/lat).
 
         Reverse twins of two-way edges (osmnx's ``reversed=True`` copies) are folded into one
-        segment record; osmnx ``maxspeed`` tags are parsed to km/h where numeric.
+        segment record; osmnx ``maxspeed`` tags are parsed to km/h where numeric. Node keys
+        become ``nodes["osmid"]`` and each edge's ``osmid`` (the first of a list, as osmnx
+        merges ways when simplifying without ``edge_attrs_differ=["osmid"]``) its way id;
+        edges without one get negative synthetic ids.
         """
         node_ids = list(graph.nodes)
         index = {n: i for i, n in enumerate(node_ids)}
@@ -462,13 +513,14 @@ class RoadNetwork:
                 {
                     "u": index[u],
                     "v": index[v],
-                    "highway": _first(data.get("highway", "road")),
+                    "highway": str(_first(data.get("highway", "road"))),
                     "ref": _joined(data.get("ref")),
                     "name": _joined(data.get("name")),
                     "oneway": oneway,
                     "bridge": _truthy(data.get("bridge")),
                     "tunnel": _truthy(data.get("tunnel")),
                     "maxspeed": parse_maxspeed(data.get("maxspeed")),
+                    "osmid": _first(data["osmid"]) if data.get("osmid") is not None else None,
                 }
             )
             parts.append(xy)
@@ -626,6 +678,13 @@ def normalize_edges(edges: pd.DataFrame) -> pd.DataFrame:
     for key in ("oneway", "bridge", "tunnel"):
         edges[key] = edges[key].fillna(False).astype(bool)
     edges["maxspeed"] = edges["maxspeed"].astype(float)
+    # Segments of sources without OSM ids get ids -1, -2, ...: never a valid OSM id.
+    synthetic = -np.arange(1, len(edges) + 1, dtype=np.int64)
+    if "osmid" in edges:
+        osmid = pd.to_numeric(edges["osmid"], errors="coerce")
+        edges["osmid"] = np.where(osmid.isna(), synthetic, osmid).astype(np.int64)
+    else:
+        edges["osmid"] = synthetic
     return edges[list(EDGE_COLUMNS)]
 
 
@@ -648,7 +707,8 @@ def parse_maxspeed(value: Any) -> float:
 
 
 def _graph_attrs(meta: NetworkMeta) -> dict[str, Any]:
-    return {
+    """Provenance as graph attributes; unknown ones are left out (GraphML has no None)."""
+    attrs = {
         "source": meta.source,
         "source_path": meta.path,
         "osm_date": meta.osm_date,
@@ -657,7 +717,31 @@ def _graph_attrs(meta: NetworkMeta) -> dict[str, Any]:
         "generalized": meta.generalized,
         "attribution": meta.attribution,
         "region": meta.region,
+        "osm": meta.osm,
     }
+    return {k: v for k, v in attrs.items() if v is not None}
+
+
+def _bool_text(text: str) -> bool:
+    """GraphML's ``"True"``/``"False"`` back to a bool."""
+    if text not in ("True", "False"):
+        raise ValueError(f"not a boolean: {text!r}")
+    return text == "True"
+
+
+GRAPHML_DTYPES: dict[str, dict[str, Any]] = {
+    "graph_dtypes": {
+        "zoom": int,
+        "resolution_m": float,
+        "generalized": _bool_text,
+        "osm": _bool_text,
+        "osm_ids": _bool_text,
+    },
+    "edge_dtypes": {"segment": int},
+}
+"""Keyword arguments for ``osmnx.load_graphml`` that restore every attribute
+:meth:`RoadNetwork.to_graph` writes to its type: ``ox.load_graphml(path, **GRAPHML_DTYPES)``
+(osmnx converts its own attributes, ``osmid``, ``length``, ``oneway`` ..., by default)."""
 
 
 def empty_places() -> pd.DataFrame:
@@ -675,8 +759,8 @@ def empty_places() -> pd.DataFrame:
     )
 
 
-def _first(value: Any) -> str:
-    return str(value[0] if isinstance(value, list) else value)
+def _first(value: Any) -> Any:
+    return value[0] if isinstance(value, list) else value
 
 
 def _joined(value: Any) -> str:

@@ -30,6 +30,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("analysis",),
     ("claims",),
     ("output",),
+    ("batch",),
     ("api",),
     ("cli", "__main__", "__init__"),
 ]

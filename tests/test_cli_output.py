@@ -21,6 +21,7 @@ from pyproj import Geod
 from routing import __version__
 from routing.cli import app, main
 from routing.network import RoadNetwork
+from routing.settings import data_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = json.loads((ROOT / "docs" / "output.schema.json").read_text(encoding="utf-8"))
@@ -52,15 +53,33 @@ def _references(tmp: Path) -> Path:
     return path
 
 
+def _articles(tmp: Path, article: Path) -> Path:
+    """A folder holding one article."""
+    folder = tmp / "articles"
+    folder.mkdir(exist_ok=True)
+    (folder / "anbar.txt").write_text(article.read_text(encoding="utf-8"), encoding="utf-8")
+    return folder
+
+
 def _invocations(tmp: Path) -> dict[str, list[str]]:
     """One cheap --json invocation of every command that has one."""
-    article = ROOT.parent / "shared" / "article" / "isis-anbar-2014.txt"
+    article = data_dir().parent / "article" / "isis-anbar-2014.txt"
     return {
         "places": ["places", "Ana"],
         "route": ["route", "Husaybah", "Baghdad", "-k", "2"],
         "matrix": ["matrix", "Qaim", "Ramadi", "--to", "Baghdad"],
         "reach": ["reach", "Husaybah", "--hours", "1,2"],
         "check": ["check", ARTICLE, "--draws", "200"],
+        "check-batch": [
+            "check-batch",
+            str(_articles(tmp, article)),
+            "--out",
+            str(tmp / "batch"),
+            "--workers",
+            "1",
+            "--draws",
+            "200",
+        ],
         "extract": ["extract", str(article)],
         "validate": ["validate", str(_references(tmp)), "--no-detail"],
         "map route": ["map", "route", "Husaybah", "Qaim", "--out", str(tmp / "m.png")],

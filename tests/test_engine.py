@@ -22,7 +22,7 @@ def kind(request: pytest.FixtureRequest) -> str:
 def _compare_with_networkx(net, n_pairs: int, seed: int, kind: str) -> int:
     engine = get_engine(net, kind)
     w = engine.weights("length")
-    g = net.to_graph()
+    g = nx.convert_node_labels_to_integers(net.to_graph())  # node keys = rows
     rng = np.random.default_rng(seed)
     labels = net.component_labels()
     big = np.flatnonzero(labels == np.bincount(labels).argmax())
@@ -99,9 +99,9 @@ def test_closed_edges_cut_routes(ladder, kind) -> None:
 def test_one_to_all_matches_networkx_with_cutoff(western_iraq, kind) -> None:
     engine = get_engine(western_iraq, kind)
     w = engine.weights("car")
-    g = western_iraq.to_graph()
+    g = nx.convert_node_labels_to_integers(western_iraq.to_graph())  # node keys = rows
     for _u, _v, d in g.edges(data=True):
-        d["t"] = float(w.edge[d["osmid"]])
+        d["t"] = float(w.edge[d["segment"]])
     sources = [100, 2000]
     res = engine.one_to_all(sources, w, cutoff=4 * 3600)
     expect = nx.multi_source_dijkstra_path_length(g, sources, cutoff=4 * 3600, weight="t")

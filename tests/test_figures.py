@@ -142,7 +142,7 @@ def test_reach_map(western_iraq: RoadNetwork) -> None:
     haditha = result.places.set_index("name").loc["Haditha"]
     assert haditha["reached"]
     assert f"Haditha\n{format_hours(haditha['time_h'])}" in labels  # a reached town, its time
-    assert "buffered by 5 km" in "\n".join(_texts(fig))
+    assert "off-road straight at 30 km/h" in " ".join(" ".join(_texts(fig)).split())
     _common_cartography(fig, western_iraq)
 
 

@@ -56,6 +56,17 @@ def test_keeps_exactly_the_drivable_ways(net: RoadNetwork) -> None:
     )
 
 
+def test_segments_keep_their_way_ids(net: RoadNetwork) -> None:
+    ways = {w["id"]: w for w in town.WAYS}
+    for name, osmid in net.edges[["name", "osmid"]].itertuples(index=False):
+        assert ways[osmid]["tags"].get("name", "") == name
+    drive_ways = {w["id"] for w in town.WAYS if w["tags"].get("name") in town.DRIVE_NAMES}
+    assert set(net.edges["osmid"]) <= drive_ways
+    graph = net.to_graph()
+    assert graph.graph["osm_ids"] is True
+    assert set(graph.nodes) == set(net.nodes["osmid"])
+
+
 def test_every_kept_way_keeps_its_full_length(net: RoadNetwork) -> None:
     by_name = net.edges.groupby("name")["length"].sum()
     for way in town.WAYS:

@@ -94,7 +94,7 @@ def test_tags_are_kept(exported: tuple[RoadNetwork, Path, RoadNetwork]) -> None:
 def test_junction_ids(exported: tuple[RoadNetwork, Path, RoadNetwork]) -> None:
     net, path, back = exported
     ids = _ids(net)
-    # Only the OSM file source has real ids; tiles number nodes 0..n-1.
+    # Only the OSM file source has real ids; tiles' negative ids are written as 1..n.
     assert ids.real == (net.meta.zoom is None)
     if ids.real:
         np.testing.assert_array_equal(ids.junction, net.nodes["osmid"].to_numpy())
@@ -124,9 +124,11 @@ def test_shortest_paths_with_the_toolkit_reader(
     exported: tuple[RoadNetwork, Path, RoadNetwork],
 ) -> None:
     net, _, back = exported
-    index = dict(zip(back.nodes["osmid"].to_numpy().tolist(), range(back.n_nodes), strict=True))
-    junction = _ids(net).junction
-    _assert_same_paths(net, back.to_graph(), {i: index[int(j)] for i, j in enumerate(junction)})
+    junction = _ids(net).junction  # the ids written, which the reader keeps as node keys
+    mine = net.nodes["osmid"].tolist()  # graph node keys, by row
+    _assert_same_paths(
+        net, back.to_graph(), {k: int(j) for k, j in zip(mine, junction, strict=True)}
+    )
 
 
 def test_shortest_paths_with_osmnx(source: RoadNetwork, tmp_path: Path) -> None:
@@ -152,7 +154,8 @@ def test_shortest_paths_with_osmnx(source: RoadNetwork, tmp_path: Path) -> None:
     total = sum(d["length"] for _, _, d in graph.edges(data=True) if not d["reversed"])
     assert total == pytest.approx(net.edges["length"].sum(), rel=1e-6)
     junction = _ids(net).junction
-    _assert_same_paths(net, graph, {i: int(j) for i, j in enumerate(junction)})
+    mine = net.nodes["osmid"].tolist()  # graph node keys, by row
+    _assert_same_paths(net, graph, {k: int(j) for k, j in zip(mine, junction, strict=True)})
 
 
 @pytest.mark.parametrize("suffix", [".osm.bz2", ".osm.gz"])

@@ -190,6 +190,9 @@ def test_same_network_as_the_xml_file(server: _StandIn) -> None:
     net, ref = network_from_overpass(bbox=BBOX), network_from_osm_file(TOWN_OSM)
     assert (net.n_nodes, net.n_edges) == (ref.n_nodes, ref.n_edges)
     assert net.edges["length"].sum() == pytest.approx(ref.edges["length"].sum(), rel=1e-9)
+    # The same OSM node and way ids, segment for segment.
+    assert set(net.nodes["osmid"]) == set(ref.nodes["osmid"])
+    assert Counter(net.edges["osmid"]) == Counter(ref.edges["osmid"])
 
 
 def test_second_call_is_served_from_cache(server: _StandIn) -> None:

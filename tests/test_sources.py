@@ -42,7 +42,8 @@ def _road_km(
 ) -> tuple[float, list[int]]:
     labels = net.component_labels()
     big = labels == np.bincount(labels).argmax()
-    u, v = _nearest_node(net, *a, big), _nearest_node(net, *b, big)
+    key = net.nodes["osmid"].to_numpy()  # graph node keys, by row
+    u, v = int(key[_nearest_node(net, *a, big)]), int(key[_nearest_node(net, *b, big)])
     path = nx.shortest_path(graph, u, v, weight="length")
     return nx.path_weight(graph, path, "length") / 1000, path
 

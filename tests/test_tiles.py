@@ -20,7 +20,7 @@ SYRIA = OSM / "syria-2021-08.mbtiles"
 
 def test_directory_source_is_xyz() -> None:
     ts = TileSet(PLANET)
-    assert not ts.is_mbtiles and not ts.tms
+    assert ts.kind == "tile directory" and not ts.store.tms
     assert ts.zooms() == [7]
     assert len(ts.tiles(7)) == 36
     assert ts.tiles(7, (44.0, 33.0, 44.5, 33.5)) == [(79, 51)]  # Baghdad
@@ -28,7 +28,7 @@ def test_directory_source_is_xyz() -> None:
 
 def test_mbtiles_rows_are_flipped_to_xyz() -> None:
     ts = TileSet(SYRIA)
-    assert ts.is_mbtiles and ts.tms
+    assert ts.kind == "MBTiles" and ts.store.tms
     # Damascus (36.29 E, 33.51 N) at z7 is XYZ tile (76, 51); TMS row 127 - 51 = 76.
     assert (76, 51) in ts.tiles(7)
     x, y = lonlat_to_tile(36.29, 33.51, 7)

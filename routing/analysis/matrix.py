@@ -22,7 +22,7 @@ from ..engine.snapping import DEFAULT_MAX_SNAP_M, Snap, snap_points
 from ..exceptions import InvalidArgumentError
 from ..location import Location, PointLike, as_location
 from ..network import RoadNetwork
-from .routes import DETOUR_SLACK_M, plausible_detour, route
+from .routes import _SAME_PLACE_M, DETOUR_SLACK_M, plausible_detour, route
 from .scenarios import Scenario
 
 __all__ = ["Matrix", "matrix"]
@@ -180,7 +180,9 @@ def _reroute_implausible(
     Returns notes: how many pairs were routed from farther roads, which remain implausible.
     """
     limit = np.vectorize(lambda km: plausible_detour(net, km))(straight / 1000.0)
-    bad = np.argwhere(np.isfinite(dist) & (dist > limit * straight + DETOUR_SLACK_M))
+    # A place given as both origin and destination has no route to reroute (route() refuses).
+    far = straight >= _SAME_PLACE_M
+    bad = np.argwhere(np.isfinite(dist) & far & (dist > limit * straight + DETOUR_SLACK_M))
     moved, implausible, skipped = 0, [], max(len(bad) - _MAX_REROUTED, 0)
     for i, j in bad[:_MAX_REROUTED].tolist():
         shortest = route(src[i], dst[j], net=net, profile=prof, scenario=scen,

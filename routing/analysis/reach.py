@@ -2,29 +2,44 @@
 
 :func:`reach` answers "which towns can be reached from the border within 4 hours under profile
 X". It runs one multi-source Dijkstra search (the nearest origin wins) on the road network
-and reports, for each limit (*band*, e.g. 1, 2, 3 and 4 hours or 100, 200 km):
+and reports, for each limit (*band*, e.g. 1, 2, 3 and 4 hours or 100, 200 km; Valhalla-style
+``contours`` are accepted too):
 
-* ``bands``: a polygon of the area served by the roads reached within the limit. Polygons are
-  built from the reached network, never as circles: each reached road piece (including the
-  reachable fraction of edges cut by the limit, so bands grow smoothly) is buffered by
-  ``buffer_km`` in a local azimuthal equidistant projection and the buffers are merged. Bands
-  are nested (the 4 h polygon contains the 3 h one).
+* ``bands``: the reachable-area polygon of each band (``area="reachable"``, the default):
+  every point whose place-to-place figure is within the limit, by the toolkit's one rule for
+  such figures: along the roads to a road point, then straight off-road at the profile's
+  ``access_kph`` (for km bands: off-road metres count as road metres), the off-road leg at most
+  ``max_snap_m`` (farther points are off the network, as places are). A road point reached
+  with ``t`` to spare thus covers a disc of radius ``min(t x access speed, max_snap_m)``; the
+  discs of consecutive sample points along each reached road piece are joined by their convex
+  hull (the radius varies linearly between them) and all are merged. So a town the place table
+  calls reached lies inside its band's polygon, and a point outside it is not reached by any
+  route. The polygon lets a point join whichever road within ``max_snap_m`` serves it best,
+  where a place's figure comes from its nearest roads only (see
+  :func:`~routing.engine.snapping.snap_candidates`): a few points inside a band (up to 7 % of
+  points sampled well inside, in the tests) get a place figure a little over its limit (up to
+  8 %).
+  ``area="roads"`` gives the older corridor instead: the reached roads
+  buffered by ``buffer_km``. A concave hull of the reached roads was not used: it fills the
+  desert between diverging roads (that no one reaches within the limit) and depends on a
+  tuning ratio with no physical meaning. Bands are nested.
 * ``places``: the network's own place points plus the towns named in the article (via the
   gazetteer), each with its travel time and road distance from the nearest origin and whether
-  it lies within each band. A place's time is the time to the point where it joins the road
-  (see :mod:`routing.engine.snapping`); the off-road gap is reported separately, not added.
+  it lies within each band. A place's figure includes its off-road leg to the road it joins
+  (see :mod:`routing.engine.snapping`), which is also reported on its own.
 * ``edges``: the reached edges with the cost at which the search first enters them.
 
 Times run along OSM roads from each origin's snap point on its nearest road of the main
-network (isolated fragments are skipped); the origin's off-road gap is likewise reported,
-not added.
+network (isolated fragments are skipped); the origin's off-road leg is included likewise.
+:meth:`Reach.layers` gives one GeoDataFrame per kind (bands, origins, places, roads), which
+:func:`routing.output.geodata.write_layers` writes as GeoPackage layers or GeoJSON files.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -40,12 +55,13 @@ from .._text import quoted
 from ..engine import RoutingEngine, Weights, get_engine
 from ..engine.profiles import DEFAULT_PROFILE, Profile, get_profile
 from ..engine.snapping import DEFAULT_MAX_SNAP_M, Snap, snap_candidates
-from ..exceptions import OffNetworkError, ReachError
+from ..exceptions import InvalidArgumentError, OffNetworkError, ReachError
 from ..location import Location, PointLike, as_location
 from ..network import RoadNetwork, check_bbox
 
 __all__ = [
     "DEFAULT_BUFFER_KM",
+    "LAYERS",
     "MAX_BANDS",
     "MAX_HOURS",
     "MAX_KM",
@@ -56,9 +72,13 @@ __all__ = [
 ]
 
 Unit = Literal["h", "km"]
+Area = Literal["reachable", "roads"]
 
-# Zoom-7 data holds only major roads; 5 km covers the towns strung along them without
-# filling the desert between parallel roads.
+# The kinds of feature a result holds, one layer (or GeoJSON file) each.
+LAYERS = ("bands", "origins", "places", "roads")
+
+# area="roads": zoom-7 data holds only major roads; 5 km covers the towns strung along them
+# without filling the desert between parallel roads.
 DEFAULT_BUFFER_KM = 5.0
 # Stated limits of reach(): more than a dozen bands cannot be told apart on a map or read in a
 # table, and a regional network is crossed well within two days' driving or 3,000 km.
@@ -67,8 +87,15 @@ MAX_HOURS = 48.0
 MAX_KM = 3000.0
 # Wider buffers merge whole regions into one blob and cost more than they show.
 _MAX_BUFFER_KM = 50.0
-# Buffered polygons are simplified to this tolerance (m): far below the buffer width.
+# Outlines are simplified to this tolerance (m): far below the widths involved.
 _SIMPLIFY_M = 250.0
+# Reachable areas: road pieces are simplified to this tolerance (m) and sampled at least this
+# often (m) for disc centres, each disc drawn with this many vertices (inscribed: 0.6 % short).
+_CENTRE_SIMPLIFY_M = 100.0
+_SAMPLE_M = 1_000.0
+_DISC_VERTICES = 32
+# Hulls merged per batch: bounds memory on full-detail (z14) networks.
+_HULL_BATCH = 20_000
 # A gazetteer town this close to a network place point is the same place.
 _SAME_PLACE_KM = 10.0
 
@@ -91,7 +118,9 @@ class Reach:
         Speed profile behind the times.
     bands
         GeoDataFrame (EPSG:4326), one row per band: ``band`` (label), ``limit``, ``unit``,
-        ``area_km2`` (geodesic), ``geometry`` (nested polygons).
+        ``contour`` and ``metric`` (Valhalla's names: minutes and ``"time"``, or km and
+        ``"distance"``), ``area_km2`` (geodesic), ``geometry`` (nested polygons; empty for a
+        band too small to leave the origin's off-road leg).
     places
         One row per place, nearest first: ``name``, ``name_ar``, ``time_h`` (NaN for km
         limits), ``distance_km`` (road length along the path found), ``straight_km`` and
@@ -103,8 +132,13 @@ class Reach:
         Reached edges: ``edge`` (index in ``net.edges``), ``highway``, ``ref``, ``name``,
         ``enter`` (cost in ``unit`` when the search first reaches the edge), ``fraction``
         (share of the edge within the largest band), ``band``.
+    area
+        How the band polygons were drawn: ``"reachable"`` (roads plus the off-road allowance)
+        or ``"roads"`` (the reached roads buffered by ``buffer_km``).
     buffer_km
-        Buffer half-width of the band polygons.
+        Buffer half-width of the ``"roads"`` polygons.
+    offroad_max_km
+        The longest off-road leg (a place farther from every road is off the network).
     net
         The network searched.
     """
@@ -117,7 +151,9 @@ class Reach:
     bands: Any
     places: pd.DataFrame
     edges: pd.DataFrame
+    area: Area
     buffer_km: float
+    offroad_max_km: float
     net: RoadNetwork = field(repr=False)
 
     @property
@@ -138,19 +174,51 @@ class Reach:
         return "road distance"
 
     @property
+    def offroad(self) -> str:
+        """How off-road legs count, e.g. ``"straight at 30 km/h"``."""
+        if self.unit == "h":
+            return f"straight at {self.profile.access_kph:g} km/h"
+        return "straight, each metre as a metre of road"
+
+    @property
+    def area_text(self) -> str:
+        """What the band polygons cover, in a few words (for map subtitles)."""
+        if self.area == "roads":
+            return f"the roads reached, {self.buffer_km:g} km either side"
+        return (
+            f"the roads reached plus off-road {self.offroad} (at most "
+            f"{self.offroad_max_km:g} km) with the time left"
+            if self.unit == "h"
+            else f"the roads reached plus off-road legs (at most {self.offroad_max_km:g} km) "
+            "within the distance left"
+        )
+
+    @property
     def assumptions(self) -> list[str]:
         """Every assumption behind the result, one line each."""
         snapped = "; ".join(
             f"{o} {s.distance_m / 1000:.1f} km off-road from {s.road}"
             for o, s in zip(self.origins, self.snaps, strict=True)
         )
+        if self.area == "roads":
+            polygons = (
+                "polygons: reached road pieces (partial edges at each limit included) buffered "
+                f"by {self.buffer_km:g} km, not straight-line circles"
+            )
+        else:
+            polygons = (
+                "polygons: every point within the limit by road plus an off-road leg "
+                f"({self.offroad}, at most {self.offroad_max_km:g} km, the same rule as the "
+                "places' figures): discs around the reached roads shrinking with the "
+                "limit left, not straight-line circles around the origin"
+            )
         out = [
-            f"data: {self.net.meta.describe()}; {self.net.meta.attribution}",
+            f"data: {self.net.meta.describe()}; {self.net.meta.credit()}",
             f"{self.metric}, along OSM roads from the origins' snap points (nearest origin "
-            "wins); off-road gaps of origins and places are reported, not added",
+            f"wins); off-road legs of origins and places included ({self.offroad}, at most "
+            f"{self.offroad_max_km:g} km)",
             f"origins snapped to the nearest road of the main network: {snapped}",
-            f"polygons: reached road pieces (partial edges at each limit included) buffered "
-            f"by {self.buffer_km:g} km, not straight-line circles",
+            polygons,
         ]
         if self.unit == "h":
             out.append(f"time: {self.profile.describe()}")
@@ -176,71 +244,77 @@ class Reach:
         lines += [f"Assumption: {a}" for a in self.assumptions]
         return "\n".join(lines)
 
-    def to_geojson(self) -> dict[str, Any]:
-        """A GeoJSON FeatureCollection: band polygons, origins and places, with assumptions.
-
-        Every feature has a ``kind`` property (``"band"``, ``"origin"``, ``"place"``); the
-        collection's ``properties`` hold the metric, profile, data date and assumptions.
-        """
-        features: list[dict[str, Any]] = []
-        for row in self.bands.itertuples():
-            features.append(
-                _feature(
-                    row.geometry,
-                    {
-                        "kind": "band",
-                        "band": row.band,
-                        "limit": row.limit,
-                        "unit": row.unit,
-                        "area_km2": round(float(row.area_km2), 1),
-                    },
-                )
-            )
-        for o, s in zip(self.origins, self.snaps, strict=True):
-            features.append(
-                _feature(
-                    shapely.Point(o.lon, o.lat),
-                    {
-                        "kind": "origin",
-                        "name": o.name,
-                        "road": s.road,
-                        "access_km": round(s.distance_m / 1000, 2),
-                    },
-                )
-            )
-        cols = [
-            "name",
-            "name_ar",
-            "time_h",
-            "distance_km",
-            "straight_km",
-            "access_km",
-            "origin",
-            "band",
-            "reached",
-            "note",
-        ]
-        for rec in self.places.to_dict("records"):
-            props = {k: _jsonable(rec[k]) for k in cols}
-            # One type per property across features: band features carry the label.
-            props["band_limit"] = props.pop("band")
-            features.append(
-                _feature(shapely.Point(rec["lon"], rec["lat"]), {"kind": "place", **props})
-            )
+    @property
+    def properties(self) -> dict[str, Any]:
+        """What every output carries besides its features: metric, data, assumptions."""
         return {
-            "type": "FeatureCollection",
-            "features": features,
-            "properties": {
-                "metric": self.metric,
-                "unit": self.unit,
-                "limits": list(self.limits),
-                "profile": self.profile.name,
-                "source": self.net.meta.source,
-                "osm_date": self.net.meta.osm_date,
-                "attribution": self.net.meta.attribution,
-                "assumptions": self.assumptions,
-            },
+            "metric": self.metric,
+            "unit": self.unit,
+            "limits": list(self.limits),
+            "profile": self.profile.name,
+            "area": self.area,
+            "source": self.net.meta.source,
+            "osm_date": self.net.meta.osm_date,
+            "attribution": self.net.meta.credit(),
+            "assumptions": self.assumptions,
         }
+
+    def layers(self) -> dict[str, Any]:
+        """One GeoDataFrame (EPSG:4326) per kind of feature, keyed as :data:`LAYERS`.
+
+        ``bands`` (polygons, see :attr:`bands`), ``origins`` (points: ``name``, the ``road``
+        joined and the off-road ``access_km``), ``places`` (points, the columns of
+        :attr:`places`, one boolean per band named ``within_1_h``...), ``roads`` (the reached
+        edges, whole: ``edge`` row, OSM way ``osmid`` where the source has them, ``highway``,
+        ``ref``, ``name``, ``enter``, ``fraction`` reached, ``band``). Every layer also has
+        ``data`` (source, date, resolution) and ``attribution``; ``bands`` has the
+        ``assumptions`` joined by ``" | "``. Write them with
+        :func:`routing.output.geodata.write_layers`.
+        """
+        import geopandas as gpd
+
+        origins = gpd.GeoDataFrame(
+            {
+                "name": [o.name for o in self.origins],
+                "road": [s.road for s in self.snaps],
+                "access_km": [s.distance_m / 1000 for s in self.snaps],
+            },
+            geometry=shapely.points([(o.lon, o.lat) for o in self.origins]),
+            crs="EPSG:4326",
+        )
+        within = {_band_label(x, self.unit): _column_name(x, self.unit) for x in self.limits}
+        places = gpd.GeoDataFrame(
+            self.places.drop(columns=["lon", "lat"]).rename(columns=within),
+            geometry=shapely.points(self.places[["lon", "lat"]].to_numpy().reshape(-1, 2)),
+            crs="EPSG:4326",
+        )
+        rows = self.edges["edge"].to_numpy(np.int64)
+        roads = gpd.GeoDataFrame(
+            self.edges.assign(osmid=self.net.edges["osmid"].to_numpy()[rows]),
+            geometry=self.net.geometries[rows],
+            crs="EPSG:4326",
+        )
+        layers = {"bands": self.bands.copy(), "origins": origins, "places": places, "roads": roads}
+        # Flat columns only (every format holds them); each layer names its data and credit.
+        layers["bands"]["assumptions"] = " | ".join(self.assumptions)
+        for frame in layers.values():
+            frame["data"] = self.net.meta.describe()
+            frame["attribution"] = self.net.meta.credit()
+        return layers
+
+    def to_geojson(self, kind: str = "bands") -> dict[str, Any]:
+        """One kind of feature (default the band polygons) as a GeoJSON FeatureCollection.
+
+        The collection's ``properties`` hold the metric, profile, data date and assumptions.
+
+        Raises
+        ------
+        InvalidArgumentError
+            ``kind`` is not one of :data:`LAYERS`.
+        """
+        frame = self.layers()[_kind(kind)]
+        collection = json.loads(frame.to_json(na="null", drop_id=True))
+        return {**collection, "properties": self.properties}
 
 
 def reach(
@@ -248,9 +322,11 @@ def reach(
     *,
     hours: float | Sequence[float] | None = None,
     km: float | Sequence[float] | None = None,
+    contours: Sequence[Mapping[str, Any]] | None = None,
     profile: Profile | str = DEFAULT_PROFILE,
     net: RoadNetwork,
     places: Sequence[PointLike] | None = None,
+    area: Area = "reachable",
     buffer_km: float = DEFAULT_BUFFER_KM,
     max_snap_m: float = DEFAULT_MAX_SNAP_M,
 ) -> Reach:
@@ -266,32 +342,46 @@ def reach(
         Travel-time limits (bands) in hours, e.g. ``[1, 2, 3, 4]``.
     km
         Road-distance limits in km (instead of ``hours``).
+    contours
+        The limits as Valhalla's isochrone API takes them (instead of ``hours`` or ``km``):
+        ``[{"time": 60}, {"time": 120}]`` in minutes or ``[{"distance": 100}]`` in km, one
+        metric for all; a ``color`` key is accepted and ignored.
     profile
-        Speed profile (name, YAML file or object) for ``hours``.
+        Speed profile (name, YAML file or object) for ``hours``; its ``access_kph`` is the
+        off-road speed.
     net
         The road network.
     places
         Points to report besides the network's own place points (a region's towns that the
         data's place layer lacks, say).
+    area
+        ``"reachable"`` (default): band polygons of every point within the limit by road plus
+        an off-road leg (see the module docstring); ``"roads"``: the reached roads buffered by
+        ``buffer_km``.
     buffer_km
-        Half-width of the buffer around reached roads that makes the band polygons.
+        Half-width of the buffer around reached roads for ``area="roads"``.
     max_snap_m
-        Farthest an origin or place may lie from a road.
+        Farthest an origin or place may lie from a road, and the longest off-road leg of the
+        reachable area.
 
     Raises
     ------
     ReachError
         No limits, a zero, negative or non-finite limit, more than :data:`MAX_BANDS` limits,
-        a limit above :data:`MAX_HOURS` or :data:`MAX_KM`, both ``hours`` and ``km``, or a
-        ``buffer_km`` outside (0, 50].
+        a limit above :data:`MAX_HOURS` or :data:`MAX_KM`, more than one of ``hours``, ``km``
+        and ``contours``, a malformed contour, an unknown ``area`` or a ``buffer_km``
+        outside (0, 50].
     ProfileError
         Unknown profile.
     OffNetworkError
-        An origin lies farther than ``max_snap_m`` from every road.
+        An origin lies farther than ``max_snap_m`` from every road, or its off-road leg
+        alone uses up the largest limit (nothing is reachable).
     PlaceNotFoundError, AmbiguousPlaceError
         An origin name cannot be resolved.
     """
-    limits, unit = _limits(hours, km)
+    limits, unit = _limits(hours, km, contours)
+    if area not in ("reachable", "roads"):
+        raise ReachError(f"area must be 'reachable' or 'roads', got {quoted(area)}")
     if not (math.isfinite(buffer_km) and 0 < buffer_km <= _MAX_BUFFER_KM):
         raise ReachError(
             f"buffer_km must be a positive number of km up to {_MAX_BUFFER_KM:g}, got {buffer_km!r}"
@@ -307,7 +397,19 @@ def reach(
     scale = 3600.0 if unit == "h" else 1000.0
     search = _Search.run(engine, w, candidates)
     projected = _project(network, locs)
-    band_geoms = _band_polygons(search, [x * scale for x in limits], buffer_km, projected)
+    scaled = [x * scale for x in limits]
+    band_geoms = (
+        _band_polygons(search, scaled, buffer_km, projected)
+        if area == "roads"
+        else _reachable_polygons(search, scaled, max_snap_m, projected)
+    )
+    if shapely.is_empty(band_geoms[-1]):
+        nearest = min(snaps, key=lambda s: s.distance_m)
+        raise OffNetworkError(
+            f"nothing is reachable within {_limit_text(limits[-1], unit)}: the off-road leg "
+            f"to the nearest road ({nearest.distance_m / 1000:.1f} km from {nearest.road}) "
+            "takes all of it"
+        )
     bands = _bands_frame(band_geoms, limits, unit)
     place_frame = _places(network, search, locs, limits, unit, places, max_snap_m)
     return Reach(
@@ -319,7 +421,9 @@ def reach(
         bands,
         place_frame,
         _edges_frame(network, search, limits, scale),
+        area,
         buffer_km,
+        max_snap_m / 1000.0,
         network,
     )
 
@@ -379,6 +483,7 @@ class _Search:
     tree_m: np.ndarray  # road length along the search tree, per node
     owner: np.ndarray  # index of the origin of each node's tree, -1 if unreached
     edge_cost: np.ndarray
+    length: np.ndarray  # per edge, m
     u: np.ndarray
     v: np.ndarray
     twoway: np.ndarray
@@ -406,7 +511,8 @@ class _Search:
         reached = result.origin >= 0
         cost = result.cost.copy()
         cost[reached] -= gap[result.origin[reached]] * (w.access_per_m - shown)
-        tree_m = result.along(net.edges["length"].to_numpy(float))
+        length = net.edges["length"].to_numpy(float)
+        tree_m = result.along(length)
         tree_m[reached] += gap[result.origin[reached]]
         owner = np.where(reached, snap_origin[np.maximum(result.origin, 0)], -1)
         u = net.edges["u"].to_numpy(np.int64)
@@ -416,6 +522,7 @@ class _Search:
             tree_m,
             owner,
             w.edge,
+            length,
             u,
             v,
             ~net.edges["oneway"].to_numpy(bool),
@@ -426,10 +533,11 @@ class _Search:
         )
 
     def at(
-        self, edges: np.ndarray, fractions: np.ndarray, length: np.ndarray
+        self, edges: np.ndarray, fractions: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Reported cost, tree length (origin's leg included) and origin of points on edges."""
         c = self.edge_cost[edges]
+        length = self.length[edges]
         cu, cv = self.cost[self.u[edges]], self.cost[self.v[edges]]
         options = [
             cu + fractions * c,
@@ -541,7 +649,7 @@ def _project(net: RoadNetwork, origins: Sequence[Location]) -> _Projected:
 def _band_polygons(
     search: _Search, limits: list[float], buffer_km: float, proj: _Projected
 ) -> list[shapely.Geometry]:
-    """Nested band polygons, built band on band from the one search.
+    """``area="roads"``: nested band polygons, built band on band from the one search.
 
     A band's reached pieces contain the previous band's, so each band is the previous one's
     area plus buffers of what it adds: every road piece is buffered once, and buffers are
@@ -570,12 +678,90 @@ def _band_polygons(
         if simple_before is not None:
             simple = shapely.union(simple, simple_before)
         simple_before = simple
-        out.append(
-            shapely.transform(
-                simple, lambda xy: np.column_stack(proj.to_lonlat.transform(xy[:, 0], xy[:, 1]))
-            )
-        )
+        out.append(_to_lonlat(simple, proj))
     return out
+
+
+def _reachable_polygons(
+    search: _Search, limits: list[float], max_offroad_m: float, proj: _Projected
+) -> list[shapely.Geometry]:
+    """``area="reachable"``: one polygon per limit, nested as :func:`_band_polygons` keeps them."""
+    out: list[shapely.Geometry] = []
+    before: shapely.Geometry | None = None
+    for limit in limits:
+        area = _reachable_polygon(search, limit, max_offroad_m, proj)
+        before = area if before is None else shapely.union(area, before)
+        out.append(_to_lonlat(before, proj))
+    return out
+
+
+def _reachable_polygon(
+    search: _Search, limit: float, max_offroad_m: float, proj: _Projected
+) -> shapely.Geometry:
+    """``area="reachable"``: road points reached within ``limit``, each with its off-road disc.
+
+    Points are sampled along every reached road piece (its vertices, at least every
+    :data:`_SAMPLE_M`); a point reached at cost ``c`` gets the radius ``(limit - c)`` in
+    off-road metres, capped at ``max_offroad_m``. The convex hull of the discs of two
+    consecutive points is exactly the union of the discs in between where the radius varies
+    linearly, as it does along a road between the points.
+    """
+    pieces, lines = _piece_lines(search, limit, proj)
+    lines = shapely.segmentize(shapely.simplify(lines, _CENTRE_SIMPLIFY_M), _SAMPLE_M)
+    xy, which = shapely.get_coordinates(lines, return_index=True)
+    if not len(xy):
+        return shapely.Polygon()
+    # Position of each point along its piece, as a fraction of its edge from u.
+    step = np.r_[0.0, np.hypot(*np.diff(xy, axis=0).T)]
+    starts = np.r_[True, which[1:] != which[:-1]]
+    step[starts] = 0.0
+    along = np.cumsum(step)
+    along -= along[starts][np.cumsum(starts) - 1]
+    total = np.zeros(len(pieces))
+    np.maximum.at(total, which, along)
+    share = np.divide(along, total[which], out=np.zeros_like(along), where=total[which] > 0)
+    edge, lo, hi = (np.asarray(c)[which] for c in zip(*pieces, strict=True))
+    fraction = lo + (hi - lo) * share
+    cost, _, _ = search.at(edge.astype(np.int64), fraction)
+    radius = np.clip((limit - cost) / search.shown_per_m, 0.0, max_offroad_m)
+    # Consecutive points of one piece make a segment; a piece of one point, a disc.
+    counts = np.bincount(which, minlength=len(pieces))
+    single = np.flatnonzero(counts[which] == 1)
+    pairs = np.flatnonzero(which[1:] == which[:-1])
+    a, b = np.r_[pairs, single], np.r_[pairs + 1, single]
+    keep = np.maximum(radius[a], radius[b]) > 0
+    a, b = a[keep], b[keep]
+    angle = np.linspace(0.0, 2 * np.pi, _DISC_VERTICES, endpoint=False)
+    unit_circle = np.column_stack([np.cos(angle), np.sin(angle)])
+    parts = []
+    for k in range(0, len(a), _HULL_BATCH):
+        ends = np.r_[a[k : k + _HULL_BATCH], b[k : k + _HULL_BATCH]]
+        n = len(ends) // 2
+        ring = xy[ends][:, None, :] + radius[ends][:, None, None] * unit_circle[None, :, :]
+        # The hull of a line through both discs' vertices is the hull of the vertices.
+        hulls = shapely.convex_hull(shapely.linestrings(np.concatenate([ring[:n], ring[n:]], 1)))
+        parts.append(shapely.union_all(hulls))
+    return shapely.simplify(shapely.union_all(parts), _SIMPLIFY_M)
+
+
+def _piece_lines(
+    search: _Search, limit: float, proj: _Projected
+) -> tuple[list[tuple[int, float, float]], np.ndarray]:
+    """The road pieces reached within ``limit`` and their lines in the local frame."""
+    pieces = search.pieces(limit)
+    lines = [
+        proj.lines[e]
+        if lo == 0.0 and hi == 1.0
+        else shapely.ops.substring(proj.lines[e], lo, hi, normalized=True)
+        for e, lo, hi in pieces
+    ]
+    return pieces, np.array(lines, dtype=object)
+
+
+def _to_lonlat(geom: shapely.Geometry, proj: _Projected) -> shapely.Geometry:
+    return shapely.transform(
+        geom, lambda xy: np.column_stack(proj.to_lonlat.transform(xy[:, 0], xy[:, 1]))
+    )
 
 
 def _bands_frame(geoms: list[shapely.Geometry], limits: tuple[float, ...], unit: Unit) -> Any:
@@ -587,6 +773,9 @@ def _bands_frame(geoms: list[shapely.Geometry], limits: tuple[float, ...], unit:
             "band": [_band_label(x, unit) for x in limits],
             "limit": list(limits),
             "unit": unit,
+            # Valhalla's names: minutes of time, or km of distance.
+            "contour": [x * 60.0 if unit == "h" else x for x in limits],
+            "metric": "time" if unit == "h" else "distance",
             "area_km2": area,
         },
         geometry=geoms,
@@ -605,7 +794,6 @@ def _places(
     max_snap_m: float,
 ) -> pd.DataFrame:
     rows = _candidate_places(net, extra or ())
-    length = net.edges["length"].to_numpy(float)
     records = []
     for name, name_ar, source, lon, lat in rows:
         rec: dict[str, Any] = {
@@ -628,7 +816,7 @@ def _places(
             continue
         edges = np.array([c.edge for c in cands])
         fr = np.array([c.fraction for c in cands])
-        cost, tree, owner = search.at(edges, fr, length[edges])
+        cost, tree, owner = search.at(edges, fr)
         # Like the router, pick the candidate road by road cost plus the off-road gap priced
         # to choose; report both off-road legs (the origin's and the place's) as route() does.
         gap = np.array([c.distance_m for c in cands])
@@ -708,10 +896,14 @@ def _candidate_places(
 
 # ----------------------------------------------------------------------------- helpers
 def _limits(
-    hours: float | Sequence[float] | None, km: float | Sequence[float] | None
+    hours: float | Sequence[float] | None,
+    km: float | Sequence[float] | None,
+    contours: Sequence[Mapping[str, Any]] | None = None,
 ) -> tuple[tuple[float, ...], Unit]:
-    if (hours is None) == (km is None):
-        raise ReachError("give exactly one of hours= or km= (the band limits)")
+    if sum(x is not None for x in (hours, km, contours)) != 1:
+        raise ReachError("give exactly one of hours=, km= or contours= (the band limits)")
+    if contours is not None:
+        hours, km = _from_contours(contours)
     unit: Unit = "h" if hours is not None else "km"
     raw = hours if hours is not None else km
     values = list(raw) if isinstance(raw, Sequence) else [raw]
@@ -734,6 +926,31 @@ def _limits(
             )
         checked.add(float(x))
     return tuple(sorted(checked)), unit
+
+
+def _from_contours(
+    contours: Sequence[Mapping[str, Any]],
+) -> tuple[list[float] | None, list[float] | None]:
+    """Valhalla's ``contours`` (``{"time": minutes}`` or ``{"distance": km}``) as hours or km."""
+    if isinstance(contours, Mapping | str) or not isinstance(contours, Sequence):
+        raise ReachError("contours must be a list like [{'time': 60}, {'time': 120}]")
+    metrics: set[str] = set()
+    values: list[Any] = []
+    for c in contours:
+        keys = set(c) - {"color"} if isinstance(c, Mapping) else set()
+        if len(keys) != 1 or not keys <= {"time", "distance"}:
+            raise ReachError(
+                f"a contour is {{'time': minutes}} or {{'distance': km}} (and an optional "
+                f"'color'), got {c!r}"
+            )
+        (metric,) = keys
+        metrics.add(metric)
+        values.append(c[metric])
+    if len(metrics) > 1:
+        raise ReachError("contours must all be 'time' or all 'distance', not both")
+    if "time" in metrics:
+        return [v / 60.0 if isinstance(v, int | float) else v for v in values], None
+    return None, values
 
 
 def _as_list(origins: PointLike | Sequence[PointLike]) -> list[PointLike]:
@@ -775,6 +992,17 @@ def _limit_text(limit: float, unit: Unit) -> str:
 
 def _band_label(limit: float, unit: Unit) -> str:
     return f"<= {_limit_text(limit, unit)}"
+
+
+def _column_name(limit: float, unit: Unit) -> str:
+    """A band's column name for file formats (``"within_2_h"``, ``"within_2.5_km"``)."""
+    return f"within_{limit:g}_{unit}"
+
+
+def _kind(kind: str) -> str:
+    if kind not in LAYERS:
+        raise InvalidArgumentError(f"unknown layer {kind!r}: use one of {', '.join(LAYERS)}")
+    return kind
 
 
 def _band_of(values: np.ndarray, limits: tuple[float, ...]) -> np.ndarray:

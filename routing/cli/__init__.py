@@ -15,7 +15,7 @@ import typer
 
 from .._text import one_line
 from ..exceptions import RoutingError, RoutingWarning
-from . import check, claims, data, places, reach, route, validate  # noqa: F401  (registers the commands)
+from . import batch, check, claims, data, places, reach, route, validate  # noqa: F401  (registers the commands)
 from ._app import app, err_console
 
 __all__ = ["app", "main"]

@@ -5,23 +5,25 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
 from .._format import format_hours
 from .._text import quoted
-from ..analysis.reach import MAX_BANDS, MAX_HOURS, MAX_KM
+from ..analysis.reach import MAX_BANDS, MAX_HOURS, MAX_KM, Reach
 from ..api import network, reach, route
 from ..engine.profiles import DEFAULT_PROFILE
-from ..exceptions import ReachError
+from ..exceptions import InvalidArgumentError, ReachError
 from ..output.envelope import data_record, envelope
 from ..output.paths import check_output, write_text
-from ._app import app, console, map_app
-from ._output import AsJson, echo_json
+from ._app import app, console, err_console, map_app
+from ._output import AsCsv, AsJson, echo_csv, echo_json, one_format
 
 __all__ = ["map_route", "reach_command"]
+
+_MAP_SUFFIXES = (".png", ".svg", ".pdf")
 
 
 @app.command("reach")
@@ -47,15 +49,50 @@ def reach_command(
     region: Annotated[
         str | None, typer.Option(help="Region name or data path (default: the default region).")
     ] = None,
-    out: Annotated[Path | None, typer.Option(help="Write a map (.png, .svg or .pdf).")] = None,
-    geojson: Annotated[Path | None, typer.Option(help="Write bands and places as GeoJSON.")] = None,
+    out: Annotated[
+        list[Path] | None,
+        typer.Option(
+            help="Write a map (.png, .svg, .pdf) or the layers (bands, origins, places, roads): "
+            ".gpkg (one layer each) or .geojson (one file each, NAME.bands.geojson ...). "
+            "Repeat for several files."
+        ),
+    ] = None,
+    geojson: Annotated[
+        Path | None,
+        typer.Option(help="Write the band polygons as one GeoJSON FeatureCollection."),
+    ] = None,
+    roads_only: Annotated[
+        bool,
+        typer.Option(
+            "--roads-only",
+            help="Areas: the reached roads 5 km either side, instead of the reachable area "
+            "(roads plus off-road legs at the profile's access speed).",
+        ),
+    ] = False,
+    as_csv: AsCsv = False,
+    as_json: AsJson = False,
 ) -> None:
-    """Towns and areas reachable from PLACE within each band (travel time or road km)."""
-    from ..output.figures import check_figure_path
+    """Towns and areas reachable from PLACE within each band (travel time or road km).
 
+    --csv and --json give one row per place, nearest first, with one within_<limit> column
+    per band; --json adds the bands (area in km2) in its summary.
+    """
+    from ..output.figures import check_figure_path
+    from ..output.geodata import GEO_FORMATS, check_geo_output, write_layers
+
+    one_format(as_json, as_csv)
     # Bad output paths fail before the search, not after it.
-    if out is not None:
-        check_figure_path(out)
+    maps, layers = [], []
+    for path in out or []:
+        if path.suffix.lower() in GEO_FORMATS:
+            layers.append(check_geo_output(path, polygons=True))
+        elif path.suffix.lower() in _MAP_SUFFIXES:
+            maps.append(check_figure_path(path))
+        else:
+            raise InvalidArgumentError(
+                f"cannot write {quoted(path.name)}: use one of {', '.join(_MAP_SUFFIXES)} (map) "
+                "or " + ", ".join(GEO_FORMATS) + " (layers)"
+            )
     if geojson is not None:
         check_output(geojson)
     if hours is None and km is None:
@@ -66,7 +103,73 @@ def reach_command(
         km=_numbers(km, "--km"),
         profile=profile,
         net=network(region),
+        area="roads" if roads_only else "reachable",
     )
+    report = console
+    if as_csv or as_json:
+        report = err_console  # stdout holds the document alone
+        rows = _place_rows(result)
+        if as_csv:
+            echo_csv(rows, result.assumptions)
+        else:
+            echo_json(
+                envelope(
+                    "reach",
+                    query={
+                        "places": place,
+                        "hours": hours,
+                        "km": km,
+                        "profile": result.profile.name,
+                        "region": region,
+                        "roads_only": roads_only,
+                    },
+                    results=rows.to_dict("records"),
+                    summary={"area": result.area_text, "bands": _band_rows(result)},
+                    assumptions=result.assumptions,
+                    data=[data_record(result.net.meta)],
+                )
+            )
+    else:
+        _print_table(result)
+    if geojson is not None:
+        write_text(geojson, json.dumps(result.to_geojson(), ensure_ascii=False))
+        report.print(f"wrote {geojson}", highlight=False)
+    for path in layers:
+        for written in write_layers(path, result.layers()):
+            report.print(f"wrote {written}", highlight=False)
+    if maps:
+        from ..output.figures import reach_map, save_figure
+
+        fig = reach_map(result)
+        for path in maps:
+            report.print(f"wrote {save_figure(fig, path)}", highlight=False)
+
+
+def _place_rows(result: Reach) -> Any:
+    """The places table with flat column names (``within_2_h``) and no list values."""
+    places = result.layers()["places"]
+    rows = places.drop(columns=[places.geometry.name, "data", "attribution"])
+    rows.insert(1, "lon", result.places["lon"].to_numpy())
+    rows.insert(2, "lat", result.places["lat"].to_numpy())
+    return rows
+
+
+def _band_rows(result: Reach) -> list[dict[str, Any]]:
+    """Each band's limit and area, for the JSON summary."""
+    key = "limit_h" if result.unit == "h" else "limit_km"
+    return [
+        {"label": label, key: limit, "metric": metric, "area_km2": round(float(area), 1)}
+        for label, limit, metric, area in zip(
+            result.bands["band"],
+            result.bands["limit"],
+            result.bands["metric"],
+            result.bands["area_km2"],
+            strict=True,
+        )
+    ]
+
+
+def _print_table(result: Reach) -> None:
     metric = "time" if result.unit == "h" else "road km"
     table = Table(
         title=f"Reach from {', '.join(map(str, result.origins))} "
@@ -89,13 +192,6 @@ def reach_command(
     console.print(table)
     for line in result.assumptions:
         console.print(f"[dim]assumption: {line}[/]", highlight=False)
-    if geojson is not None:
-        write_text(geojson, json.dumps(result.to_geojson(), ensure_ascii=False))
-        console.print(f"wrote {geojson}")
-    if out is not None:
-        from ..output.figures import reach_map, save_figure
-
-        console.print(f"wrote {save_figure(reach_map(result), out)}")
 
 
 @map_app.command("route")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any
 
 import numpy as np
@@ -14,12 +15,17 @@ from ..analysis.matrix import Matrix
 from ..analysis.routes import Route
 from ..analysis.scenarios import parse_avoid
 from ..api import alternatives, locate, matrix, network, route
+from ..batch.cluster import connect
+from ..batch.matrix import MANIFEST
+from ..batch.points import is_points_file
 from ..engine.profiles import available_profiles, get_profile
 from ..output.envelope import data_record, envelope
 from ..output.geodata import check_geo_output, write_layers
 from ..output.layers import route_layers
+from ..output.paths import output_folder
 from ._app import app, console, err_console
 from ._output import AsCsv, AsJson, GeoOut, echo_csv, echo_json, one_format
+from .batch import SCHEDULER_OPTION, WORKERS_OPTION
 
 __all__ = ["matrix_command", "route_command"]
 
@@ -145,28 +151,63 @@ def _route_record(kind: str, r: Route) -> dict[str, Any]:
 
 @app.command("matrix")
 def matrix_command(
-    places: Annotated[list[str], typer.Argument(help="Origins (names or 'lat,lon').")],
+    places: Annotated[
+        list[str], typer.Argument(help="Origins (names or 'lat,lon'), or one points file.")
+    ],
     to: Annotated[
-        list[str] | None, typer.Option("--to", help="Destinations (default: the same places).")
+        list[str] | None,
+        typer.Option("--to", help="Destinations, or one points file (default: the origins)."),
     ] = None,
     profile: Annotated[str, typer.Option("--profile", "-p", help=_PROFILE_HELP)] = "car",
     avoid: Annotated[list[str] | None, typer.Option("--avoid", help="As for 'route'.")] = None,
     region: Annotated[str | None, _REGION] = None,
     as_csv: AsCsv = False,
     as_json: AsJson = False,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Compute on Dask, write partitioned Parquet to this folder."),
+    ] = None,
+    scheduler: Annotated[str | None, SCHEDULER_OPTION] = None,
+    workers: Annotated[int | None, WORKERS_OPTION] = None,
 ) -> None:
     """Road distance (shortest route, km) and travel time (fastest route, h) between places.
 
     --csv and --json give one row per pair, in the order given, with the names as typed
-    (``origin_query``, ``destination_query``) beside the places they were read as.
+    (``origin_query``, ``destination_query``) beside the places they were read as. Origins
+    and destinations may be points files (CSV or GeoParquet with an id column); with --out
+    the origins are computed in blocks on Dask (--scheduler, or a local cluster) and written
+    as Parquet parts (origin_id, destination_id, distance_km, time_h, straight_km).
     """
     one_format(as_json, as_csv)
+    if out is None and (scheduler or workers):
+        raise typer.BadParameter("--scheduler and --workers need --out, the folder for the parts")
+    if out is not None and (as_json or as_csv):
+        raise typer.BadParameter("--out writes Parquet; --json and --csv print the table")
+    if out is not None:
+        output_folder(out)
+    origins, destinations = _points_file_or_places(places), to and _points_file_or_places(to)
+    common: dict[str, Any] = {"profile": profile, "scenario": parse_avoid(avoid or [])}
     net = network(region)
-    result = matrix(places, to or None, net=net, profile=profile, scenario=parse_avoid(avoid or []))
+    if out is not None:
+        with connect(scheduler, workers=workers) as client:
+            parts = matrix(origins, destinations, net=net, cluster=client, out=out, **common)
+        console.print(
+            f"{parts.origins:,} x {parts.destinations:,} pairs in {parts.parts} part(s): "
+            f"{parts.path} (manifest: {MANIFEST})"
+        )
+        for note in (n for notes in parts.notes.values() for n in notes):
+            err_console.print(f"[bold yellow]warning:[/] {note}", highlight=False)
+        _print_assumptions(parts.assumptions)
+        return
+    result = matrix(origins, destinations, net=net, **common)
     if not (as_csv or as_json):
         _print_matrix(result)
         return
-    long = _pairs(result, places, to or places)
+    long = _pairs(
+        result,
+        _typed_names(origins, result.distance_km.index),
+        _typed_names(destinations or origins, result.distance_km.columns),
+    )
     if as_csv:
         echo_csv(long, [*result.assumptions, *(f"note: {n}" for n in result.notes)])
         return
@@ -200,6 +241,16 @@ def _pairs(result: Matrix, origins: list[str], destinations: list[str]) -> Any:
     return long.round(
         {"distance_km": 3, "straight_km": 3, "time_h": 4, "time_min": 1, "detour_factor": 4}
     )
+
+
+def _typed_names(values: list[str] | Path, resolved: Any) -> list[str]:
+    """The names as typed, or the resolved names when the places came from a points file."""
+    return [str(v) for v in resolved] if isinstance(values, Path) else values
+
+
+def _points_file_or_places(values: list[str]) -> list[str] | Path:
+    """One points file as a path, else the place names as given."""
+    return Path(values[0]) if len(values) == 1 and is_points_file(values[0]) else values
 
 
 def _print_matrix(result: Matrix) -> None:

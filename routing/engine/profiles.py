@@ -29,7 +29,7 @@ from .._geo import ground_circle
 from .._text import quoted
 from .._yaml import load_unique
 from ..exceptions import ProfileError
-from ..network import RoadNetwork
+from ..network import RoadNetwork, parse_maxspeed
 
 __all__ = [
     "DEFAULT_PROFILE",
@@ -140,7 +140,8 @@ class Profile(BaseModel):
         Vehicle speed cap, or ``None``.
     access_kph
         Speed over the leg between a place and the road it joins (streets the data lack),
-        used when choosing among candidate roads and in reported times.
+        used when choosing among candidate roads and in reported times; never above
+        ``max_kph``.
     delays
         Fixed delays (per town crossed).
     """
@@ -172,6 +173,13 @@ class Profile(BaseModel):
                     + ", ".join(sorted(ROAD_CLASSES))
                 )
         return speeds
+
+    @model_validator(mode="after")
+    def _access_within_cap(self) -> Profile:
+        # A vehicle capped at max_kph is no faster on the streets the data lack.
+        if self.max_kph is not None and self.access_kph > self.max_kph:
+            object.__setattr__(self, "access_kph", self.max_kph)
+        return self
 
     def speed(self, highway: str, which: str = "mode") -> float:
         """Speed (km/h) of one road class; ``which`` is ``low``, ``mode`` or ``high``."""
@@ -252,9 +260,9 @@ def add_edge_travel_times(graph: nx.MultiDiGraph, profile: Profile | str) -> nx.
     for _, _, data in graph.edges(data=True):
         hwy = data.get("highway", "road")
         speed = prof.speed(hwy[0] if isinstance(hwy, list) else str(hwy))
-        tagged = data.get("maxspeed")
-        if prof.maxspeed.use and isinstance(tagged, int | float) and not np.isnan(tagged):
-            speed = float(tagged) * prof.maxspeed.factor
+        tagged = parse_maxspeed(data.get("maxspeed"))  # osmnx keeps the tag's text
+        if prof.maxspeed.use and not np.isnan(tagged):
+            speed = tagged * prof.maxspeed.factor
         if prof.max_kph is not None:
             speed = min(speed, prof.max_kph)
         data["speed_kph"] = speed

@@ -89,6 +89,7 @@ OKABE_ITO: dict[str, str] = {
 }
 OSM_ATTRIBUTION = "(c) OpenStreetMap contributors"
 _SAVE_FORMATS = (".png", ".svg", ".pdf")
+_BAND_LABEL_LINES = 2
 # Road styling: (colour, line width in points, legend label), most important first.
 _ROAD_STYLE: dict[str, tuple[str, float, str]] = {
     "motorway": ("#4d4d4d", 1.6, "motorway"),
@@ -439,8 +440,7 @@ def reach_map(result: Reach, *, arabic: bool = False, label_limit: int = 14) -> 
         how = "road distance"
     canvas.title(
         headline,
-        f"{how}; areas: the roads reached, {result.buffer_km:g} km either side; "
-        "towns labelled with their own time",
+        f"{how}; areas: {result.area_text}; towns labelled with their own time",
     )
     canvas.finish([a for a in result.assumptions if not a.startswith("data:")])
     return canvas.fig
@@ -498,7 +498,7 @@ def claim_figure(
     palette = [OKABE_ITO[c] for c in ("vermillion", "blue", "green", "purple", "orange")]
     colour = {k: palette[i % len(palette)] for i, k in enumerate(kinds)}
     markers = dict(zip(kinds, "os^vP", strict=False))
-    row_in = 1.55 if any(r.band_label for r in rows) else 1.3
+    row_in = 1.7 if any(r.band_label for r in rows) else 1.3
     fig, axes = plt.subplots(
         len(rows), 1, figsize=(_FIG_WIDTH_IN, row_in * len(rows)), squeeze=False
     )
@@ -598,9 +598,15 @@ def _claim_row(
     ax.tick_params(labelsize=_FONT["small"])
     ax.set_title(row.label, fontsize=_FONT["label"] + 1, loc="left", pad=3)
     if row.band_label:
-        # Below the axis label (the unit), so the two never share a line.
+        # Below the axis label (the unit), so the two never share a line; at most two lines
+        # as wide as the axis (the full reasons are in the report's text).
+        chars = int(_FIG_WIDTH_IN * 0.8 * 72 / (_FONT["small"] * 0.55))
+        lines = textwrap.wrap(f"shaded: {row.band_label}", chars)
+        if len(lines) > _BAND_LABEL_LINES:
+            lines = lines[:_BAND_LABEL_LINES]
+            lines[-1] = textwrap.shorten(lines[-1] + " …", chars - 20) + " (full reason: report)"
         ax.annotate(
-            f"shaded: {row.band_label}",
+            "\n".join(lines),
             (1, 0),
             xycoords="axes fraction",
             xytext=(0, -30),

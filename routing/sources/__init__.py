@@ -4,7 +4,7 @@
 (:mod:`routing.sources.regions`: YAML files naming a path under the data directory, an
 extent, road classes); anything else is taken as a path and opened by the first registered
 format that accepts it (:mod:`routing.sources.base`): vector tiles (a ``{z}/{x}/{y}.pbf``
-folder or ``.mbtiles``, :mod:`~routing.sources.tiles`) or an OSM file (``.osm``,
+folder, ``.mbtiles`` or ``.pmtiles``, :mod:`~routing.sources.tiles`) or an OSM file (``.osm``,
 ``.osm.bz2``, ``.osm.pbf``, :mod:`~routing.sources.osmfile`). A :class:`Source` object (for
 instance :class:`~routing.sources.overpass.OverpassSource`) is used as given. Every built
 network is cached (:mod:`routing.cache`).
@@ -116,7 +116,7 @@ def load_network(
     ----------
     region_or_path
         A region pack's name (:func:`~routing.sources.regions.regions`), a path to a tile
-        folder, ``.mbtiles``, ``.osm``, ``.osm.bz2`` or ``.osm.pbf`` file, or a
+        folder, ``.mbtiles``, ``.pmtiles``, ``.osm``, ``.osm.bz2`` or ``.osm.pbf`` file, or a
         :class:`Source`. ``None``: the default region.
     bbox
         ``(west, south, east, north)`` to cut to; for a region, replaces its extent.

@@ -13,7 +13,8 @@ same network whichever format it comes in:
   where one way ends and the next begins (``edge_attrs_differ=["osmid"]``): a segment never
   spans two OSM ways, so its class, name, ref and maxspeed are exact rather than merged
   lists. Isolated closed ways with no junction (a ring touching nothing) are dropped, as osmnx
-  does.
+  does. Each segment keeps its way's id (``edges["osmid"]``) and each node its OSM node id, so
+  every figure traces back to openstreetmap.org/way/<id>.
 * **Direction.** ``oneway=yes/true/1`` and ``junction=roundabout`` are one-way;
   ``oneway=-1/reverse`` are one-way against the drawing direction and stored reversed, so
   ``u -> v`` is always the legal direction.
@@ -419,6 +420,7 @@ def _edge_record(way: _Way) -> dict[str, Any]:
         "bridge": _truthy(tags.get("bridge")),
         "tunnel": _truthy(tags.get("tunnel")),
         "maxspeed": parse_maxspeed(tags.get("maxspeed")),
+        "osmid": way.osmid,
     }
 
 

@@ -1,4 +1,4 @@
-"""Reading Mapbox vector tiles from a ``{z}/{x}/{y}.pbf`` directory or an MBTiles file.
+"""Reading Mapbox vector tiles from a ``{z}/{x}/{y}.pbf`` folder, an MBTiles or a PMTiles file.
 
 Only what the road network and its maps need is decoded: line features of the road layers,
 their names, place points, international borders, water polygons and river lines. Tiles are
@@ -25,11 +25,8 @@ Which absent tiles are missing is decided where the extent is known (see
 
 from __future__ import annotations
 
-import contextlib
 import gzip
-import json
 import math
-import sqlite3
 import zlib
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
@@ -40,9 +37,10 @@ from typing import Any
 import numpy as np
 import shapely
 
-from ..exceptions import BadTileError, DataFormatError, DataNotFoundError
-from ._manifest import Manifest, default_manifest_path, digest, read_manifest, tile_name
+from ..exceptions import BadTileError, DataFormatError
+from ._manifest import Manifest, default_manifest_path, read_manifest, tile_name
 from ._mvt import GEOM_LINE, GEOM_POINT, GEOM_POLYGON, Tile
+from ._tilestore import TileStore, open_store
 
 __all__ = [
     "DecodedTile",
@@ -106,51 +104,27 @@ class DecodedTile:
 
 @dataclass
 class TileSet:
-    """A vector tile pyramid on disk: a directory of ``.pbf`` files or an ``.mbtiles`` file.
+    """A vector tile pyramid: a ``{z}/{x}/{y}.pbf`` folder, an ``.mbtiles`` or ``.pmtiles`` file.
 
     Parameters
     ----------
     path
-        The directory (holding ``{z}/{x}/{y}.pbf``) or the ``.mbtiles`` file.
+        The folder or file; where the tiles are kept is :mod:`._tilestore`'s business.
     """
 
     path: Path
     metadata: dict[str, Any] = field(init=False)
-    is_mbtiles: bool = field(init=False)
-    tms: bool = field(init=False)
+    store: TileStore = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.path = Path(self.path)
-        if not self.path.exists():
-            raise DataNotFoundError(f"vector tile source not found: {self.path}")
-        self.is_mbtiles = self.path.is_file()
-        self.metadata = self._read_metadata()
-        # MBTiles rows are TMS (counted from the bottom) by specification; directories are XYZ
-        # unless their TileJSON says otherwise.
-        self.tms = self.is_mbtiles or self.metadata.get("scheme") == "tms"
+        self.store = open_store(self.path)
+        self.metadata = self.store.metadata()
 
-    # --------------------------------------------------------------- metadata
-    def _connect(self) -> sqlite3.Connection:
-        try:
-            con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
-            con.execute("SELECT 1 FROM tiles LIMIT 1")
-        except sqlite3.DatabaseError as exc:
-            raise DataNotFoundError(f"{self.path} is not a readable MBTiles file: {exc}") from exc
-        return con
-
-    def _read_metadata(self) -> dict[str, Any]:
-        if self.is_mbtiles:
-            with self._connect() as con:
-                meta: dict[str, Any] = dict(con.execute("SELECT name, value FROM metadata"))
-            if "json" in meta:
-                with contextlib.suppress(json.JSONDecodeError):
-                    meta.update(json.loads(meta["json"]))
-            return meta
-        for name in ("tiles.json", "metadata.json"):
-            file = self.path / name
-            if file.exists():
-                return dict(json.loads(file.read_text(encoding="utf-8")))
-        return {}
+    @property
+    def kind(self) -> str:
+        """``"tile directory"``, ``"MBTiles"`` or ``"PMTiles"``."""
+        return self.store.kind
 
     @cached_property
     def manifest(self) -> Manifest | None:
@@ -159,15 +133,8 @@ class TileSet:
         return read_manifest(path) if path.is_file() else None
 
     def metadata_digest(self) -> str:
-        """SHA-256 of the source's metadata (TileJSON file or MBTiles metadata table)."""
-        if self.is_mbtiles:
-            with self._connect() as con:
-                rows = sorted(con.execute("SELECT name, value FROM metadata"))
-            return digest(json.dumps(rows).encode())
-        for name in ("tiles.json", "metadata.json"):
-            if (self.path / name).is_file():
-                return digest((self.path / name).read_bytes())
-        return digest(b"")
+        """SHA-256 of the source's metadata (TileJSON file, MBTiles table, PMTiles JSON)."""
+        return self.store.metadata_digest()
 
     def zooms(self) -> list[int]:
         """Zoom levels present.
@@ -177,13 +144,7 @@ class TileSet:
         DataFormatError
             A zoom lies outside the ``minzoom``..``maxzoom`` the metadata declares.
         """
-        if self.is_mbtiles:
-            with self._connect() as con:
-                found = sorted(r[0] for r in con.execute("SELECT DISTINCT zoom_level FROM tiles"))
-        else:
-            found = sorted(
-                int(p.name) for p in self.path.iterdir() if p.is_dir() and p.name.isdigit()
-            )
+        found = self.store.zooms()
         low, high = self._declared_zooms()
         stray = [z for z in found if not low <= z <= high]
         if stray:
@@ -201,23 +162,7 @@ class TileSet:
 
     def listing(self, z: int) -> list[tuple[int, int]]:
         """XYZ ``(x, y)`` of every tile stored at zoom ``z``, unchecked (see :meth:`tiles`)."""
-        if self.is_mbtiles:
-            with self._connect() as con:
-                rows = con.execute(
-                    "SELECT tile_column, tile_row FROM tiles WHERE zoom_level = ?", (z,)
-                ).fetchall()
-            return sorted((x, (2**z - 1 - r) if self.tms else r) for x, r in rows)
-        zdir = self.path / str(z)
-        found = [
-            (int(xd.name), int(f.name.split(".")[0]))
-            for xd in (zdir.iterdir() if zdir.is_dir() else [])
-            if xd.name.isdigit()
-            for f in xd.iterdir()
-            if f.name.split(".")[0].isdigit()
-        ]
-        if self.tms:
-            found = [(x, 2**z - 1 - y) for x, y in found]
-        return sorted(found)
+        return self.store.listing(z)
 
     def tiles(
         self, z: int, bbox: tuple[float, float, float, float] | None = None
@@ -250,45 +195,13 @@ class TileSet:
         Raises
         ------
         DataNotFoundError
-            The tile file exists but cannot be read.
+            The tile exists but cannot be read.
         """
-        if self.is_mbtiles:
-            with contextlib.closing(self._connect()) as con:
-                return self._blob(con, z, x, y)
-        row = y if not self.tms else 2**z - 1 - y
-        file = self.path / str(z) / str(x) / f"{row}.pbf"
-        if not file.exists():
-            file = file.with_suffix(".mvt")
-        try:
-            return file.read_bytes()
-        except FileNotFoundError:
-            return None
-        except OSError as exc:
-            raise DataNotFoundError(
-                f"cannot read tile {tile_name(z, x, y)} ({file}): {exc.strerror or exc}"
-            ) from exc
+        return next((data for _, _, data in self.store.stored_at(z, [(x, y)])), None)
 
     def iter_stored(self) -> Iterator[tuple[int, int, int, bytes]]:
         """Yield ``(z, x, y, stored bytes)`` of every tile of every zoom (XYZ rows), unchecked."""
-        if self.is_mbtiles:
-            with contextlib.closing(self._connect()) as con:
-                rows = con.execute("SELECT zoom_level, tile_column, tile_row, tile_data FROM tiles")
-                for z, x, row, data in rows:
-                    yield z, x, (2**z - 1 - row) if self.tms else row, bytes(data or b"")
-            return
-        for z in sorted(int(p.name) for p in self.path.iterdir() if p.name.isdigit()):
-            for x, y in self.listing(z):
-                data = self.stored(z, x, y)
-                if data is not None:
-                    yield z, x, y, data
-
-    def _blob(self, con: sqlite3.Connection, z: int, x: int, y: int) -> bytes | None:
-        row = y if not self.tms else 2**z - 1 - y
-        hit = con.execute(
-            "SELECT tile_data FROM tiles WHERE zoom_level=? AND tile_column=? AND tile_row=?",
-            (z, x, row),
-        ).fetchone()
-        return None if hit is None else bytes(hit[0] or b"")
+        return self.store.iter_stored()
 
     def iter_raw(self, z: int, tiles: list[tuple[int, int]]) -> Iterator[tuple[int, int, bytes]]:
         """Yield ``(x, y, bytes)`` for the given XYZ tiles, checked and decompressed if gzipped.
@@ -306,15 +219,7 @@ class TileSet:
         self, z: int, tiles: list[tuple[int, int]]
     ) -> Iterator[tuple[int, int, bytes]]:
         """Yield ``(x, y, stored bytes)`` of the given XYZ tiles that exist, unchecked."""
-        if self.is_mbtiles:
-            with contextlib.closing(self._connect()) as con:
-                for x, y in tiles:
-                    if (data := self._blob(con, z, x, y)) is not None:
-                        yield x, y, data
-            return
-        for x, y in tiles:
-            if (data := self.stored(z, x, y)) is not None:
-                yield x, y, data
+        return self.store.stored_at(z, tiles)
 
     def unpack(
         self, z: int, x: int, y: int, data: bytes, manifest: Manifest | None = None

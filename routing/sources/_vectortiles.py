@@ -12,6 +12,10 @@ values) by :data:`NATURALEARTH_CLASSES`: ``Major Highway``/``Beltway`` -> trunk,
 ``Secondary Highway``/``Bypass`` -> primary, ``Road`` -> secondary, ``Unknown`` -> minor
 (OSM unclassified: Natural Earth does not know its class), ``Track`` -> track; ferry routes are
 never roads. Natural Earth lines carry no names, refs, one-way or bridge attributes.
+
+Vector tiles carry no OSM ids (OpenMapTiles drops them, and roads are cut at tile edges and
+rejoined): nodes and segments get synthetic ids ``-1, -2, ...`` in build order, negative so
+that no one takes them for OSM ids.
 """
 
 from __future__ import annotations
@@ -113,9 +117,8 @@ def _osm_date(meta: dict[str, Any]) -> str:
 
 
 def _source_name(ts: TileSet, z: int, naturalearth: bool) -> str:
-    kind = "MBTiles" if ts.is_mbtiles else "tile directory"
     name = _NE_SOURCE if naturalearth else ts.metadata.get("name", ts.path.name)
-    return f"{name} (vector tiles, {kind}, z{z})"
+    return f"{name} (vector tiles, {ts.kind}, z{z})"
 
 
 def _plain_attribution(text: Any) -> str:
@@ -477,7 +480,8 @@ def network_from_tiles(
             {
                 "x": node_ll[:, 0],
                 "y": node_ll[:, 1],
-                "osmid": np.arange(len(node_ll), dtype=np.int64),
+                # Tiles carry no OSM ids: negative ids cannot be mistaken for them.
+                "osmid": -np.arange(1, len(node_ll) + 1, dtype=np.int64),
             }
         ),
         rows,

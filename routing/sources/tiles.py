@@ -1,4 +1,4 @@
-"""Vector tiles as a source: a ``{z}/{x}/{y}.pbf`` folder or an ``.mbtiles`` file.
+"""Vector tiles as a source: a ``{z}/{x}/{y}.pbf`` folder, an ``.mbtiles`` or a ``.pmtiles`` file.
 
 Reads OpenMapTiles-schema tiles (OpenMapTiles planet builds, tilemaker extracts); the decoding
 and topology repair live in the private modules ``_tiles``, ``_vectortiles`` and ``_noding``.
@@ -25,7 +25,7 @@ class TileSource:
     Attributes
     ----------
     path
-        The tile folder or ``.mbtiles`` file.
+        The tile folder, ``.mbtiles`` or ``.pmtiles`` file.
     name
         Label for the cache and for the network's provenance.
     bbox
@@ -72,7 +72,7 @@ class TileSource:
 
 
 def _is_tiles(path: Path) -> bool:
-    return path.suffix == ".mbtiles" or path.is_dir()
+    return path.suffix.lower() in (".mbtiles", ".pmtiles") or path.is_dir()
 
 
 def _open(path: Path, options: SourceOptions) -> TileSource:
@@ -86,4 +86,4 @@ def _open(path: Path, options: SourceOptions) -> TileSource:
     )
 
 
-register_source("vector tiles ({z}/{x}/{y}.pbf folder, .mbtiles)", _is_tiles, _open)
+register_source("vector tiles ({z}/{x}/{y}.pbf folder, .mbtiles, .pmtiles)", _is_tiles, _open)
