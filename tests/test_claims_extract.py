@@ -383,6 +383,33 @@ READINGS = {
     # named): "the city of X" names X.
     "Al-Shura is about 45 kilometers from the ruins of the Assyrian city of Nineveh.": [
         ("distance", "Al-Shura", "Nineveh", 45, False)],
+    # http://looklex.com/e.o/deir_ez_zawr.htm: a list of figures with directions and no
+    # reference, read as the place the text is about (flagged).
+    "Deir ez-Zawr has excellent connections with other urban centres, by rail, road and a "
+    "domestic airport. Qamishli is 200 km north, Raqqa 130 km northwest and Damascus 450 km "
+    "southwest.": [
+        ("distance", "Qamishli", "Deir ez-Zawr", 200, True),
+        ("distance", "Raqqa", "Deir ez-Zawr", 130, True),
+        ("distance", "Damascus", "Deir ez-Zawr", 450, True)],
+    # http://kurdmaps.com/index.php/points/box/117: an alias is not the located place...
+    "The Deween Castle, also known as Salahaddin's Fortress, is about 30km northeast of the city "
+    "of Erbil on the way to the city of Salahaddin.": [
+        ("distance", "Deween Castle", "Erbil", 30, False)],
+    # https://caliber.az/en/post/jordan-closes-key-border-crossing-with-syria: ...unless it
+    # names what a description (not a place) stood for.
+    "Jordan’s Interior Minister Mazen al-Faraya has ordered the closure of the main border "
+    "crossing with Syria, known as Nassib, located 15 kilometres south of the Syrian city of "
+    "Daraa.": [("distance", "Nassib", "Daraa", 15, False)],
+    # http://theindependentbrisbane.blogspot.com/2013/07/this-palace-of-versailles-is-wheel-deal.html
+    # "from which": the walk starts at the station, not where the train does.
+    "The RER Line C5 train runs from central Paris directly to the Versailles-Rive Gauche "
+    "station, from which it's a 10-minute walk, or a shorter shuttle bus ride, to the Château "
+    "de Versailles.": [
+        ("travel_time", "Versailles-Rive Gauche station", "Château de Versailles", 10, False)],
+    # https://english.alarabiya.net/News/middle-east/2015/08/18/Arab-coalition-bombs-Yemen-s-Hodeidah-port
+    # "the port" does not stand for a sea named before it (nothing rather than a wrong pair).
+    "They retain control of the northern highlands and the Red Sea coastal plain as far south "
+    "as Ibb, which lies around 200 kilometers southeast of the port.": [],
 }  # fmt: skip
 
 

@@ -163,6 +163,9 @@ _NOT_LOCATED_BEFORE = re.compile(
     r"|\ban?\s+(?:[a-z-]+\s+){0,2}(?:town|city|village|port|suburb)\s+(?:of|in)\s+(?:the\s+)?"
     r")$"
 )
+# Another name of the place named right before: "The Deween Castle, also known as Salahaddin's
+# Fortress, is about 30km" (but "the main border crossing with Syria, known as Nassib, located").
+_ALIAS_BEFORE = re.compile(r"\s*,\s*(?:also\s+)?(?:known\s+as|called|aka)\s+(?:the\s+)?")
 _INDEFINITE_BEFORE = re.compile(r"\ban?\s+(?:[a-z-]+\s+){0,3}(?:[A-Z][\w-]*\s+and\s+)?$")
 _NOUN_AFTER = re.compile(r"\s+(?:city|town|village|area|settlement|port)\b")
 # What a possessive name can be the owner of: "Beirut's Cola bus station".
@@ -182,7 +185,13 @@ _PRONOUN_SUBJECT = re.compile(r"[\"“]?\s*[Ii]t(?:\s+(?:is|was|lies|sits|stands
 # What ends a figure whose reference is left out: "70 km east.", "300 miles to the west."
 _ELIDED_TAIL = re.compile(
     rf"(?i)(?:\s*\([^)]*\))?(?:\s+away)?(?:\s+(?:to\s+the\s+)?(?P<dir>{_COMPASS})(?:ern)?)?"
-    r"\s*(?:[.;!]|$|,|\s+and\b)"
+    # A comma or "and" ends it only in a list of directions: "Qamishli is 200 km north, Raqqa".
+    r"\s*(?:[.;!]|$|(?(dir)(?:,|\s+and\b)|(?!)))"
+)
+# A sea or a desert is not what "the port" or "the town" stands for ("the Red Sea coastal plain
+# as far south as Ibb, which lies around 200 kilometers southeast of the port").
+_NATURAL_FEATURE = re.compile(
+    r"\b(?:Sea|Ocean|Gulf|Lake|Bay|Desert|Mountains?|Valley|Plain|Strait|River)$"
 )
 _SETTLEMENT_NOUNS = frozenset({"city", "town", "village", "area", "site", "destination", "outpost"})
 _DEFINITE = re.compile(
@@ -208,6 +217,8 @@ _PAIR_GAP = re.compile(
     r"(?:[^;.()]|\([^;.()]{0,60}\)){1,120}?\s(?:out\s+)?(?P<word>to)\s+"
     r"|\s*,?\s+it(?:\s+is|['’]s)\s+[^;.()]{1,60}?\s(?P<gap>to)\s+"
 )
+_FROM_WHICH = re.compile(r"(?:which|where)\b")
+_COMMA = re.compile(r"\s*,\s*")
 _PAIR_FROM = re.compile(r"(?:\s*\([^)]{0,60}\))?\s+from\s+")
 _SEPARATE = re.compile(r"\bseparates?\s+")
 _APART = re.compile(r"\b(?:are|lie|sit|stand)\s+[^.;]{1,60}?\bapart\b")
@@ -533,8 +544,13 @@ class _Extractor:
         if located and _LIST_GAP.fullmatch(text, located[-1].end, start):
             return located[-1].subject, ""
         before = [p for p in self.phrases(i) if p.end <= start]
-        for p in reversed(before[-3:]):
-            if self._not_located(text, p):
+        for k in range(len(before) - 1, max(len(before) - 4, -1), -1):
+            p = before[k]
+            if self._not_located(text, p) or (
+                k > 0
+                and self._locatable(text, before[k - 1])
+                and _ALIAS_BEFORE.fullmatch(text, before[k - 1].end, p.start)
+            ):
                 continue
             if _APPOSITION.fullmatch(text, p.end, start) and self._locatable(text, p):
                 if (
@@ -751,7 +767,10 @@ class _Extractor:
         before = [
             p.name
             for p in self.phrases(i)
-            if p.end <= target.start and p.is_place and p.name != subject
+            if p.end <= target.start
+            and p.is_place
+            and p.name != subject
+            and not _NATURAL_FEATURE.search(p.name)
         ]
         if first is not None and not first[1] and first[0] != subject:
             name = first[0]
@@ -905,7 +924,7 @@ class _Extractor:
         text = self.sentences[i].text
         found = self.phrases(i)
         for m in _PAIR.finditer(text):
-            a = target_after(text, m.end(), found)
+            a = target_after(text, m.end(), found) or _relative_origin(text, m, found)
             if a is None or a.kind not in ("place", "country", "capital"):
                 continue
             join = _PAIR_JOIN.match(text, a.end)
@@ -1288,6 +1307,16 @@ def _group_count(group: re.Match[str]) -> int | None:
         return int(parse_number(group["n"])) if group["n"] else None
     except ValueError:
         return None
+
+
+def _relative_origin(text: str, m: re.Match[str], found: list[Phrase]) -> Target | None:
+    """ "the Versailles-Rive Gauche station, from which it's a 10-minute walk ... to": the trip
+    starts at the name the relative clause hangs on."""
+    which = _FROM_WHICH.match(text, m.end()) if m["from"] else None
+    before = [p for p in found if p.end <= m.start() and p.is_place]
+    if which is None or not before or not _COMMA.fullmatch(text, before[-1].end, m.start()):
+        return None
+    return Target("place", before[-1].name, before[-1].start, which.end())
 
 
 def _possessor(text: str, target: Target) -> Target:
