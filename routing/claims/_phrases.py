@@ -63,8 +63,10 @@ _ABBREVIATIONS = frozenset(
 )
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
 # A capitalised word ("Al-Bukamal", "Qa'im", "KLIA"), or an Arabic article glued to one ("ez-Zor").
+# Capitals of the Latin alphabets: "İncirlik", "Şanlıurfa", "Łódź" are names too.
+_UPPER = "".join(c for c in map(chr, range(0x250)) if c.isupper())
 _CAP = (
-    r"(?:[A-Z](?:[\w'’]|\.(?=\w))*(?:-[A-Za-z][\w'’]*)*"
+    rf"(?:[{_UPPER}](?:[\w'’]|\.(?=\w))*(?:-[A-Za-z][\w'’]*)*"
     r"|(?:al|el|ez|ad|as|ar|an|az|ash|ed|es|et)-[A-Z][\w'’]*)"
 )
 # Lower-case words that sit inside names: "Dayr az Zawr", "Gulf of Alexandretta", "Bin Jawad".

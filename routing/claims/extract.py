@@ -150,8 +150,16 @@ _PLACE_VERB = re.compile(r"\b(?:is|are|was|lies|lay|sits|stands|located|situated
 # A clause's subject right before its verb, the figure right after: "... that Kyiv was located
 # a mere 130 km south of ...", "... facility at Fordow is located approximately 100 km ...".
 _COPULA = re.compile(
+    # A place's own locative phrase may come between: "Tabqa dam on the Euphrates River is".
+    r"(?:\s+(?:on|in|near|along)\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)?"
     r"\s+(?:is|was|lies|lay|sits|stands)\s+(?:(?:now|also|still|actually)\s+)?"
     r"(?:(?:located|situated|based)\s+)?"
+)
+# A second predicate of the sentence's subject: "Tyre juts out from the coast of the
+# Mediterranean Sea and is located about 80 km south of Beirut."
+_COORDINATED = re.compile(
+    r"\band\s+(?:is|lies|sits|stands|was)\s+(?:(?:now|also|still)\s+)?"
+    r"(?:(?:located|situated)\s+)?$"
 )
 # The name is the object of a preposition, not the clause's subject: "the camp in Hit is ...".
 _OBJECT_BEFORE = re.compile(r"\b(?:in|of|at|near|outside|from|to|into|by|with)\s+(?:the\s+)?$")
@@ -582,6 +590,9 @@ class _Extractor:
                 and not _OBJECT_BEFORE.search(text, max(0, p.start - 12), p.start)
             ):
                 return p.name, ""
+        opener = self._opener(i)
+        if opener is not None and _COORDINATED.search(text, opener.end, start):
+            return opener.name, ""
         if _FRONTED.fullmatch(text, 0, start):
             after = {p.start: p for p in self.phrases(i)}
             for pattern in (_INVERTED, _FRONT_SUBJECT):
@@ -606,6 +617,15 @@ class _Extractor:
             if _ADJACENT.fullmatch(text, p.end, start) and self._locatable(text, p):
                 return p.name, ""
         return None
+
+    def _opener(self, i: int) -> Phrase | None:
+        """The locatable name that opens sentence ``i`` ("The district of Alqosh ...")."""
+        text = self.sentences[i].text
+        lead = _SUBJECT_LEAD.match(text)
+        found = self.phrases(i)
+        if lead is None or not found or found[0].start != lead.end():
+            return None
+        return found[0] if self._locatable(text, found[0]) else None
 
     @staticmethod
     def _not_located(text: str, p: Phrase) -> bool:
