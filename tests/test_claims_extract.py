@@ -421,6 +421,17 @@ READINGS = {
     # https://en.wikipedia.org/wiki/%C4%B0ncirlik: a capital outside A-Z opens a name.
     "İncirlik is located approximately 10 km east of Adana.": [
         ("distance", "İncirlik", "Adana", 10, False)],
+    # https://lidtime.com/?p=610571: an airfield is a place of its own, not its town.
+    "In July it captured the Qayyara airfield, 60 km (35 miles) south of Mosul, which is to serve "
+    "as the main staging post for the anticipated offensive.": [
+        ("distance", "Qayyara airfield", "Mosul", 60, False)],
+    # https://tacticalshit.com/mosul-iraq-offensive-kurdish-forces-besiege-key-town-of-bashiqa
+    "(BBC)- Peshmerga fighters have surrounded Bashiqa, which lies on a crucial supply route only "
+    "12km (8 miles) from Mosul, on three sides, a commander said.": [
+        ("distance", "Bashiqa", "Mosul", 12, False)],
+    # https://www.joaoleitao.com/dwin-castle-kurdistan-iraq/: "located in a region at N km".
+    "Welcome to the idyllic Dwin Castle, located in a mountainous region at about 60km northeast "
+    "of Erbil, in Northern Iraq.": [("distance", "Dwin Castle", "Erbil", 60, False)],
 }  # fmt: skip
 
 

@@ -279,7 +279,7 @@ _NOT_NAMES = frozenset(
 _RIVER_WORD = re.compile(r"^(?:the\s+)?(?:river\s+(?P<a>.+)|(?P<b>.+?)\s+river)$", re.IGNORECASE)
 # Lower-case words after a name that make it a different place: "Al-Qaim crossing", "Tabqa dam".
 _FEATURE_NOUNS = re.compile(
-    r"\s+(?P<noun>(?:border\s+)?crossing|dam|airport|air\s?base|base|castle|fortress|station)\b"
+    r"\s+(?P<noun>(?:border\s+)?crossing|dam|airport|airfield|air\s?base|base|castle|fortress|station)\b"
 )
 # Words a reference may be dressed in: "the town of", "the Iraqi capital", "the besieged city of".
 _STOPS = frozenset(

@@ -111,13 +111,13 @@ _LIST_GAP = re.compile(r"(?:\s*\[\d+\])*\s*(?:,\s*|;\s*)?(?:and\s+)?")
 _APPOSITION = re.compile(
     r"(?:\s+(?:city|town|village|area))?(?:\s+(?:in|near|on|at)\s+[^,;()]{1,60}?)?\s*[,(–—]['’\"”]?\s*"
     r"(?:(?:an?\s+[a-z]+\s+)?(?:which|that)\s+(?:is|lies|lay|sits|stands|was|are)\s+"
-    r"(?:[a-z-]+\s+){0,4}?"
+    r"(?:[a-z-]+\s+){0,6}?"
     r"|itself\s+"
     r"|(?:an?|the)\s+[^,;()]{1,60}?,\s*(?:(?:located|situated|lying)\s+|(?:which|that)\s+"
     r"(?:is|lies|lay|sits|stands|was)\s+(?:(?:located|situated)\s+)?)"
     r"|(?:an?|the)\s+(?:[a-z-]+\s+){1,3}?(?:(?:located|situated)\s+)?"
     r"|(?:is\s+)?(?:located|situated|lying)\s+(?:on|in|at|along|near)\s+[^,;()]{1,60}?"
-    r"(?:\s*,\s*|\s+(?:and\s+)?(?:lies|is|sits|stands)\s+)"
+    r"(?:\s*,\s*|\s+(?:and\s+)?(?:lies|is|sits|stands)\s+|\s+at\s+)"
     r"|(?:is\s+)?(?:located|situated|lying|based)\s+(?:at\s+)?"
     r"|(?:is|lies|sits|stands|was)\s+(?:(?:located|situated)\s+)?)?"
 )
