@@ -432,6 +432,14 @@ READINGS = {
     # https://www.joaoleitao.com/dwin-castle-kurdistan-iraq/: "located in a region at N km".
     "Welcome to the idyllic Dwin Castle, located in a mountainous region at about 60km northeast "
     "of Erbil, in Northern Iraq.": [("distance", "Dwin Castle", "Erbil", 60, False)],
+    # https://www.globalconstructionreview.com/saudi-arabia-opens-high-speed-rail-link-between-is/
+    # "high-speed" is not "high": the figure is the link's length (Medina is ambiguous: flagged).
+    "The Kingdom of Saudi Arabia has opened a 450km high-speed rail link between Mecca and "
+    "Medina, the two holiest cities in Islam.": [("distance", "Mecca", "Medina", 450, True)],
+    # https://whereswindji.com/3-day-self-drive-itinerary-jordan: "Amman’s city centre" is Amman.
+    "After a flight delay, we landed at the Amman Queen Alia International Airport late at night. "
+    "The airport is located a 30 minute drive south of Amman’s city centre.": [
+        ("travel_time", "Amman Queen Alia International Airport", "Amman", 30, True)],
 }  # fmt: skip
 
 

@@ -244,7 +244,8 @@ _LENGTH_TRIP = re.compile(
 )
 _NOT_A_TRIP = re.compile(
     r"\s*(?:\([^)]*\)\s*)?(?:long|wide|deep|high|tall|strip|stretch|border|trench|ditch|"
-    r"road|railway|line|walk|intervals?|per|an\s+hour|above|below|away\s+from\s+the\s+front)\b",
+    r"road|railway|line|walk|intervals?|per|an\s+hour|above|below|away\s+from\s+the\s+front)"
+    r"\b(?!-)",  # "a 450km high-speed rail link between A and B" is a trip's length
     re.I,
 )
 _REACH = re.compile(
@@ -817,6 +818,7 @@ class _Extractor:
     ) -> _Draft | None:
         text = self.sentences[i].text
         name, reason = subject
+        target = _possessor(text, target)
         review = [reason] if reason else []
         comments: list[str] = []
         if target.note:
@@ -1341,7 +1343,7 @@ def _relative_origin(text: str, m: re.Match[str], found: list[Phrase]) -> Target
 
 def _possessor(text: str, target: Target) -> Target:
     """ "Beirut's Cola bus station", "Amman's city centre": the place is the possessor."""
-    owner = re.match(r"(.+?)['’]s\s+\S", target.name)
+    owner = re.fullmatch(r"(.+?)['’]s(?:\s+\S.*)?", target.name)
     if target.kind != "place" or owner is None or not _FACILITY_AFTER.match(text, target.end):
         return target
     return replace(target, name=owner[1])
