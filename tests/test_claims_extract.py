@@ -440,6 +440,16 @@ READINGS = {
     "After a flight delay, we landed at the Amman Queen Alia International Airport late at night. "
     "The airport is located a 30 minute drive south of Amman’s city centre.": [
         ("travel_time", "Amman Queen Alia International Airport", "Amman", 30, True)],
+    # https://successdigestonline.com/?p=1217221: "it" right after a fronted reference, no comma.
+    "Kharkiv is considered a university town, with the largest number of students in the "
+    "country. Situated 25 miles (40 km) from the Russian border it was considered one of the "
+    "major targets by Russia and was one of the first hit.": [
+        ("border_distance", "Kharkiv", None, 25, True)],
+    # https://www.moncton4plex.com/meet-airports-named-after-cities-but-are-actually-far-away-from-their-namesakes/
+    # a relative clause without a comma.
+    "Although it may sound like it is located in the very heart of the German city, it is "
+    "actually located on the edge of Bavaria, specifically in the town of Memmingen which is "
+    "seventy miles away from Munich.": [("distance", "Memmingen", "Munich", 70, False)],
 }  # fmt: skip
 
 

@@ -109,7 +109,8 @@ _MODES = {
 _LIST_GAP = re.compile(r"(?:\s*\[\d+\])*\s*(?:,\s*|;\s*)?(?:and\s+)?")
 # Between a name and its apposition: "Haditha, about", "Qaim, located", "Manbij, which lies".
 _APPOSITION = re.compile(
-    r"(?:\s+(?:city|town|village|area))?(?:\s+(?:in|near|on|at)\s+[^,;()]{1,60}?)?\s*[,(–—]['’\"”]?\s*"
+    r"(?:\s+(?:city|town|village|area))?(?:\s+(?:in|near|on|at)\s+[^,;()]{1,60}?)?"
+    r"(?:\s*[,(–—]['’\"”]?\s*|\s+(?=which\s))"  # "the town of Memmingen which is seventy miles"
     r"(?:(?:an?\s+[a-z]+\s+)?(?:which|that)\s+(?:is|lies|lay|sits|stands|was|are)\s+"
     r"(?:[a-z-]+\s+){0,6}?"
     r"|itself\s+"
@@ -142,7 +143,11 @@ _FRONT_SUBJECT = re.compile(
 _INVERTED = re.compile(
     r"\s*,?\s*(?:lies|is|are|sits|stands)\s+(?:(?:the|a|an)\s+(?:[a-z-]+\s+){0,2}(?:of\s+)?)?"
 )
-_FRONT_PRONOUN = re.compile(r"(?:\s*\))?[^,;.]{0,120}?,\s*it\b")
+# "..., it", or "it" and its verb right after the reference: "Situated 25 miles (40 km) from the
+# Russian border it was considered ...".
+_FRONT_PRONOUN = re.compile(
+    r"(?:\s*\))?(?:[^,;.]{0,120}?,\s*it\b|\s+it\s+(?:is|was|lies|lay|sits|stands|has|had)\b)"
+)
 _SUBJECT_LEAD = re.compile(
     r"[\"“]?\s*(?:(?:The|the)\s+(?:(?:town|city|village|governorate|province|district)\s+of\s+)?)?"
 )
