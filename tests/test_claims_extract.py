@@ -450,6 +450,11 @@ READINGS = {
     "Although it may sound like it is located in the very heart of the German city, it is "
     "actually located on the edge of Bavaria, specifically in the town of Memmingen which is "
     "seventy miles away from Munich.": [("distance", "Memmingen", "Munich", 70, False)],
+    # https://www.alaturka.us/army-forces-en-route-to-daesh-held-mosul-iraqi-pm/: in a fronted
+    # participle the place comes after the comma; a bare "River" is no place.
+    "Located along the Firat (Euphrates) River some 50 kilometers west of Baghdad, Fallujah is "
+    "one of the western Anbar province’s largest cities.": [
+        ("distance", "Fallujah", "Baghdad", 50, False)],
 }  # fmt: skip
 
 

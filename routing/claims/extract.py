@@ -579,7 +579,8 @@ class _Extractor:
                 in_pp = _IN_PP.search(text, max(0, p.start - 40), p.start)
                 if not (in_pp and self._sentence_subject(i) is not None):
                     return p.name, ""
-        if before and _ADJACENT.fullmatch(text, before[-1].end, start):
+        fronted = _PARTICIPLE.match(text) is not None  # "Located along X River some 50 km ..."
+        if before and not fronted and _ADJACENT.fullmatch(text, before[-1].end, start):
             # "the 4th-largest city Hama just a 30 minute drive north of Homs", "Raqqa 130 km
             # northwest": a name right before the figure is the place it locates.
             p = before[-1]
@@ -648,6 +649,7 @@ class _Extractor:
         return (
             p.is_place
             and river_name(p.name) is None
+            and not _NATURAL_FEATURE.fullmatch(p.name)  # a bare "River" after "(Euphrates)"
             and not _ADMIN_NAME.search(p.name)
             and not _ADMIN_BEFORE.search(text, 0, p.start)
             and not _ADMIN_AFTER.match(text, p.end)
