@@ -455,6 +455,15 @@ READINGS = {
     "Located along the Firat (Euphrates) River some 50 kilometers west of Baghdad, Fallujah is "
     "one of the western Anbar province’s largest cities.": [
         ("distance", "Fallujah", "Baghdad", 50, False)],
+    # http://minstrelboy.blogspot.com/2015/10/syrian-kurds-look-to-take-raqqa-with.html: "the
+    # border town" is the place introduced as a town, and the figure that continues it stays
+    # flagged.
+    "A YPG spokesperson told McClatchy that the Syrian-Turkish border town of Jarabulus, not "
+    "Raqqa, is the primary objective. The border town is some 25 kilometres west of Kobane and "
+    "100 kilometres northwest of Raqqa but Kurdish officials say the two towns are "
+    "interlinked.": [
+        ("distance", "Jarabulus", "Kobane", 25, True),
+        ("distance", "Jarabulus", "Raqqa", 100, True)],
 }  # fmt: skip
 
 

@@ -376,6 +376,7 @@ class _Located:
     subject: str
     target: Target
     end: int
+    review: str = ""  # why the subject was read so, carried to the figures that continue it
 
 
 class _Extractor:
@@ -509,6 +510,23 @@ class _Extractor:
             )
         ]
 
+    def _introduced(self, i: int, noun: str) -> str | None:
+        """The place the sentences before introduced with the description's noun: "the border
+        town" after "the Syrian-Turkish border town of Jarabulus, not Raqqa, is ..."."""
+        introduction = re.compile(rf"\b{noun}\s+(?:of\s+)?$")
+        for j in range(i - 1, max(i - 4, -1), -1):
+            if self.sentences[j].paragraph != self.sentences[i].paragraph:
+                return None
+            text = self.sentences[j].text
+            named = [
+                p.name
+                for p in self.phrases(j)
+                if self._locatable(text, p) and introduction.search(text, 0, p.start)
+            ]
+            if named:
+                return named[-1]
+        return None
+
     def _described(self, i: int, start: int) -> tuple[str, str] | None:
         """The paragraph's place, when a description locates the figure at ``start``.
 
@@ -531,7 +549,7 @@ class _Extractor:
             return None
         noun = described["noun"]
         if noun in _SETTLEMENT_NOUNS:
-            topic = self._topic(i)
+            topic = self._introduced(i, noun) or self._topic(i)
         else:  # "the dam", "the base": a place whose name says so ("Haditha Dam")
             topic = next(
                 (
@@ -556,7 +574,7 @@ class _Extractor:
         """(place, review reason or "") located by the figure at ``start`` (module docstring)."""
         text = self.sentences[i].text
         if located and _LIST_GAP.fullmatch(text, located[-1].end, start):
-            return located[-1].subject, ""
+            return located[-1].subject, located[-1].review
         before = [p for p in self.phrases(i) if p.end <= start]
         for k in range(len(before) - 1, max(len(before) - 4, -1), -1):
             p = before[k]
@@ -575,7 +593,7 @@ class _Extractor:
                     # "11 km north-west of Abu Kamal on the bank of the Euphrates, some 120 km
                     # southeast of Deir Ez-Zor": the previous figure's reference, then a further
                     # figure of the same place, not a description of the reference.
-                    return located[-1].subject, ""
+                    return located[-1].subject, located[-1].review
                 in_pp = _IN_PP.search(text, max(0, p.start - 40), p.start)
                 if not (in_pp and self._sentence_subject(i) is not None):
                     return p.name, ""
@@ -703,7 +721,7 @@ class _Extractor:
                         free.append(q)
                         pinned[id(q)] = tail.start("prep")
                     break
-                located.append(_Located(subject[0], target, target.end))
+                located.append(_Located(subject[0], target, target.end, subject[1]))
                 how = (tail["mode"] or tail["by"] or "").lower()
                 draft = self._located_claim(i, q, subject, target, direction or tail["dir"], how)
                 if draft is not None:
@@ -1101,7 +1119,7 @@ class _Extractor:
             than = _THAN.match(text, y.end)
             z = target_after(text, than.end(), found) if than else None
             subject = self._subject_of(i, m.start(), m.start(), located) or (
-                (located[-1].subject, "") if located else None
+                (located[-1].subject, located[-1].review) if located else None
             )
             if subject is None:
                 continue
