@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from routing.analysis.calibration import calibration_for
@@ -14,6 +16,7 @@ from routing.analysis.crosscheck import (
 )
 from routing.api import crosscheck as cross_check
 from routing.api import route
+from routing.cli import main
 from routing.exceptions import NoRouteError
 from routing.location import Location
 from routing.network import RoadNetwork
@@ -149,3 +152,19 @@ def test_full_detail_data_has_no_band_but_is_still_cross_checked(syria_cut: Road
     assert c.settled and c.notes == ("no calibration for the z14 OSM data: its figure has no band",)
     assert c.second is not None and c.second.band is not None
     assert c.primary.total_km is not None and c.second.band.contains(c.primary.total_km)
+
+
+def test_route_command_states_the_gap_and_its_band_holds_the_truth(
+    deir_raqqa_truth_km: float, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["route", "Deir ez-Zor", "Raqqa", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    checked = doc["summary"]["cross_check"]
+    assert not checked["settled"]
+    assert any("seems to lack a road" in n and "Natural Earth" in n for n in doc["notes"])
+    assert checked["band"]["low_km"] <= deir_raqqa_truth_km <= checked["band"]["high_km"]
+    assert [d["role"] for d in doc["data"]] == ["roads", "cross-check"]
+
+    assert main(["route", "Deir ez-Zor", "Raqqa", "--no-cross-check"]) == 0
+    out = capsys.readouterr().out
+    assert "two networks" not in out and "562" in out

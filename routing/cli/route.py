@@ -11,10 +11,11 @@ import typer
 from rich.table import Table
 
 from .._format import format_hours
+from ..analysis.crosscheck import CrossCheck
 from ..analysis.matrix import Matrix
 from ..analysis.routes import Route
 from ..analysis.scenarios import parse_avoid
-from ..api import alternatives, locate, matrix, network, route
+from ..api import alternatives, crosscheck, locate, matrix, network, route, second_network
 from ..batch.cluster import connect
 from ..batch.matrix import MANIFEST
 from ..batch.points import is_points_file
@@ -55,10 +56,23 @@ def route_command(
         int, typer.Option("--alternatives", "-k", min=1, max=5, help="Up to K distinct routes.")
     ] = 1,
     region: Annotated[str | None, _REGION] = None,
+    cross_check: Annotated[
+        bool,
+        typer.Option(
+            "--cross-check/--no-cross-check",
+            help="Measure the distance on the region's independent network too (generalized "
+            "data only), with a calibrated band and flags for data artefacts.",
+        ),
+    ] = True,
     as_json: AsJson = False,
     out: GeoOut = None,
 ) -> None:
-    """Shortest and fastest road route between two places, with roads taken and assumptions."""
+    """Shortest and fastest road route between two places, with roads taken and assumptions.
+
+    On generalized data the distance is also measured on the region's independent network
+    (Natural Earth for the z7 regions): both figures, the calibrated band and, where the
+    figure may rest on a gap in the data, the reason in words.
+    """
     if out is not None:
         check_geo_output(out)  # before routing, so a bad path fails at once
     net = network(region)
@@ -85,6 +99,11 @@ def route_command(
             f"only {len(others)} alternative(s) distinct and fast enough "
             "(limits: routing.analysis.routes.alternatives)"
         )
+    # A cross-check measures place to place: a route bent by --via or --avoid has none.
+    second = second_network(net) if cross_check and not (via or avoid) else None
+    checked = None if second is None else crosscheck(a, b, net=net, second=second)
+    if checked is not None:
+        notes += [f.message for f in checked.flags if f.message not in notes]
     if out is not None:
         for path in write_layers(out, route_layers(every)):
             err_console.print(f"wrote {path}", highlight=False)
@@ -104,7 +123,11 @@ def route_command(
                 query=query,
                 results=[_route_record(kind, r) for kind, r in every],
                 assumptions=_merged_assumptions(every),
-                data=[data_record(net.meta)],
+                data=[
+                    data_record(net.meta),
+                    *([] if second is None else [data_record(second.meta, "cross-check")]),
+                ],
+                summary={} if checked is None else {"cross_check": checked.to_dict()},
                 notes=notes,
             )
         )
@@ -133,11 +156,22 @@ def route_command(
             main,
         )
     console.print(table)
+    if checked is not None:
+        _print_cross_check(checked)
     console.print(_times_by_profile(shortest))
     _print_roads(fastest)
     for note in notes:
         err_console.print(f"[bold yellow]warning:[/] {note}", highlight=False)
     _print_assumptions(_merged_assumptions(every))
+
+
+def _print_cross_check(checked: CrossCheck) -> None:
+    """Both networks' place-to-place figures, the band and why it may not settle anything."""
+    verdict = "they agree" if checked.settled else "not settled: see the warnings below"
+    console.print(f"[bold]distance on two networks[/] ({verdict})", highlight=False)
+    for line in checked.describe():
+        if not line.startswith("warning: "):  # printed once, with the other warnings
+            console.print(f"  {line}", highlight=False)
 
 
 def _route_record(kind: str, r: Route) -> dict[str, Any]:
