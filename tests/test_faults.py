@@ -243,7 +243,11 @@ def test_cache_location_never_crashes_a_command(
     folder.mkdir()
     if where.endswith("valid cache"):
         assert _run(["route", "Husaybah", "Baghdad"], capsys)[0] == 0  # caches complete
-        for pattern in ("network-western-iraq-*.npz", "geonames-*.json"):
+        for pattern in (
+            "network-western-iraq-*.npz",
+            "network-naturalearth-*.npz",
+            "geonames-*.json",
+        ):
             for file in cache_dir().glob(pattern):
                 shutil.copy(file, folder)
     target = tmp_path / "file" if where == "a file" else folder
