@@ -464,6 +464,28 @@ READINGS = {
     "interlinked.": [
         ("distance", "Jarabulus", "Kobane", 25, True),
         ("distance", "Jarabulus", "Raqqa", 100, True)],
+    # https://midnightmurphy.com/2019/11/11/chernobyl/: a clause's subject right before its verb.
+    "After some research I discovered that Kyiv was located a mere 130 kilometres south of "
+    "Chernobyl – the town that remains internationally famous for the explosion of nuclear "
+    "reactor number 4, on the night of April 26th, 1986.": [
+        ("distance", "Kyiv", "Chernobyl", 130, False)],
+    # https://www.real.gr/kosmos/arthro/syria_oi_katoikoi_tis_xoms_trepontai_se_maziki_fygi_meta_tin_proelasi_ton_tzixantiston_tin_poli_plakonei_o_fobos-1072376/
+    # a name right before the figure is the place it locates.
+    "Panic is spreading in Syria’s 3rd-largest city after the rebels captured the 4th-largest "
+    "city Hama just a 30 minute drive north of Homs.": [
+        ("travel_time", "Hama", "Homs", 30, False)],
+    # https://homsonline.com/EN/Citeis/AroundDeirEz-Zor.htm: a people is not the located place,
+    # and a further figure after the first reference locates the same place.
+    "Mari (modern Tell Hariri) was an ancient Sumerian and Amorite city, located 11 kilometers "
+    "north-west of the modern town of Abu Kamal on the western bank of Euphrates river, some "
+    "120 km southeast of Deir Ez-Zor, Syria.": [
+        ("distance", "Mari", "Abu Kamal", 11, False),
+        ("distance", "Mari", "Deir Ez-Zor", 120, False)],
+    # https://dev.iraqinews.com/?p=7346: the container in an apposition is not the located place
+    # (and "155 northeast" with no unit is no figure).
+    "Jalawlaa is one of the disputed areas between the federal and Kurdish governments. It is "
+    "located 155 northeast of Baaquba, the capital of Diala, which is 57 km northeast of "
+    "Baghdad.": [("distance", "Baaquba", "Baghdad", 57, False)],
 }  # fmt: skip
 
 
@@ -481,3 +503,15 @@ def test_real_sentence_readings(text: str) -> None:
         for c in claims
     ]
     assert found == READINGS[text]
+
+
+def test_figure_and_conversion_with_a_slash() -> None:
+    # http://www.sigtn.com/SigNet/index.cfm/DestinationGuides/Overview?&agency_id=1622&utp=consumer&type=consumer&agent_id=0&geoplacekey=255184
+    text = (
+        "Lying 110 mi/180 km north of Damascus in a rich agricultural region, Hama is one of the "
+        "most pleasant and laid-back cities in Syria."
+    )
+    (claim,) = extract_claims(text).claim_file.claims
+    assert isinstance(claim, DistanceClaim)
+    assert (claim.from_, claim.to, claim.value, claim.unit) == ("Hama", "Damascus", 110, Unit.MI)
+    assert (claim.alt_value, claim.alt_unit) == (180, Unit.KM)
