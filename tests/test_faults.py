@@ -243,6 +243,7 @@ def test_cache_location_never_crashes_a_command(
     folder.mkdir()
     if where.endswith("valid cache"):
         assert _run(["route", "Husaybah", "Baghdad"], capsys)[0] == 0  # caches complete
+        # The route's network, its cross-check network and the gazetteer tables.
         for pattern in (
             "network-western-iraq-*.npz",
             "network-naturalearth-*.npz",
