@@ -63,8 +63,10 @@ _ABBREVIATIONS = frozenset(
 )
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
 # A capitalised word ("Al-Bukamal", "Qa'im", "KLIA"), or an Arabic article glued to one ("ez-Zor").
+# Capitals of the Latin alphabets: "İncirlik", "Şanlıurfa", "Łódź" are names too.
+_UPPER = "".join(c for c in map(chr, range(0x250)) if c.isupper())
 _CAP = (
-    r"(?:[A-Z](?:[\w'’]|\.(?=\w))*(?:-[A-Za-z][\w'’]*)*"
+    rf"(?:[{_UPPER}](?:[\w'’]|\.(?=\w))*(?:-[A-Za-z][\w'’]*)*"
     r"|(?:al|el|ez|ad|as|ar|an|az|ash|ed|es|et)-[A-Z][\w'’]*)"
 )
 # Lower-case words that sit inside names: "Dayr az Zawr", "Gulf of Alexandretta", "Bin Jawad".
@@ -125,6 +127,7 @@ _NOT_NAMES = frozenset(
         "most",
         "together",
         "about",
+        "another",
         "approximately",
         "roughly",
         "nearly",
@@ -276,7 +279,7 @@ _NOT_NAMES = frozenset(
 _RIVER_WORD = re.compile(r"^(?:the\s+)?(?:river\s+(?P<a>.+)|(?P<b>.+?)\s+river)$", re.IGNORECASE)
 # Lower-case words after a name that make it a different place: "Al-Qaim crossing", "Tabqa dam".
 _FEATURE_NOUNS = re.compile(
-    r"\s+(?P<noun>(?:border\s+)?crossing|dam|airport|air\s?base|base|castle|fortress|station)\b"
+    r"\s+(?P<noun>(?:border\s+)?crossing|dam|airport|airfield|air\s?base|base|castle|fortress|station)\b"
 )
 # Words a reference may be dressed in: "the town of", "the Iraqi capital", "the besieged city of".
 _STOPS = frozenset(
@@ -357,7 +360,10 @@ _GENERIC = frozenset({"city", "town", "village", "capital", "port", "base", "air
 _MAX_DRESS_WORDS = 8
 _POSSESSIVE_AFTER = re.compile(r"['’]s\b")
 # A name that only qualifies the next one: "the Anbar provincial capital Ramadi".
-_DESCRIBES_NEXT = re.compile(r"\s+(?:[a-z]+\s+){0,2}(?:capital|city|town|seat)\s+(?=[A-Z])")
+_DESCRIBES_NEXT = re.compile(
+    r"\s+(?:[a-z]+\s+){0,2}(?:capital|city|town|seat)\s+(?=[A-Z])"
+    r"|\s+(?:city|town|village|port)\s+of\s+(?=[A-Z])"  # "the Assyrian city of Nineveh"
+)
 
 
 @dataclass(frozen=True)

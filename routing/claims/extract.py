@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .._transliterate import name_key
@@ -94,7 +94,7 @@ _TAIL = re.compile(
     (?:\s*['’]?s?\s*(?P<mode>drive|driving|ride|journey|walk|flight|trip|train\s+ride|bus\s+ride)
       |\s+by\s+(?P<by>car|road|bus|train|air|taxi))?
     (?P<fill>(?:\s+(?:away|inland|directly|due|straight|upstream|downstream|up\s+the\s+hill))*)
-    (?:\s+(?:to\s+the\s+)?(?P<dir>{_COMPASS})(?:ern)?(?:\s+(?:of|from)\b|(?=\s+[A-Z]))
+    (?:\s+(?:to\s+the\s+)?(?P<dir>{_COMPASS})(?:ern)?(?:\s+(?:of|from)\b|(?=\s+(?-i:[A-Z])))
       |\s+(?P<prep>from|outside|off|of)\b)
     (?P<both>\s+both\b)?
     """
@@ -109,15 +109,16 @@ _MODES = {
 _LIST_GAP = re.compile(r"(?:\s*\[\d+\])*\s*(?:,\s*|;\s*)?(?:and\s+)?")
 # Between a name and its apposition: "Haditha, about", "Qaim, located", "Manbij, which lies".
 _APPOSITION = re.compile(
-    r"(?:\s+(?:city|town|village|area))?(?:\s+(?:in|near|on|at)\s+[^,;()]{1,60}?)?\s*[,(–—]['’\"”]?\s*"
+    r"(?:\s+(?:city|town|village|area))?(?:\s+(?:in|near|on|at)\s+[^,;()]{1,60}?)?"
+    r"(?:\s*[,(–—]['’\"”]?\s*|\s+(?=which\s))"  # "the town of Memmingen which is seventy miles"
     r"(?:(?:an?\s+[a-z]+\s+)?(?:which|that)\s+(?:is|lies|lay|sits|stands|was|are)\s+"
-    r"(?:[a-z-]+\s+){0,4}?"
+    r"(?:[a-z-]+\s+){0,6}?"
     r"|itself\s+"
     r"|(?:an?|the)\s+[^,;()]{1,60}?,\s*(?:(?:located|situated|lying)\s+|(?:which|that)\s+"
     r"(?:is|lies|lay|sits|stands|was)\s+(?:(?:located|situated)\s+)?)"
     r"|(?:an?|the)\s+(?:[a-z-]+\s+){1,3}?(?:(?:located|situated)\s+)?"
     r"|(?:is\s+)?(?:located|situated|lying)\s+(?:on|in|at|along|near)\s+[^,;()]{1,60}?"
-    r"(?:\s*,\s*|\s+(?:and\s+)?(?:lies|is|sits|stands)\s+)"
+    r"(?:\s*,\s*|\s+(?:and\s+)?(?:lies|is|sits|stands)\s+|\s+at\s+)"
     r"|(?:is\s+)?(?:located|situated|lying|based)\s+(?:at\s+)?"
     r"|(?:is|lies|sits|stands|was)\s+(?:(?:located|situated)\s+)?)?"
 )
@@ -142,18 +143,68 @@ _FRONT_SUBJECT = re.compile(
 _INVERTED = re.compile(
     r"\s*,?\s*(?:lies|is|are|sits|stands)\s+(?:(?:the|a|an)\s+(?:[a-z-]+\s+){0,2}(?:of\s+)?)?"
 )
-_FRONT_PRONOUN = re.compile(r"(?:\s*\))?[^,;.]{0,120}?,\s*it\b")
+# "..., it", or "it" and its verb right after the reference: "Situated 25 miles (40 km) from the
+# Russian border it was considered ...".
+_FRONT_PRONOUN = re.compile(
+    r"(?:\s*\))?(?:[^,;.]{0,120}?,\s*it\b|\s+it\s+(?:is|was|lies|lay|sits|stands|has|had)\b)"
+)
 _SUBJECT_LEAD = re.compile(
     r"[\"“]?\s*(?:(?:The|the)\s+(?:(?:town|city|village|governorate|province|district)\s+of\s+)?)?"
 )
 _PLACE_VERB = re.compile(r"\b(?:is|are|was|lies|lay|sits|stands|located|situated)\b")
+# A clause's subject right before its verb, the figure right after: "... that Kyiv was located
+# a mere 130 km south of ...", "... facility at Fordow is located approximately 100 km ...".
+_COPULA = re.compile(
+    # A place's own locative phrase may come between: "Tabqa dam on the Euphrates River is".
+    r"(?:\s+(?:on|in|near|along)\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)?"
+    r"\s+(?:is|was|lies|lay|sits|stands)\s+(?:(?:now|also|still|actually)\s+)?"
+    r"(?:(?:located|situated|based)\s+)?"
+)
+# A second predicate of the sentence's subject: "Tyre juts out from the coast of the
+# Mediterranean Sea and is located about 80 km south of Beirut."
+_COORDINATED = re.compile(
+    r"\band\s+(?:is|lies|sits|stands|was)\s+(?:(?:now|also|still)\s+)?"
+    r"(?:(?:located|situated)\s+)?$"
+)
+# The name is the object of a preposition, not the clause's subject: "the camp in Hit is ...".
+_OBJECT_BEFORE = re.compile(r"\b(?:in|of|at|near|outside|from|to|into|by|with)\s+(?:the\s+)?$")
+# A name in an apposition that is not the located place: the container in "Baaquba, the
+# capital of Diala, which is ...", a people in "an ancient Sumerian and Amorite city, located".
+_NOT_LOCATED_BEFORE = re.compile(
+    r"(?:\b(?:capital|part|centre|center|seat|heart|province|governorate|district|region|state|"
+    r"county|outskirts|suburbs?)\s+of\s+(?:the\s+)?"
+    r"|\ban?\s+(?:[a-z-]+\s+){0,2}(?:town|city|village|port|suburb)\s+(?:of|in)\s+(?:the\s+)?"
+    r")$"
+)
+# Another name of the place named right before: "The Deween Castle, also known as Salahaddin's
+# Fortress, is about 30km" (but "the main border crossing with Syria, known as Nassib, located").
+_ALIAS_BEFORE = re.compile(r"\s*,\s*(?:also\s+)?(?:known\s+as|called|aka)\s+(?:the\s+)?")
+_INDEFINITE_BEFORE = re.compile(r"\ban?\s+(?:[a-z-]+\s+){0,3}(?:[A-Z][\w-]*\s+and\s+)?$")
+_NOUN_AFTER = re.compile(r"\s+(?:city|town|village|area|settlement|port)\b")
+# What a possessive name can be the owner of: "Beirut's Cola bus station".
+_FACILITY_AFTER = re.compile(
+    r"\s+(?:bus\s+|train\s+|railway\s+|metro\s+)?(?:station|terminal|stop|centre|center|"
+    r"downtown|outskirts|suburbs?|old\s+town|city\s+cent(?:re|er))\b"
+)
+# Figures stated in parallel with places: "A, B and C are 60, 150 and 220 km from D".
+_NUMBER_LIST = re.compile(r"(?:\d[\d,.]*(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+))+$")
+_LIST_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_PLURAL_VERB = re.compile(r"\s+(?:are|lie|sit|stand)\s+(?:(?:located|situated|respectively)\s+)?")
+# A figure sharing the next one's reference: "a 215 mile, 5 hour drive from ...".
+_SHARED_TAIL = re.compile(r"\s*,\s*")
 _PRONOUN_SUBJECT = re.compile(r"[\"“]?\s*[Ii]t(?:\s+(?:is|was|lies|sits|stands)\b|['’]s\b)")
 # A place named by description, read as the place the paragraph is about: "the town, which lies
 # 12 km ...", "The city is located ...", "this strategic outpost about 100 miles from ...".
 # What ends a figure whose reference is left out: "70 km east.", "300 miles to the west."
 _ELIDED_TAIL = re.compile(
     rf"(?i)(?:\s*\([^)]*\))?(?:\s+away)?(?:\s+(?:to\s+the\s+)?(?P<dir>{_COMPASS})(?:ern)?)?"
-    r"\s*(?:[.;!]|$)"
+    # A comma or "and" ends it only in a list of directions: "Qamishli is 200 km north, Raqqa".
+    r"\s*(?:[.;!]|$|(?(dir)(?:,|\s+and\b)|(?!)))"
+)
+# A sea or a desert is not what "the port" or "the town" stands for ("the Red Sea coastal plain
+# as far south as Ibb, which lies around 200 kilometers southeast of the port").
+_NATURAL_FEATURE = re.compile(
+    r"\b(?:Sea|Ocean|Gulf|Lake|Bay|Desert|Mountains?|Valley|Plain|Strait|River)$"
 )
 _SETTLEMENT_NOUNS = frozenset({"city", "town", "village", "area", "site", "destination", "outpost"})
 _DEFINITE = re.compile(
@@ -171,12 +222,16 @@ _STRAIGHT_WORDS = re.compile(
 _PAIR = re.compile(r"\b(?:(?P<from>[Ff]rom)|(?P<between>between)|connecting|linking)\s+")
 _PAIR_TO = re.compile(r"\b(?:drive|driving|flight|fly|travel|journey|trip|get|go)\s+to\s+")
 _PAIR_JOIN = re.compile(
-    r"(?:\s+in\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)?(?:\s*\([^)]{0,60}\))?"
+    r"(?:\s+(?:in|of)\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)?(?:\s*\([^)]{0,60}\))?"
     r"(?:\s*,\s*[A-Z][\w'’-]*\s*,)?\s*(?P<word>to|and|with)\s+"
 )
 _PAIR_GAP = re.compile(
-    r"(?=[^;.]{0,120}?\b(?:drive|driving|journey|trip|ride|flight|walk)\b)[^;.()]{1,120}?\s(?P<word>to)\s+"
+    r"(?=[^;.]{0,120}?\b(?:drive|driving|journey|trip|ride|flight|walk)\b)"
+    r"(?:[^;.()]|\([^;.()]{0,60}\)){1,120}?\s(?:out\s+)?(?P<word>to)\s+"
+    r"|\s*,?\s+it(?:\s+is|['’]s)\s+[^;.()]{1,60}?\s(?P<gap>to)\s+"
 )
+_FROM_WHICH = re.compile(r"(?:which|where)\b")
+_COMMA = re.compile(r"\s*,\s*")
 _PAIR_FROM = re.compile(r"(?:\s*\([^)]{0,60}\))?\s+from\s+")
 _SEPARATE = re.compile(r"\bseparates?\s+")
 _APART = re.compile(r"\b(?:are|lie|sit|stand)\s+[^.;]{1,60}?\bapart\b")
@@ -194,7 +249,8 @@ _LENGTH_TRIP = re.compile(
 )
 _NOT_A_TRIP = re.compile(
     r"\s*(?:\([^)]*\)\s*)?(?:long|wide|deep|high|tall|strip|stretch|border|trench|ditch|"
-    r"road|railway|line|walk|intervals?|per|an\s+hour|above|below|away\s+from\s+the\s+front)\b",
+    r"road|railway|line|walk|intervals?|per|an\s+hour|above|below|away\s+from\s+the\s+front)"
+    r"\b(?!-)",  # "a 450km high-speed rail link between A and B" is a trip's length
     re.I,
 )
 _REACH = re.compile(
@@ -320,6 +376,7 @@ class _Located:
     subject: str
     target: Target
     end: int
+    review: str = ""  # why the subject was read so, carried to the figures that continue it
 
 
 class _Extractor:
@@ -453,6 +510,23 @@ class _Extractor:
             )
         ]
 
+    def _introduced(self, i: int, noun: str) -> str | None:
+        """The place the sentences before introduced with the description's noun: "the border
+        town" after "the Syrian-Turkish border town of Jarabulus, not Raqqa, is ..."."""
+        introduction = re.compile(rf"\b{noun}\s+(?:of\s+)?$")
+        for j in range(i - 1, max(i - 4, -1), -1):
+            if self.sentences[j].paragraph != self.sentences[i].paragraph:
+                return None
+            text = self.sentences[j].text
+            named = [
+                p.name
+                for p in self.phrases(j)
+                if self._locatable(text, p) and introduction.search(text, 0, p.start)
+            ]
+            if named:
+                return named[-1]
+        return None
+
     def _described(self, i: int, start: int) -> tuple[str, str] | None:
         """The paragraph's place, when a description locates the figure at ``start``.
 
@@ -475,7 +549,7 @@ class _Extractor:
             return None
         noun = described["noun"]
         if noun in _SETTLEMENT_NOUNS:
-            topic = self._topic(i)
+            topic = self._introduced(i, noun) or self._topic(i)
         else:  # "the dam", "the base": a place whose name says so ("Haditha Dam")
             topic = next(
                 (
@@ -500,13 +574,50 @@ class _Extractor:
         """(place, review reason or "") located by the figure at ``start`` (module docstring)."""
         text = self.sentences[i].text
         if located and _LIST_GAP.fullmatch(text, located[-1].end, start):
-            return located[-1].subject, ""
+            return located[-1].subject, located[-1].review
         before = [p for p in self.phrases(i) if p.end <= start]
-        for p in reversed(before[-3:]):
+        for k in range(len(before) - 1, max(len(before) - 4, -1), -1):
+            p = before[k]
+            if self._not_located(text, p) or (
+                k > 0
+                and self._locatable(text, before[k - 1])
+                and _ALIAS_BEFORE.fullmatch(text, before[k - 1].end, p.start)
+            ):
+                continue
             if _APPOSITION.fullmatch(text, p.end, start) and self._locatable(text, p):
+                if (
+                    located
+                    and p.name == located[-1].target.name
+                    and re.match(r"\s+(?:on|in|near|at|along)\s", text[p.end : start])
+                ):
+                    # "11 km north-west of Abu Kamal on the bank of the Euphrates, some 120 km
+                    # southeast of Deir Ez-Zor": the previous figure's reference, then a further
+                    # figure of the same place, not a description of the reference.
+                    return located[-1].subject, located[-1].review
                 in_pp = _IN_PP.search(text, max(0, p.start - 40), p.start)
                 if not (in_pp and self._sentence_subject(i) is not None):
                     return p.name, ""
+        fronted = _PARTICIPLE.match(text) is not None  # "Located along X River some 50 km ..."
+        if before and not fronted and _ADJACENT.fullmatch(text, before[-1].end, start):
+            # "the 4th-largest city Hama just a 30 minute drive north of Homs", "Raqqa 130 km
+            # northwest": a name right before the figure is the place it locates.
+            p = before[-1]
+            if (
+                self._locatable(text, p)
+                and not self._not_located(text, p)
+                and not _OBJECT_BEFORE.search(text, max(0, p.start - 12), p.start)
+            ):
+                return p.name, ""
+        for p in reversed(before[-2:]):
+            if (
+                _COPULA.fullmatch(text, p.end, start)
+                and self._locatable(text, p)
+                and not _OBJECT_BEFORE.search(text, max(0, p.start - 12), p.start)
+            ):
+                return p.name, ""
+        opener = self._opener(i)
+        if opener is not None and _COORDINATED.search(text, opener.end, start):
+            return opener.name, ""
         if _FRONTED.fullmatch(text, 0, start):
             after = {p.start: p for p in self.phrases(i)}
             for pattern in (_INVERTED, _FRONT_SUBJECT):
@@ -532,12 +643,31 @@ class _Extractor:
                 return p.name, ""
         return None
 
+    def _opener(self, i: int) -> Phrase | None:
+        """The locatable name that opens sentence ``i`` ("The district of Alqosh ...")."""
+        text = self.sentences[i].text
+        lead = _SUBJECT_LEAD.match(text)
+        found = self.phrases(i)
+        if lead is None or not found or found[0].start != lead.end():
+            return None
+        return found[0] if self._locatable(text, found[0]) else None
+
+    @staticmethod
+    def _not_located(text: str, p: Phrase) -> bool:
+        """Whether a name before a figure is a container, an alias or a modifier (above)."""
+        window = max(0, p.start - 60)
+        modifier = _NOUN_AFTER.match(text, p.end) and _INDEFINITE_BEFORE.search(
+            text, window, p.start
+        )
+        return bool(modifier or _NOT_LOCATED_BEFORE.search(text, window, p.start))
+
     @staticmethod
     def _locatable(text: str, p: Phrase) -> bool:
         """Whether a name can be the located place: not a country, province or river."""
         return (
             p.is_place
             and river_name(p.name) is None
+            and not _NATURAL_FEATURE.fullmatch(p.name)  # a bare "River" after "(Euphrates)"
             and not _ADMIN_NAME.search(p.name)
             and not _ADMIN_BEFORE.search(text, 0, p.start)
             and not _ADMIN_AFTER.match(text, p.end)
@@ -551,20 +681,39 @@ class _Extractor:
         located: list[_Located] = []
         free: list[Quantity] = []
         pinned: dict[int, int] = {}  # figure -> where its pair must start
+        sharing: dict[int, tuple[str, str]] = {}  # figure -> subject of the figure before it
         for q in quantities:
             if _SPEED_BEFORE.search(text, 0, q.span[0]) or re.match(
                 r"\s*(?:per|an)\s+hour|\s*/\s*h\b|\s*kph|\s*mph", text[q.span[1] :], re.I
             ):
                 continue  # a speed, not a distance
             tail = _TAIL.match(text, q.span[1])
+            shared = self._shared_tail(text, q, quantities) if tail is None else None
+            tail = tail or shared
             if tail is None or (tail["prep"] == "of" and not tail["fill"]):
                 free.append(q)
+                continue
+            parallel = self._parallel(i, q)
+            if parallel is not None:
+                for name, figure in parallel:
+                    targets = self._targets(i, tail.end(), False)
+                    if targets:
+                        raw, direction = targets[0]
+                        how = (tail["mode"] or tail["by"] or "").lower()
+                        draft = self._located_claim(
+                            i, figure, (name, ""), raw, direction or tail["dir"], how
+                        )
+                        if draft is not None:
+                            drafts.append(draft)
                 continue
             targets = self._targets(i, tail.end(), bool(tail["both"]))
             if not targets:
                 continue  # a reference that names no place: "from the front line"
             for n, (raw, direction) in enumerate(targets):
-                subject = self._subject_of(i, q.span[0], raw.end, located)
+                subject = sharing.get(id(q)) or self._subject_of(i, q.span[0], raw.end, located)
+                if shared is not None and subject is not None:
+                    following = next(f for f in quantities if f.span[0] >= q.span[1])
+                    sharing[id(following)] = subject
                 target = self._generic(i, raw, subject[0]) if subject else None
                 if subject is None or target is None:
                     if n == 0 and tail["prep"] == "from":
@@ -572,7 +721,7 @@ class _Extractor:
                         free.append(q)
                         pinned[id(q)] = tail.start("prep")
                     break
-                located.append(_Located(subject[0], target, target.end))
+                located.append(_Located(subject[0], target, target.end, subject[1]))
                 how = (tail["mode"] or tail["by"] or "").lower()
                 draft = self._located_claim(i, q, subject, target, direction or tail["dir"], how)
                 if draft is not None:
@@ -584,9 +733,43 @@ class _Extractor:
                 rest.append(q)
             else:
                 drafts.append(draft)
-        drafts += self._pairs(i, rest, pinned)
+        paired = self._pairs(i, rest, pinned)
+        drafts += paired or self._trip_before(i, rest)
         drafts += self._relative(i, located)
         return drafts
+
+    @staticmethod
+    def _shared_tail(text: str, q: Quantity, quantities: list[Quantity]) -> re.Match[str] | None:
+        """The reference of the next figure, when this one shares it ("a 215 mile, 5 hour drive
+        from X"): the next figure follows after a comma and measures something else."""
+        gap = _SHARED_TAIL.match(text, q.span[1])
+        following = next((n for n in quantities if n.span[0] >= q.span[1]), None)
+        if gap is None or following is None or following.span[0] != gap.end():
+            return None
+        if following.dimension is q.dimension:
+            return None
+        return _TAIL.match(text, following.span[1])
+
+    def _parallel(self, i: int, q: Quantity) -> list[tuple[str, Quantity]] | None:
+        """(place, figure) pairs of "A, B and C are 60, 150 and 220 km from D"; an empty list
+        when the figures come as a list whose places cannot be paired one to one (abstain)."""
+        text = self.sentences[i].text
+        numbers = _NUMBER_LIST.search(text, 0, q.span[0])
+        if numbers is None or numbers.end() != q.span[0]:
+            return None
+        values = [float(n.replace(",", "")) for n in _LIST_NUMBER.findall(numbers[0])]
+        names = [p for p in self.phrases(i) if p.end <= numbers.start() and p.is_place]
+        if not names or not _PLURAL_VERB.fullmatch(text, names[-1].end, numbers.start()):
+            return []
+        group = [names[-1]]
+        for p in reversed(names[:-1]):
+            if not _LIST_GLUE.match(text[p.end : group[0].start]):
+                break
+            group.insert(0, p)
+        if len(group) != len(values) + 1:
+            return []
+        figures = [replace(q, value=v, value_max=None, alt=None, vague=None) for v in values]
+        return [(p.name, f) for p, f in zip(group, [*figures, q], strict=True)]
 
     def _elided(self, i: int, q: Quantity) -> _Draft | None:
         """ "Baghdad is 70 km east.", "Kiev, is about 300 miles to the west.": the reference is
@@ -630,7 +813,10 @@ class _Extractor:
         before = [
             p.name
             for p in self.phrases(i)
-            if p.end <= target.start and p.is_place and p.name != subject
+            if p.end <= target.start
+            and p.is_place
+            and p.name != subject
+            and not _NATURAL_FEATURE.search(p.name)
         ]
         if first is not None and not first[1] and first[0] != subject:
             name = first[0]
@@ -657,6 +843,7 @@ class _Extractor:
     ) -> _Draft | None:
         text = self.sentences[i].text
         name, reason = subject
+        target = _possessor(text, target)
         review = [reason] if reason else []
         comments: list[str] = []
         if target.note:
@@ -784,14 +971,15 @@ class _Extractor:
         text = self.sentences[i].text
         found = self.phrases(i)
         for m in _PAIR.finditer(text):
-            a = target_after(text, m.end(), found)
+            a = target_after(text, m.end(), found) or _relative_origin(text, m, found)
             if a is None or a.kind not in ("place", "country", "capital"):
                 continue
             join = _PAIR_JOIN.match(text, a.end)
             if join is None and m["from"]:
                 # "from Homs is a long 250km drive through the desert to Palmyra"
                 join = _PAIR_GAP.match(text, a.end)
-            if join is None or (m["from"] and join["word"] != "to"):
+            words = join.groupdict() if join is not None else {}
+            if join is None or (m["from"] and "to" not in (words["word"], words.get("gap"))):
                 continue
             b = target_after(text, join.end(), found)
             if b is not None and b.kind in ("place", "country", "capital"):
@@ -831,6 +1019,38 @@ class _Extractor:
                 reason = f"'{m[0][8:]}' read as {a.name} and {b.name}, named earlier"
                 yield m.start(), m.end(), a, b, [reason]
 
+    def _trip_before(self, i: int, free: list[Quantity]) -> list[_Draft]:
+        """A trip's duration or length stated after the sentence that names the trip: "You
+        catch the train from A to B. The train journey takes about 40 minutes." (flagged).
+
+        Only from the nearest of the two sentences before, in the same paragraph, that names
+        a pair and states no figure of its own; one figure of each dimension.
+        """
+        text = self.sentences[i].text
+        if not free or list(self._find_pairs(i)) or not _TRIP_WORDS.search(text):
+            return []
+        for j in range(i - 1, max(i - 3, -1), -1):
+            if self.sentences[j].paragraph != self.sentences[i].paragraph:
+                return []
+            if find_quantities(self.sentences[j].text):
+                return []  # figures of their own: the trip before is not this one
+            pairs = list(self._find_pairs(j))
+            if not pairs:
+                continue
+            _start, _end, a, b, review = pairs[-1]
+            a, b = (_possessor(self.sentences[j].text, t) for t in (a, b))
+            reason = f"the trip from {a.name} to {b.name} is named in the sentence before"
+            drafts: list[_Draft] = []
+            for dimension in (Dimension.TIME, Dimension.LENGTH):
+                q = next((f for f in free if f.dimension is dimension), None)
+                if q is None or (dimension is Dimension.LENGTH and not _LENGTH_TRIP.search(text)):
+                    continue
+                draft = self._pair_claim(i, q, a, b, [*review, reason])
+                if draft is not None:
+                    drafts.append(draft)
+            return drafts
+        return []
+
     def _trip(self, text: str, q: Quantity, pair_start: int, before: bool) -> bool:
         """Whether a free figure measures the trip between the pair."""
         if q.dimension is Dimension.TIME:
@@ -843,6 +1063,7 @@ class _Extractor:
         self, i: int, q: Quantity, a: Target, b: Target, review: list[str]
     ) -> _Draft | None:
         text = self.sentences[i].text
+        a, b = (_possessor(text, t) for t in (a, b))
         names = [country_name(t.name) if t.kind == "country" else t.name for t in (a, b)]
         if _same_place(*names):
             return None
@@ -898,7 +1119,7 @@ class _Extractor:
             than = _THAN.match(text, y.end)
             z = target_after(text, than.end(), found) if than else None
             subject = self._subject_of(i, m.start(), m.start(), located) or (
-                (located[-1].subject, "") if located else None
+                (located[-1].subject, located[-1].review) if located else None
             )
             if subject is None:
                 continue
@@ -1133,6 +1354,24 @@ def _group_count(group: re.Match[str]) -> int | None:
         return int(parse_number(group["n"])) if group["n"] else None
     except ValueError:
         return None
+
+
+def _relative_origin(text: str, m: re.Match[str], found: list[Phrase]) -> Target | None:
+    """ "the Versailles-Rive Gauche station, from which it's a 10-minute walk ... to": the trip
+    starts at the name the relative clause hangs on."""
+    which = _FROM_WHICH.match(text, m.end()) if m["from"] else None
+    before = [p for p in found if p.end <= m.start() and p.is_place]
+    if which is None or not before or not _COMMA.fullmatch(text, before[-1].end, m.start()):
+        return None
+    return Target("place", before[-1].name, before[-1].start, which.end())
+
+
+def _possessor(text: str, target: Target) -> Target:
+    """ "Beirut's Cola bus station", "Amman's city centre": the place is the possessor."""
+    owner = re.fullmatch(r"(.+?)['’]s(?:\s+\S.*)?", target.name)
+    if target.kind != "place" or owner is None or not _FACILITY_AFTER.match(text, target.end):
+        return target
+    return replace(target, name=owner[1])
 
 
 def claim_places(claim: ClaimBase) -> list[str]:

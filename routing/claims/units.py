@@ -555,7 +555,7 @@ def find_quantities(text: str) -> list[Quantity]:
 
 
 _OR_SO = re.compile(r"\s+or\s+so\b", re.IGNORECASE)
-_CONVERSION_GAP = re.compile(r"\s*(?:or\s+)?", re.IGNORECASE)
+_CONVERSION_GAP = re.compile(r"\s*(?:or\s+|/\s*)?", re.IGNORECASE)
 
 
 def _is_conversion(last: Quantity, match: re.Match[str], text: str) -> bool:
