@@ -42,7 +42,7 @@ from tqdm import tqdm
 
 from ._format import speed_tag
 from ._version import __version__
-from .exceptions import DataNotFoundError, InvalidArgumentError
+from .exceptions import InvalidArgumentError, OutputError, OutputExistsError
 
 if TYPE_CHECKING:
     from .network import RoadNetwork
@@ -82,6 +82,9 @@ def osm_format(path: str | Path) -> str:
 def check_output_path(path: str | Path, *, overwrite: bool = True) -> Path:
     """Check that an OSM file can be written at ``path`` before doing any work.
 
+    The toolkit's one output policy (``routing.output.paths``): missing folders on the way
+    are created when writing, an existing file is replaced only with ``overwrite``.
+
     Parameters
     ----------
     path
@@ -97,22 +100,26 @@ def check_output_path(path: str | Path, *, overwrite: bool = True) -> Path:
     Raises
     ------
     InvalidArgumentError
-        Unknown suffix, the folder is not writable, ``path`` is a directory, or it exists and
-        ``overwrite`` is false.
-    DataNotFoundError
-        The folder does not exist.
+        Unknown suffix.
+    OutputExistsError
+        The file exists and ``overwrite`` is false.
+    OutputError
+        ``path`` is a folder, a file stands where a folder must be, or the folder that would
+        hold it cannot be written.
     """
     path = Path(path).expanduser()
     osm_format(path)
-    folder = path.parent
-    if not folder.is_dir():
-        raise DataNotFoundError(f"cannot write {path}: folder {folder} does not exist")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise InvalidArgumentError(f"cannot write {path}: folder {folder} is not writable")
     if path.is_dir():
-        raise InvalidArgumentError(f"cannot write {path}: it is a directory")
+        raise OutputError(f"cannot write {path}: it is a folder; give a file name")
     if path.exists() and not overwrite:
-        raise InvalidArgumentError(f"{path} exists; pass --force to overwrite it")
+        raise OutputExistsError(f"{path} exists; pass --force to replace it")
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise OutputError(f"cannot write {path}: {folder} is a file, not a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(f"cannot write into the folder {folder}: permission denied")
     return path
 
 
@@ -253,12 +260,16 @@ def write_osm(net: RoadNetwork, path: str | Path, *, progress: bool = False) -> 
     Raises
     ------
     InvalidArgumentError
-        Unknown suffix, unwritable folder, or the write failed (disk full).
-    DataNotFoundError
-        The folder does not exist.
+        Unknown suffix.
+    OutputExistsError, OutputError
+        As for :func:`check_output_path`; also a failed write (disk full).
     """
     path = check_output_path(path)
     suffix = osm_format(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create the folder {path.parent}: {exc.strerror}") from exc
     # The writer creates the file itself (with the user's umask); the name keeps the suffix,
     # which is how osmium picks the format.
     tmp = path.parent / f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.part{suffix}"
@@ -266,7 +277,7 @@ def write_osm(net: RoadNetwork, path: str | Path, *, progress: bool = False) -> 
         _write(net, tmp, progress)
         os.replace(tmp, path)
     except (OSError, RuntimeError) as exc:
-        raise InvalidArgumentError(f"cannot write {path}: {exc}") from exc
+        raise OutputError(f"cannot write {path}: {exc}") from exc
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()

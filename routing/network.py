@@ -601,9 +601,10 @@ class RoadNetwork:
         Raises
         ------
         InvalidArgumentError
-            Unknown suffix, unwritable folder or failed write.
-        DataNotFoundError
-            The folder does not exist.
+            Unknown suffix.
+        OutputError
+            A folder that cannot be written or created, or a failed write; missing folders
+            are created.
         """
         from ._osmwrite import write_osm
 

@@ -20,7 +20,7 @@ from pyproj import Geod
 
 from routing._osmwrite import _ids
 from routing.cli import main
-from routing.exceptions import DataNotFoundError, InvalidArgumentError
+from routing.exceptions import InvalidArgumentError, OutputError
 from routing.network import RoadNetwork
 from routing.sources import load_network
 
@@ -176,15 +176,19 @@ def test_bad_suffix(town: RoadNetwork, tmp_path: Path) -> None:
     assert not any(tmp_path.iterdir())
 
 
-def test_missing_folder(town: RoadNetwork, tmp_path: Path) -> None:
-    with pytest.raises(DataNotFoundError, match="does not exist"):
-        town.to_osm(tmp_path / "nope" / "roads.osm.pbf")
+def test_missing_folders_are_created_as_for_every_output(town: RoadNetwork, tmp_path: Path) -> None:
+    out = town.to_osm(tmp_path / "new" / "deeper" / "roads.osm.pbf")
+    ways = sum(1 for o in osmium.FileProcessor(str(out)) if isinstance(o, osmium.osm.Way))
+    assert ways == town.n_edges
 
 
-def test_directory_as_target(town: RoadNetwork, tmp_path: Path) -> None:
+def test_folder_or_file_in_the_way(town: RoadNetwork, tmp_path: Path) -> None:
     (tmp_path / "roads.osm").mkdir()
-    with pytest.raises(InvalidArgumentError, match="directory"):
+    with pytest.raises(OutputError, match="folder"):
         town.to_osm(tmp_path / "roads.osm")
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    with pytest.raises(OutputError, match="is a file"):
+        town.to_osm(tmp_path / "file" / "roads.osm")
 
 
 def test_failed_write_leaves_no_file(
@@ -197,7 +201,7 @@ def test_failed_write_leaves_no_file(
         raise RuntimeError("disk full")
 
     monkeypatch.setattr("routing._osmwrite._way_tags", broken)
-    with pytest.raises(InvalidArgumentError, match="disk full"):
+    with pytest.raises(OutputError, match="disk full"):
         town.to_osm(target)
     assert [p.name for p in tmp_path.iterdir()] == ["roads.osm.pbf"]
     assert target.read_bytes() == b"old"
@@ -220,14 +224,15 @@ def test_cli_export(tmp_path: Path, western_iraq: RoadNetwork) -> None:
 @pytest.mark.parametrize(
     ("args", "code"),
     [
-        (["--format", "osm", "--out", "{tmp}/missing/x.osm"], DataNotFoundError.exit_code),
+        (["--format", "osm", "--out", "{tmp}/file/x.osm"], OutputError.exit_code),
         (["--format", "osm", "--out", "{tmp}/x.osm.pbf"], InvalidArgumentError.exit_code),
         (["--format", "shp", "--out", "{tmp}/x.shp"], InvalidArgumentError.exit_code),
         (["--out", "{tmp}/x.txt"], InvalidArgumentError.exit_code),
     ],
 )
 def test_cli_export_bad_input(tmp_path: Path, args: list[str], code: int) -> None:
+    (tmp_path / "file").write_text("x", encoding="utf-8")
     argv = ["data", "export", "no-such-region", *(a.format(tmp=tmp_path) for a in args)]
     # The output path is checked before the region is even looked up.
     assert main(argv) == code
-    assert not any(tmp_path.iterdir())
+    assert [p.name for p in tmp_path.iterdir()] == ["file"]

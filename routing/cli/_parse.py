@@ -15,4 +15,4 @@ def parse_bbox(text: str) -> tuple[float, float, float, float]:
     try:
         return check_bbox(text.split(","))
     except InvalidBBoxError as exc:
-        raise typer.BadParameter(str(exc)) from None
+        raise typer.BadParameter(str(exc), param_hint="'--bbox'") from None

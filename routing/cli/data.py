@@ -79,7 +79,9 @@ def info(
             )
         )
         return
-    table = Table(title=f"{region}: {net.meta.source}", show_lines=False)
+    table = Table(
+        title=f"{net.meta.region or region or net.meta.path}: {net.meta.source}", show_lines=False
+    )
     table.add_column("road class")
     table.add_column("edges", justify="right")
     table.add_column("km", justify="right")
