@@ -292,3 +292,36 @@ def test_cli_json_summary_carries_the_band_areas(
         [b["area_km2"] for b in bands], haditha_2h.bands["area_km2"], rtol=1e-3
     )
     assert "30 km/h" in doc["summary"]["area"]
+
+
+@pytest.mark.parametrize("hours", [0.5, 3.0])
+def test_area_is_the_union_of_every_hull(western_iraq: RoadNetwork, hours: float) -> None:
+    """Oracle: every hull built and merged by GEOS (the raster core only skips inner ones)."""
+    from routing.analysis import reach as module
+
+    origin = Location("Haditha", *HADITHA, "test")
+    engine = module.get_engine(western_iraq)
+    search = module._Search.run(
+        engine,
+        engine.weights(module.get_profile("car")),
+        [module._origin_candidates(western_iraq, origin, 25_000.0)],
+    )
+    proj = module._project(western_iraq, [origin])
+    xy, radius, a, b = module._disc_segments(search, hours * 3600.0, 25_000.0, proj)
+    # Each disc as its 32 vertices (a road tip reached at the limit is one point).
+    angle = np.linspace(0.0, 2 * np.pi, 32, endpoint=False)
+    rings = [
+        shapely.multipoints(np.column_stack([x + r * np.cos(angle), y + r * np.sin(angle)]))
+        for (x, y), r in zip(xy, radius, strict=True)
+    ]
+    hulls = [
+        shapely.convex_hull(shapely.union(rings[i], rings[j])) for i, j in zip(a, b, strict=True)
+    ]
+    whole = shapely.union_all(hulls)
+
+    ours = module._merged_hulls(xy, radius, a, b)
+    core = module._core(xy, radius)[0].polygon
+    assert core.area > 0.2 * whole.area  # the core stands in for many hulls
+    assert shapely.difference(core, whole).area < 1e-9 * whole.area  # and lies inside them
+    assert ours.area == pytest.approx(whole.area, rel=1e-9)
+    assert shapely.symmetric_difference(ours, whole).area < 1e-9 * whole.area

@@ -54,7 +54,7 @@ from .._geo import GEOD, haversine_m
 from .._text import quoted
 from ..engine import RoutingEngine, Weights, get_engine
 from ..engine.profiles import DEFAULT_PROFILE, Profile, get_profile
-from ..engine.snapping import DEFAULT_MAX_SNAP_M, Snap, snap_candidates
+from ..engine.snapping import DEFAULT_MAX_SNAP_M, Snap, snap_candidates, snap_points
 from ..exceptions import InvalidArgumentError, OffNetworkError, ReachError
 from ..location import Location, PointLike, as_location
 from ..network import RoadNetwork, check_bbox
@@ -96,6 +96,14 @@ _SAMPLE_M = 1_000.0
 _DISC_VERTICES = 32
 # Hulls merged per batch: bounds memory on full-detail (z14) networks.
 _HULL_BATCH = 20_000
+# The raster core standing in for hulls deep inside an area: its cell (m), at most this many
+# cells (coarser for larger areas), and the groups of disc radii it is drawn with.
+_CORE_CELL_M = 300.0
+_CORE_MAX_CELLS = 4_000_000
+_CORE_GROUPS = 8
+# Places snapped per vectorised search: larger batches run slower (memory), and one place off
+# the network costs its batch a few searches.
+_SNAP_BATCH = 500
 # A gazetteer town this close to a network place point is the same place.
 _SAME_PLACE_KM = 10.0
 
@@ -396,8 +404,9 @@ def reach(
     w = engine.weights(prof if unit == "h" else "length")
     scale = 3600.0 if unit == "h" else 1000.0
     search = _Search.run(engine, w, candidates)
-    projected = _project(network, locs)
     scaled = [x * scale for x in limits]
+    reached = np.unique([e for e, _, _ in search.pieces(scaled[-1])])
+    projected = _project(network, locs, reached)
     band_geoms = (
         _band_polygons(search, scaled, buffer_km, projected)
         if area == "roads"
@@ -630,20 +639,28 @@ def _edges_frame(
 class _Projected:
     to_local: Transformer
     to_lonlat: Transformer
-    lines: np.ndarray  # edge geometries in the local frame (metres)
+    lines: np.ndarray  # edge geometries in the local frame (metres), None for unreached edges
 
 
-def _project(net: RoadNetwork, origins: Sequence[Location]) -> _Projected:
-    """Edge geometries in an azimuthal equidistant frame centred on the origins."""
+def _project(
+    net: RoadNetwork, origins: Sequence[Location], edges: np.ndarray | None = None
+) -> _Projected:
+    """Edge geometries in an azimuthal equidistant frame centred on the origins.
+
+    Only ``edges`` (default all) are projected, the others left None: the reached edges of
+    the largest band hold every band's.
+    """
     lon = float(np.mean([o.lon for o in origins]))
     lat = float(np.mean([o.lat for o in origins]))
     crs = CRS.from_proj4(f"+proj=aeqd +lat_0={lat} +lon_0={lon} +datum=WGS84 +units=m")
     fwd = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
     back = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
-    lines = shapely.transform(
-        net.geometries, lambda xy: np.column_stack(fwd.transform(xy[:, 0], xy[:, 1]))
+    rows = np.arange(net.n_edges) if edges is None else edges
+    lines = np.full(net.n_edges, None, dtype=object)
+    lines[rows] = shapely.transform(
+        net.geometries[rows], lambda xy: np.column_stack(fwd.transform(xy[:, 0], xy[:, 1]))
     )
-    return _Projected(fwd, back, np.asarray(lines))
+    return _Projected(fwd, back, lines)
 
 
 def _band_polygons(
@@ -698,7 +715,15 @@ def _reachable_polygons(
 def _reachable_polygon(
     search: _Search, limit: float, max_offroad_m: float, proj: _Projected
 ) -> shapely.Geometry:
-    """``area="reachable"``: road points reached within ``limit``, each with its off-road disc.
+    """``area="reachable"``: road points reached within ``limit``, each with its off-road disc."""
+    xy, radius, a, b = _disc_segments(search, limit, max_offroad_m, proj)
+    return shapely.simplify(_merged_hulls(xy, radius, a, b), _SIMPLIFY_M)
+
+
+def _disc_segments(
+    search: _Search, limit: float, max_offroad_m: float, proj: _Projected
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Disc centres (local frame, m), their radii (m) and the pairs ``a``, ``b`` to join.
 
     Points are sampled along every reached road piece (its vertices, at least every
     :data:`_SAMPLE_M`); a point reached at cost ``c`` gets the radius ``(limit - c)`` in
@@ -710,7 +735,8 @@ def _reachable_polygon(
     lines = shapely.segmentize(shapely.simplify(lines, _CENTRE_SIMPLIFY_M), _SAMPLE_M)
     xy, which = shapely.get_coordinates(lines, return_index=True)
     if not len(xy):
-        return shapely.Polygon()
+        none = np.empty(0, np.int64)
+        return np.empty((0, 2)), np.empty(0), none, none
     # Position of each point along its piece, as a fraction of its edge from u.
     step = np.r_[0.0, np.hypot(*np.diff(xy, axis=0).T)]
     starts = np.r_[True, which[1:] != which[:-1]]
@@ -730,10 +756,31 @@ def _reachable_polygon(
     pairs = np.flatnonzero(which[1:] == which[:-1])
     a, b = np.r_[pairs, single], np.r_[pairs + 1, single]
     keep = np.maximum(radius[a], radius[b]) > 0
-    a, b = a[keep], b[keep]
+    return xy, radius, a[keep], b[keep]
+
+
+def _merged_hulls(
+    xy: np.ndarray, radius: np.ndarray, a: np.ndarray, b: np.ndarray
+) -> shapely.Geometry:
+    """The union of the hulls of the discs of points ``a[k]`` and ``b[k]`` (radius in m).
+
+    Most hulls lie deep inside the union (roads in towns, the inner bands' roads), so they are
+    not built: a raster *core* of cells that lie inside some disc stands in for them, and only
+    the hulls reaching near the core's edge are merged with it. The core lies inside the union,
+    so the result is the union of all the hulls (to floating-point precision).
+    """
+    if not len(a):
+        return shapely.Polygon()
+    core, free_m, cell_ij = _core(xy, radius)
+    reach_m = np.maximum(radius[a], radius[b]) + np.hypot(*(xy[b] - xy[a]).T)
+    # Every point of a hull lies within reach_m of either end: an end whose cell is that far
+    # (plus both cells' half-diagonals) from every cell outside the core puts the hull inside.
+    slack = reach_m + math.sqrt(2.0) * core.cell_m
+    inside = (free_m[tuple(cell_ij[a].T)] > slack) | (free_m[tuple(cell_ij[b].T)] > slack)
+    a, b = a[~inside], b[~inside]
     angle = np.linspace(0.0, 2 * np.pi, _DISC_VERTICES, endpoint=False)
     unit_circle = np.column_stack([np.cos(angle), np.sin(angle)])
-    parts = []
+    parts = [core.polygon]
     for k in range(0, len(a), _HULL_BATCH):
         ends = np.r_[a[k : k + _HULL_BATCH], b[k : k + _HULL_BATCH]]
         n = len(ends) // 2
@@ -741,7 +788,61 @@ def _reachable_polygon(
         # The hull of a line through both discs' vertices is the hull of the vertices.
         hulls = shapely.convex_hull(shapely.linestrings(np.concatenate([ring[:n], ring[n:]], 1)))
         parts.append(shapely.union_all(hulls))
-    return shapely.simplify(shapely.union_all(parts), _SIMPLIFY_M)
+    return shapely.union_all(parts)
+
+
+@dataclass(frozen=True)
+class _Core:
+    """Raster cells lying inside the discs, and their outline."""
+
+    covered: np.ndarray  # per cell (row = y, column = x)
+    origin: np.ndarray  # (x, y) of the grid's lower left corner, m
+    cell_m: float
+
+    @property
+    def polygon(self) -> shapely.Geometry:
+        """The covered cells as one polygon (one box per run of cells along a row)."""
+        padded = np.pad(self.covered, ((0, 0), (1, 1))).astype(np.int8)
+        step = np.diff(padded, axis=1)
+        row, start = np.nonzero(step == 1)
+        _, stop = np.nonzero(step == -1)
+        x0, y0 = self.origin
+        g = self.cell_m
+        boxes = shapely.box(x0 + start * g, y0 + row * g, x0 + stop * g, y0 + (row + 1) * g)
+        return shapely.union_all(boxes)
+
+
+def _core(xy: np.ndarray, radius: np.ndarray) -> tuple[_Core, np.ndarray, np.ndarray]:
+    """Cells inside the discs, each cell's distance (m) to the nearest cell outside them, and
+    the cell of each point.
+
+    Points are grouped by radius (each counted at its group's smallest); a cell lies inside
+    a disc if its centre is that radius, less both cells' half-diagonals and the polygon
+    discs' shortfall, from a cell holding a centre of the group (Euclidean distance transform).
+    """
+    from scipy.ndimage import distance_transform_edt
+
+    largest = float(radius.max())
+    low = xy.min(axis=0) - largest - 2 * _CORE_CELL_M
+    high = xy.max(axis=0) + largest + 2 * _CORE_CELL_M
+    # A coarser grid for very large areas bounds memory and time.
+    cell_m = max(_CORE_CELL_M, math.sqrt(float(np.prod(high - low)) / _CORE_MAX_CELLS))
+    shape = tuple(np.ceil((high - low) / cell_m).astype(np.int64)[::-1])
+    cell_ij = np.floor((xy - low) / cell_m).astype(np.int64)[:, ::-1]
+    covered = np.zeros(shape, bool)
+    width = largest / _CORE_GROUPS
+    group_r = np.minimum(np.floor(radius / width) * width, largest)
+    # The inscribed disc polygons fall short of the circle by r (1 - cos(pi / vertices)).
+    shortfall = 1.0 - math.cos(math.pi / _DISC_VERTICES)
+    for r in np.unique(group_r):
+        within_m = r * (1.0 - shortfall) - 2.0 * math.sqrt(2.0) * cell_m
+        if within_m <= 0:
+            continue
+        empty = np.ones(shape, bool)
+        empty[tuple(cell_ij[group_r == r].T)] = False
+        covered |= distance_transform_edt(empty, sampling=cell_m) <= within_m
+    free_m = distance_transform_edt(covered, sampling=cell_m)
+    return _Core(covered, low, cell_m), free_m, cell_ij
 
 
 def _piece_lines(
@@ -794,8 +895,20 @@ def _places(
     max_snap_m: float,
 ) -> pd.DataFrame:
     rows = _candidate_places(net, extra or ())
+    snapped = _snap_places(net, [r[3] for r in rows], [r[4] for r in rows], max_snap_m)
+    # Price every candidate road of every place in one go; like the router, each place picks
+    # its candidate by road cost plus the off-road gap priced to choose (the first if tied).
+    flat = [c for cands in snapped for c in cands or ()]
+    place = np.repeat(np.arange(len(rows)), [len(c or ()) for c in snapped])
+    cost, tree, owner = search.at(
+        np.array([c.edge for c in flat], np.int64), np.array([c.fraction for c in flat])
+    )
+    gap = np.array([c.distance_m for c in flat])
+    order = np.lexsort((np.arange(len(flat)), cost + gap * search.access_per_m, place))
+    first = order[np.r_[True, place[order][1:] != place[order][:-1]]] if len(flat) else order
+    chosen = dict(zip(place[first].tolist(), first.tolist(), strict=True))
     records = []
-    for name, name_ar, source, lon, lat in rows:
+    for i, (name, name_ar, source, lon, lat) in enumerate(rows):
         rec: dict[str, Any] = {
             "name": name,
             "name_ar": name_ar,
@@ -808,26 +921,19 @@ def _places(
             "origin": "",
             "note": "",
         }
-        try:
-            cands = snap_candidates(net, lon, lat, max_snap_m=max_snap_m)
-        except OffNetworkError:
+        if snapped[i] is None:
             rec["note"] = f"more than {max_snap_m / 1000:g} km from any road"
             records.append(rec)
             continue
-        edges = np.array([c.edge for c in cands])
-        fr = np.array([c.fraction for c in cands])
-        cost, tree, owner = search.at(edges, fr)
-        # Like the router, pick the candidate road by road cost plus the off-road gap priced
-        # to choose; report both off-road legs (the origin's and the place's) as route() does.
-        gap = np.array([c.distance_m for c in cands])
-        k = int(np.argmin(cost + gap * search.access_per_m))
+        k = chosen[i]
+        # Both off-road legs (the origin's and the place's) are reported, as route() does.
         if np.isfinite(cost[k]):
             rec.update(
                 cost=cost[k] + gap[k] * search.shown_per_m,
                 distance_km=(tree[k] + gap[k]) / 1000.0,
                 origin=origins[int(owner[k])].name,
             )
-        rec["access_km"] = cands[k].distance_m / 1000.0
+        rec["access_km"] = gap[k] / 1000.0
         records.append(rec)
     df = pd.DataFrame.from_records(records)
     scale = 3600.0 if unit == "h" else 1000.0
@@ -865,6 +971,33 @@ def _places(
         "source",
     ]
     return df.sort_values("cost", kind="stable")[columns].reset_index(drop=True)
+
+
+def _snap_places(
+    net: RoadNetwork, lons: Sequence[float], lats: Sequence[float], max_snap_m: float
+) -> list[list[Snap] | None]:
+    """Candidate roads of every place (vectorised searches), None for a place off the network.
+
+    A search stops at the first place off the network: its batch is then halved until that
+    place stands alone (a few small searches per such place).
+    """
+    if len(lons) > _SNAP_BATCH:
+        return [
+            snaps
+            for k in range(0, len(lons), _SNAP_BATCH)
+            for snaps in _snap_places(
+                net, lons[k : k + _SNAP_BATCH], lats[k : k + _SNAP_BATCH], max_snap_m
+            )
+        ]
+    try:
+        return list(snap_points(net, lons, lats, max_snap_m=max_snap_m))
+    except OffNetworkError:
+        if len(lons) == 1:
+            return [None]
+        mid = len(lons) // 2
+        return _snap_places(net, lons[:mid], lats[:mid], max_snap_m) + _snap_places(
+            net, lons[mid:], lats[mid:], max_snap_m
+        )
 
 
 def _candidate_places(
