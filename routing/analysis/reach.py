@@ -400,7 +400,9 @@ def reach(
     labels, main = _main_component(network)
     candidates = [_origin_candidates(network, o, max_snap_m) for o in locs]
     snaps = [_main_snap(network, c, labels, main) for c in candidates]
-    engine = get_engine(network)
+    # One search from the origins: Dijkstra answers it at once, where a contraction hierarchy
+    # would take seconds to build on a full-detail network before its first query.
+    engine = get_engine(network, "dijkstra")
     w = engine.weights(prof if unit == "h" else "length")
     scale = 3600.0 if unit == "h" else 1000.0
     search = _Search.run(engine, w, candidates)
