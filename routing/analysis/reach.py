@@ -37,6 +37,7 @@ network (isolated fragments are skipped); the origin's off-road leg is included 
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections.abc import Mapping, Sequence
@@ -641,7 +642,12 @@ def _edges_frame(
 class _Projected:
     to_local: Transformer
     to_lonlat: Transformer
-    lines: np.ndarray  # edge geometries in the local frame (metres), None for unreached edges
+    lines: np.ndarray  # edge geometries in the local frame (metres), None if not projected
+
+    @functools.cached_property
+    def centre_lines(self) -> np.ndarray:
+        """Each edge's line for disc centres (see :func:`_centre_lines`), once for all bands."""
+        return _centre_lines(self.lines)
 
 
 def _project(
@@ -734,7 +740,6 @@ def _disc_segments(
     linearly, as it does along a road between the points.
     """
     pieces, lines = _piece_lines(search, limit, proj)
-    lines = shapely.segmentize(shapely.simplify(lines, _CENTRE_SIMPLIFY_M), _SAMPLE_M)
     xy, which = shapely.get_coordinates(lines, return_index=True)
     if not len(xy):
         none = np.empty(0, np.int64)
@@ -850,15 +855,24 @@ def _core(xy: np.ndarray, radius: np.ndarray) -> tuple[_Core, np.ndarray, np.nda
 def _piece_lines(
     search: _Search, limit: float, proj: _Projected
 ) -> tuple[list[tuple[int, float, float]], np.ndarray]:
-    """The road pieces reached within ``limit`` and their lines in the local frame."""
+    """The road pieces reached within ``limit`` and their centre lines in the local frame."""
     pieces = search.pieces(limit)
-    lines = [
-        proj.lines[e]
-        if lo == 0.0 and hi == 1.0
-        else shapely.ops.substring(proj.lines[e], lo, hi, normalized=True)
-        for e, lo, hi in pieces
+    whole = np.array([lo == 0.0 and hi == 1.0 for _, lo, hi in pieces], bool)
+    edges = np.array([e for e, _, _ in pieces], np.int64)
+    lines = np.empty(len(pieces), dtype=object)
+    lines[whole] = proj.centre_lines[edges[whole]]
+    partial = [
+        shapely.ops.substring(proj.lines[e], lo, hi, normalized=True)
+        for (e, lo, hi), w in zip(pieces, whole, strict=True)
+        if not w
     ]
-    return pieces, np.array(lines, dtype=object)
+    lines[~whole] = _centre_lines(np.array(partial, dtype=object))
+    return pieces, lines
+
+
+def _centre_lines(lines: np.ndarray) -> np.ndarray:
+    """Lines simplified to :data:`_CENTRE_SIMPLIFY_M` and sampled every :data:`_SAMPLE_M`."""
+    return shapely.segmentize(shapely.simplify(lines, _CENTRE_SIMPLIFY_M), _SAMPLE_M)
 
 
 def _to_lonlat(geom: shapely.Geometry, proj: _Projected) -> shapely.Geometry:
