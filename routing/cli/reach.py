@@ -169,6 +169,10 @@ def _band_rows(result: Reach) -> list[dict[str, Any]]:
     ]
 
 
+# A full-detail region names thousands of places: the terminal shows the nearest ones.
+_TABLE_ROWS = 60
+
+
 def _print_table(result: Reach) -> None:
     metric = "time" if result.unit == "h" else "road km"
     table = Table(
@@ -177,7 +181,8 @@ def _print_table(result: Reach) -> None:
     )
     for col in ("place", metric, "road km", "straight km", "reached"):
         table.add_column(col, justify="left" if col == "place" else "right")
-    for r in result.places.to_dict("records"):
+    places = result.places
+    for r in places.head(_TABLE_ROWS).to_dict("records"):
         road_km = "-" if math.isnan(r["distance_km"]) else f"{r['distance_km']:,.0f}"
         figure = (
             road_km if result.unit == "km" or math.isnan(r["time_h"]) else format_hours(r["time_h"])
@@ -188,6 +193,10 @@ def _print_table(result: Reach) -> None:
             road_km,
             f"{r['straight_km']:,.0f}",
             "yes" if r["reached"] else f"no ({r['note']})",
+        )
+    if len(places) > _TABLE_ROWS:
+        table.caption = (
+            f"nearest {_TABLE_ROWS} of {len(places):,} places; --csv, --json or --out list them all"
         )
     console.print(table)
     for line in result.assumptions:
