@@ -453,88 +453,151 @@ def one_to_all(
     parent: np.ndarray,
     fw: np.ndarray,
     bw: np.ndarray,
+    limit: float,
     work: tuple[np.ndarray, ...],
-) -> np.ndarray:
-    """Cost from the nearest weighted seed to every node (by rank), PHAST style.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Cost from the nearest weighted seed to every node (by rank) up to ``limit``, PHAST style.
 
     The seeds' upward search settles their ancestors; one sweep down the ranks then gives
-    every node its cost from its upper neighbours, which are final by then.
+    every node its cost from its upper neighbours, which are final by then. Returns the costs
+    (inf beyond ``limit``), the seed each cost comes from (valid within ``limit``) and the
+    ranks within ``limit``, in descending order.
+
+    A path into the subtree of ``x`` (elimination tree) from outside it enters through an
+    upper neighbour of ``x``, so when none of them is within ``limit`` and no seed lies in the
+    subtree (``x`` was not on the upward search), the whole subtree is beyond ``limit``: its
+    nodes are skipped, each on one look at its parent.
     """
     dist, label, pred, seen, visited = work[0], work[1], work[2], work[3], work[4]
     k = _search_up(
         seed_node, seed_cost, np.arange(len(seed_node)), first, heads, fw, parent,
         dist, label, pred, seen, visited,
     )  # fmt: skip
+    n = len(dist)
     out = dist.copy()
-    _clear(visited, k, dist, seen)
-    for x in range(len(out) - 1, -1, -1):
+    seed = np.empty(n, np.int64)
+    for i in range(k):
+        seed[visited[i]] = label[visited[i]]
+    beyond = np.zeros(n, np.bool_)  # the node's whole subtree is beyond the limit
+    reached = np.empty(n, np.int64)
+    count = 0
+    for x in range(n - 1, -1, -1):
+        p = parent[x]
+        if p >= 0 and beyond[p]:
+            beyond[x] = True
+            continue
         dx = out[x]
+        entered = seen[x]  # a seed in the subtree, or an upper neighbour within the limit
+        via = -1
         for a in range(first[x], first[x + 1]):
-            nd = out[heads[a]] + bw[a]
-            if nd < dx:
-                dx = nd
-        out[x] = dx
-    return out
+            y = heads[a]
+            dy = out[y]
+            if dy < np.inf:
+                entered = True
+                nd = dy + bw[a]
+                if nd < dx:
+                    dx = nd
+                    via = y
+        if dx <= limit and dx < np.inf:
+            out[x] = dx
+            if via >= 0:
+                seed[x] = seed[via]
+            reached[count] = x
+            count += 1
+        else:
+            out[x] = np.inf
+            beyond[x] = not entered
+    _clear(visited, k, dist, seen)
+    return out, seed, reached[:count]
+
+
+@compiled
+def _branch_origins(
+    reached: np.ndarray, pred: np.ndarray, seed_of: np.ndarray, origin: np.ndarray
+) -> None:
+    """Set ``origin`` of each reached node to the seed owner at the root of its tree branch."""
+    for x in reached:
+        origin[x] = seed_of[x] if pred[x] < 0 else -1
+    chain = np.empty(64, np.int64)
+    for x in reached:
+        if origin[x] >= 0:
+            continue
+        length = 0
+        y = x
+        while origin[y] < 0 and pred[y] >= 0:
+            if length == len(chain):
+                grown = np.empty(2 * length, np.int64)
+                grown[:length] = chain
+                chain = grown
+            chain[length] = y
+            length += 1
+            y = pred[y]
+        for i in range(length):
+            origin[chain[i]] = origin[y]
 
 
 @compiled
 def shortest_tree(
     cost: np.ndarray,
+    cost_seed: np.ndarray,
+    reached: np.ndarray,
     in_first: np.ndarray,
     in_tail: np.ndarray,
     in_arc: np.ndarray,
-    arc_weight: np.ndarray,
+    in_weight: np.ndarray,
+    order: np.ndarray,
     seed_node: np.ndarray,
     seed_cost: np.ndarray,
     seed_owner: np.ndarray,
-    limit: float,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Shortest-path tree of exact node costs: per node its cheapest way in, and its source.
+    """Shortest-path tree of exact node costs (by rank): per node its cheapest way in, its source.
 
-    ``in_tail[in_first[v]:in_first[v + 1]]`` are the tails of the arcs ``in_arc`` into ``v``.
-    A node reached more cheaply (or as cheaply, the first seed winning) from a seed than over
-    any arc hangs off that seed (predecessor -1). Costs beyond ``limit`` become inf. Returns
-    cost, predecessor node, predecessor arc and origin (seed owner) per node.
+    ``in_tail[in_first[x]:in_first[x + 1]]`` are the tails (ranks) of the arcs ``in_arc`` into
+    ``x``, in arc order, with their weights ``in_weight``. Only the ``reached`` nodes (finite
+    cost) are looked at. A node reached more cheaply (or as cheaply, the first seed winning)
+    from a seed than over any arc hangs off that seed (predecessor -1). Returns cost,
+    predecessor node, predecessor arc and origin (seed owner) per node, by node index
+    (``order`` maps ranks to nodes).
+
+    The origins are those of ``cost_seed`` (the seed each cost comes from) when they agree
+    with the tree, as they do unless two owners tie; otherwise each node takes the origin of
+    the root of its branch.
     """
     n = len(cost)
-    out = np.where(cost <= limit, cost, np.inf)
     seed_best = np.full(n, np.inf)
     seed_of = np.full(n, -1, np.int64)
     for i in range(len(seed_node)):
-        v = seed_node[i]
-        if seed_cost[i] < seed_best[v]:
-            seed_best[v] = seed_cost[i]
-            seed_of[v] = seed_owner[i]
-    pred_node = np.full(n, -1, np.int64)
-    pred_arc = np.full(n, -1, np.int64)
-    origin = np.full(n, -1, np.int64)
-    for v in range(n):
-        if out[v] == np.inf:
-            continue
-        best = seed_best[v]
-        for e in range(in_first[v], in_first[v + 1]):
+        x = seed_node[i]
+        if seed_cost[i] < seed_best[x]:
+            seed_best[x] = seed_cost[i]
+            seed_of[x] = seed_owner[i]
+    pred = np.full(n, -1, np.int64)  # by rank
+    pred_arc = np.full(n, -1, np.int64)  # by node
+    origin = np.full(n, -1, np.int64)  # by rank
+    for x in reached:
+        best = seed_best[x]
+        for e in range(in_first[x], in_first[x + 1]):
             u = in_tail[e]
-            c = out[u] + arc_weight[in_arc[e]]
+            c = cost[u] + in_weight[e]
             if c < best:
                 best = c
-                pred_node[v] = u
-                pred_arc[v] = in_arc[e]
-        if pred_node[v] < 0:
-            origin[v] = seed_of[v]
-    chain = np.empty(64, np.int64)
-    for v in range(n):
-        if out[v] == np.inf or origin[v] >= 0:
-            continue
-        length = 0
-        x = v
-        while origin[x] < 0 and pred_node[x] >= 0:
-            if length == len(chain):
-                grown = np.empty(2 * length, np.int64)
-                grown[:length] = chain
-                chain = grown
-            chain[length] = x
-            length += 1
-            x = pred_node[x]
-        for i in range(length):
-            origin[chain[i]] = origin[x]
-    return out, pred_node, pred_arc, origin
+                pred[x] = u
+                pred_arc[order[x]] = in_arc[e]
+        origin[x] = seed_owner[cost_seed[x]]
+    agree = True
+    for x in reached:
+        if origin[x] != (seed_of[x] if pred[x] < 0 else origin[pred[x]]):
+            agree = False
+            break
+    if not agree:
+        _branch_origins(reached, pred, seed_of, origin)
+    node_cost = np.full(n, np.inf)
+    pred_node = np.full(n, -1, np.int64)
+    node_origin = np.full(n, -1, np.int64)
+    for x in reached:
+        v = order[x]
+        node_cost[v] = cost[x]
+        node_origin[v] = origin[x]
+        if pred[x] >= 0:
+            pred_node[v] = order[pred[x]]
+    return node_cost, pred_node, pred_arc, node_origin
