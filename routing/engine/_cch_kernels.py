@@ -513,25 +513,27 @@ def one_to_all(
 
 @compiled
 def _branch_origins(
-    reached: np.ndarray, pred: np.ndarray, seed_of: np.ndarray, origin: np.ndarray
+    reached: np.ndarray, pred: np.ndarray, in_tail: np.ndarray, origin: np.ndarray
 ) -> None:
-    """Set ``origin`` of each reached node to the seed owner at the root of its tree branch."""
+    """Give each reached node the origin of the root of its tree branch (``pred`` -1).
+
+    ``pred`` holds per node the position of its arc in ``in_tail``; roots keep their origin.
+    """
     for x in reached:
-        origin[x] = seed_of[x] if pred[x] < 0 else -1
+        if pred[x] >= 0:
+            origin[x] = -1
     chain = np.empty(64, np.int64)
     for x in reached:
-        if origin[x] >= 0:
-            continue
         length = 0
         y = x
-        while origin[y] < 0 and pred[y] >= 0:
+        while origin[y] < 0:
             if length == len(chain):
                 grown = np.empty(2 * length, np.int64)
                 grown[:length] = chain
                 chain = grown
             chain[length] = y
             length += 1
-            y = pred[y]
+            y = in_tail[pred[y]]
         for i in range(length):
             origin[chain[i]] = origin[y]
 
@@ -564,40 +566,49 @@ def shortest_tree(
     the root of its branch.
     """
     n = len(cost)
-    seed_best = np.full(n, np.inf)
-    seed_of = np.full(n, -1, np.int64)
+    # Per reached rank (the rest is never read): its cheapest way in (-1 at roots), its origin.
+    pred = np.empty(n, np.int64)
+    origin = np.empty(n, np.int64)
+    for x in reached:
+        best, pred[x] = np.inf, -1
+        for e in range(in_first[x], in_first[x + 1]):
+            c = cost[in_tail[e]] + in_weight[e]
+            if c < best:
+                best, pred[x] = c, e
+        origin[x] = seed_owner[cost_seed[x]]
+    # Seed nodes: a node hangs off its cheapest seed (the first on ties) unless an arc is cheaper.
+    seed_best = np.empty(n)
+    seed_of = np.empty(n, np.int64)
+    for i in range(len(seed_node)):
+        seed_best[seed_node[i]] = np.inf
     for i in range(len(seed_node)):
         x = seed_node[i]
         if seed_cost[i] < seed_best[x]:
             seed_best[x] = seed_cost[i]
             seed_of[x] = seed_owner[i]
-    pred = np.full(n, -1, np.int64)  # by rank
-    pred_arc = np.full(n, -1, np.int64)  # by node
-    origin = np.full(n, -1, np.int64)  # by rank
+    for i in range(len(seed_node)):
+        x = seed_node[i]
+        if seed_best[x] < np.inf and cost[x] < np.inf:
+            e = pred[x]
+            if e < 0 or not cost[in_tail[e]] + in_weight[e] < seed_best[x]:
+                pred[x] = -1
+                origin[x] = seed_of[x]
+            seed_best[x] = np.inf  # done
     for x in reached:
-        best = seed_best[x]
-        for e in range(in_first[x], in_first[x + 1]):
-            u = in_tail[e]
-            c = cost[u] + in_weight[e]
-            if c < best:
-                best = c
-                pred[x] = u
-                pred_arc[order[x]] = in_arc[e]
-        origin[x] = seed_owner[cost_seed[x]]
-    agree = True
-    for x in reached:
-        if origin[x] != (seed_of[x] if pred[x] < 0 else origin[pred[x]]):
-            agree = False
+        e = pred[x]
+        if e >= 0 and origin[x] != origin[in_tail[e]]:
+            _branch_origins(reached, pred, in_tail, origin)
             break
-    if not agree:
-        _branch_origins(reached, pred, seed_of, origin)
     node_cost = np.full(n, np.inf)
     pred_node = np.full(n, -1, np.int64)
+    pred_arc = np.full(n, -1, np.int64)
     node_origin = np.full(n, -1, np.int64)
     for x in reached:
         v = order[x]
         node_cost[v] = cost[x]
         node_origin[v] = origin[x]
-        if pred[x] >= 0:
-            pred_node[v] = order[pred[x]]
+        e = pred[x]
+        if e >= 0:
+            pred_node[v] = order[in_tail[e]]
+            pred_arc[v] = in_arc[e]
     return node_cost, pred_node, pred_arc, node_origin
