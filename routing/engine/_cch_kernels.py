@@ -487,17 +487,12 @@ def one_to_all(
             beyond[x] = True
             continue
         dx = out[x]
-        entered = seen[x]  # a seed in the subtree, or an upper neighbour within the limit
         via = -1
         for a in range(first[x], first[x + 1]):
-            y = heads[a]
-            dy = out[y]
-            if dy < np.inf:
-                entered = True
-                nd = dy + bw[a]
-                if nd < dx:
-                    dx = nd
-                    via = y
+            nd = out[heads[a]] + bw[a]
+            if nd < dx:
+                dx = nd
+                via = heads[a]
         if dx <= limit and dx < np.inf:
             out[x] = dx
             if via >= 0:
@@ -506,7 +501,12 @@ def one_to_all(
             count += 1
         else:
             out[x] = np.inf
-            beyond[x] = not entered
+            # Beyond with its subtree unless seeded or entered from an upper neighbour.
+            beyond[x] = not seen[x]
+            for a in range(first[x], first[x + 1]):
+                if out[heads[a]] < np.inf:
+                    beyond[x] = False
+                    break
     _clear(visited, k, dist, seen)
     return out, seed, reached[:count]
 
