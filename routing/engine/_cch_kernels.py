@@ -11,7 +11,8 @@ arcs of its ancestors in rank order, and nothing else.
 
 Queries: point-to-point (with several weighted sources and targets, unpacked to input arcs),
 many-to-many (forward searches meeting backward searches stored in buckets per node) and
-one-to-all (PHAST: the source's upward search, then one downward sweep over every node).
+one-to-all (PHAST: the source's upward search, then one downward sweep over the nodes,
+skipping the subtrees that lie beyond a cutoff).
 Every kernel works in float64, so costs are sums of the input weights, not rounded integers.
 """
 
@@ -545,6 +546,7 @@ def shortest_tree(
     reached: np.ndarray,
     in_first: np.ndarray,
     in_tail: np.ndarray,
+    in_tail_node: np.ndarray,
     in_arc: np.ndarray,
     in_weight: np.ndarray,
     order: np.ndarray,
@@ -554,12 +556,12 @@ def shortest_tree(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Shortest-path tree of exact node costs (by rank): per node its cheapest way in, its source.
 
-    ``in_tail[in_first[x]:in_first[x + 1]]`` are the tails (ranks) of the arcs ``in_arc`` into
-    ``x``, in arc order, with their weights ``in_weight``. Only the ``reached`` nodes (finite
-    cost) are looked at. A node reached more cheaply (or as cheaply, the first seed winning)
-    from a seed than over any arc hangs off that seed (predecessor -1). Returns cost,
-    predecessor node, predecessor arc and origin (seed owner) per node, by node index
-    (``order`` maps ranks to nodes).
+    ``in_tail[in_first[x]:in_first[x + 1]]`` are the tails (ranks; ``in_tail_node`` as nodes)
+    of the arcs ``in_arc`` into ``x``, in arc order, with their weights ``in_weight``. Only
+    the ``reached`` nodes (finite cost) are looked at. A node reached more cheaply (or as
+    cheaply, the first seed winning) from a seed than over any arc hangs off that seed
+    (predecessor -1). Returns cost, predecessor node, predecessor arc and origin (seed owner)
+    per node, by node index (``order`` maps ranks to nodes).
 
     The origins are those of ``cost_seed`` (the seed each cost comes from) when they agree
     with the tree, as they do unless two owners tie; otherwise each node takes the origin of
@@ -570,11 +572,12 @@ def shortest_tree(
     pred = np.empty(n, np.int64)
     origin = np.empty(n, np.int64)
     for x in reached:
-        best, pred[x] = np.inf, -1
+        best, way = np.inf, -1
         for e in range(in_first[x], in_first[x + 1]):
             c = cost[in_tail[e]] + in_weight[e]
             if c < best:
-                best, pred[x] = c, e
+                best, way = c, e
+        pred[x] = way
         origin[x] = seed_owner[cost_seed[x]]
     # Seed nodes: a node hangs off its cheapest seed (the first on ties) unless an arc is cheaper.
     seed_best = np.empty(n)
@@ -609,6 +612,6 @@ def shortest_tree(
         node_origin[v] = origin[x]
         e = pred[x]
         if e >= 0:
-            pred_node[v] = order[in_tail[e]]
+            pred_node[v] = in_tail_node[e]
             pred_arc[v] = in_arc[e]
     return node_cost, pred_node, pred_arc, node_origin

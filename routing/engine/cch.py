@@ -8,8 +8,9 @@ query are compiled kernels (:mod:`~routing.engine._cch_kernels`, numba):
   search up the elimination tree from each side, unpacked to road arcs;
 * many-to-many with buckets: each target's backward search is stored at the nodes it reaches,
   each source's forward search reads them (a 1000 x 1000 table of places in about a second);
-* one-to-all (PHAST): the source's upward search, then one sweep down the node order, and the
-  shortest-path tree read off the exact costs.
+* one-to-all (PHAST): the source's upward search, then one sweep down the node order that
+  skips the parts of the elimination tree beyond a cutoff, and the shortest-path tree read off
+  the exact costs of the nodes reached.
 
 A new weighting (a speed profile, a scenario with blocked roads) costs one customization, a
 fraction of a second on a country. Costs are float sums of the edge weights: no integer
@@ -48,6 +49,7 @@ class _Hierarchy:
     arc_up: np.ndarray  # per input arc: drives its CCH arc upwards
     in_first: np.ndarray  # arcs into each node by rank, in arc order, for shortest-path trees
     in_tail: np.ndarray  # their tails' ranks
+    in_tail_node: np.ndarray  # and nodes
     in_arc: np.ndarray
 
 
@@ -121,6 +123,7 @@ class CCHEngine(ArcEngine):
                 arc_up=rt < rh,
                 in_first=np.searchsorted(rh[by_head], np.arange(n + 1)),
                 in_tail=rt[by_head],
+                in_tail_node=self.tail[by_head],
                 in_arc=by_head,
             )
         return self._hierarchy
@@ -245,7 +248,7 @@ class CCHEngine(ArcEngine):
             self._work()[:5],
         )  # fmt: skip
         cost, pred_node, pred_arc, origin = kernels.shortest_tree(
-            by_rank, cost_seed, reached, h.in_first, h.in_tail, h.in_arc, m.in_weight, h.order,
-            seed_rank, seed_cost, np.asarray(seed_owner, np.int64),
+            by_rank, cost_seed, reached, h.in_first, h.in_tail, h.in_tail_node, h.in_arc,
+            m.in_weight, h.order, seed_rank, seed_cost, np.asarray(seed_owner, np.int64),
         )  # fmt: skip
         return cost, pred_node, pred_arc, origin
