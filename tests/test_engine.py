@@ -11,6 +11,7 @@ from routing.engine import CCHEngine, get_engine
 from routing.engine.profiles import get_profile
 from routing.engine.snapping import nearest_snap, snap_candidates
 from routing.exceptions import InvalidArgumentError, NoRouteError
+from routing.network import NetworkMeta, RoadNetwork
 
 
 @pytest.fixture(params=["cch", "dijkstra"])
@@ -115,6 +116,43 @@ def test_one_to_all_matches_networkx_with_cutoff(western_iraq, kind) -> None:
         res.cost[inner], res.cost[res.pred_node[inner]] + w.edge[res.pred_edge[inner]]
     )
     assert set(res.origin[reached]) == {0, 1}
+
+
+def _grid(size: int) -> RoadNetwork:
+    """Two-way streets on a square grid: many shortest paths tie."""
+    g = nx.MultiDiGraph(crs="EPSG:4326")
+    for i in range(size * size):
+        g.add_node(i, x=42.0 + 0.01 * (i // size), y=34.0 + 0.01 * (i % size))
+    for i in range(size * size):
+        for j in (i + size, i + 1 if (i + 1) % size else size * size):
+            if j < size * size:
+                for a, b in ((i, j), (j, i)):
+                    g.add_edge(a, b, length=1.0, highway="primary", oneway=False)
+    return RoadNetwork.from_graph(
+        g, NetworkMeta(source="grid", path="memory", osm_date="2024-01-01")
+    )
+
+
+def test_one_to_all_origins_follow_the_tree_when_sources_tie(kind) -> None:
+    grid = _grid(6)
+    engine = get_engine(grid, kind)
+    w = engine.weights("length")
+    g = nx.convert_node_labels_to_integers(grid.to_graph())  # node keys = rows
+    for _u, _v, d in g.edges(data=True):
+        d["w"] = float(w.edge[d["segment"]])
+    nodes = np.arange(grid.n_nodes)
+    dist = [nx.single_source_dijkstra_path_length(g, int(s), weight="w") for s in nodes]
+    for a in nodes:
+        for b in nodes[a + 1 :]:
+            res = engine.one_to_all([a, b], w)
+            nearest = [min(dist[a][v], dist[b][v]) for v in nodes]
+            np.testing.assert_allclose(res.cost, nearest, rtol=1e-12)
+            # Each node's origin is one of its nearest sources, the one its tree branch starts at.
+            from_origin = [dist[(a, b)[o]][v] for v, o in enumerate(res.origin)]
+            np.testing.assert_allclose(res.cost, from_origin, rtol=1e-12)
+            inner = nodes[res.pred_node >= 0]
+            np.testing.assert_array_equal(res.origin[inner], res.origin[res.pred_node[inner]])
+            assert res.origin[a] == 0 and res.origin[b] == 1
 
 
 def test_engines_agree_on_random_routes(western_iraq) -> None:

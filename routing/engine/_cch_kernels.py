@@ -11,7 +11,8 @@ arcs of its ancestors in rank order, and nothing else.
 
 Queries: point-to-point (with several weighted sources and targets, unpacked to input arcs),
 many-to-many (forward searches meeting backward searches stored in buckets per node) and
-one-to-all (PHAST: the source's upward search, then one downward sweep over every node).
+one-to-all (PHAST: the source's upward search, then one downward sweep over the nodes,
+skipping the subtrees that lie beyond a cutoff).
 Every kernel works in float64, so costs are sums of the input weights, not rounded integers.
 """
 
@@ -453,88 +454,164 @@ def one_to_all(
     parent: np.ndarray,
     fw: np.ndarray,
     bw: np.ndarray,
+    limit: float,
     work: tuple[np.ndarray, ...],
-) -> np.ndarray:
-    """Cost from the nearest weighted seed to every node (by rank), PHAST style.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Cost from the nearest weighted seed to every node (by rank) up to ``limit``, PHAST style.
 
     The seeds' upward search settles their ancestors; one sweep down the ranks then gives
-    every node its cost from its upper neighbours, which are final by then.
+    every node its cost from its upper neighbours, which are final by then. Returns the costs
+    (inf beyond ``limit``), the seed each cost comes from (valid within ``limit``) and the
+    ranks within ``limit``, in descending order.
+
+    A path into the subtree of ``x`` (elimination tree) from outside it enters through an
+    upper neighbour of ``x``, so when none of them is within ``limit`` and no seed lies in the
+    subtree (``x`` was not on the upward search), the whole subtree is beyond ``limit``: its
+    nodes are skipped, each on one look at its parent.
     """
     dist, label, pred, seen, visited = work[0], work[1], work[2], work[3], work[4]
     k = _search_up(
         seed_node, seed_cost, np.arange(len(seed_node)), first, heads, fw, parent,
         dist, label, pred, seen, visited,
     )  # fmt: skip
+    n = len(dist)
     out = dist.copy()
-    _clear(visited, k, dist, seen)
-    for x in range(len(out) - 1, -1, -1):
+    seed = np.empty(n, np.int64)
+    for i in range(k):
+        seed[visited[i]] = label[visited[i]]
+    beyond = np.zeros(n, np.bool_)  # the node's whole subtree is beyond the limit
+    reached = np.empty(n, np.int64)
+    count = 0
+    for x in range(n - 1, -1, -1):
+        p = parent[x]
+        if p >= 0 and beyond[p]:
+            beyond[x] = True
+            continue
         dx = out[x]
+        via = -1
         for a in range(first[x], first[x + 1]):
             nd = out[heads[a]] + bw[a]
             if nd < dx:
                 dx = nd
-        out[x] = dx
-    return out
+                via = heads[a]
+        if dx <= limit and dx < np.inf:
+            out[x] = dx
+            if via >= 0:
+                seed[x] = seed[via]
+            reached[count] = x
+            count += 1
+        else:
+            out[x] = np.inf
+            # Beyond with its subtree unless seeded or entered from an upper neighbour.
+            beyond[x] = not seen[x]
+            for a in range(first[x], first[x + 1]):
+                if out[heads[a]] < np.inf:
+                    beyond[x] = False
+                    break
+    _clear(visited, k, dist, seen)
+    return out, seed, reached[:count]
+
+
+@compiled
+def _branch_origins(
+    reached: np.ndarray, pred: np.ndarray, in_tail: np.ndarray, origin: np.ndarray
+) -> None:
+    """Give each reached node the origin of the root of its tree branch (``pred`` -1).
+
+    ``pred`` holds per node the position of its arc in ``in_tail``; roots keep their origin.
+    """
+    for x in reached:
+        if pred[x] >= 0:
+            origin[x] = -1
+    chain = np.empty(64, np.int64)
+    for x in reached:
+        length = 0
+        y = x
+        while origin[y] < 0:
+            if length == len(chain):
+                grown = np.empty(2 * length, np.int64)
+                grown[:length] = chain
+                chain = grown
+            chain[length] = y
+            length += 1
+            y = in_tail[pred[y]]
+        for i in range(length):
+            origin[chain[i]] = origin[y]
 
 
 @compiled
 def shortest_tree(
     cost: np.ndarray,
+    cost_seed: np.ndarray,
+    reached: np.ndarray,
     in_first: np.ndarray,
     in_tail: np.ndarray,
+    in_tail_node: np.ndarray,
     in_arc: np.ndarray,
-    arc_weight: np.ndarray,
+    in_weight: np.ndarray,
+    order: np.ndarray,
     seed_node: np.ndarray,
     seed_cost: np.ndarray,
     seed_owner: np.ndarray,
-    limit: float,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Shortest-path tree of exact node costs: per node its cheapest way in, and its source.
+    """Shortest-path tree of exact node costs (by rank): per node its cheapest way in, its source.
 
-    ``in_tail[in_first[v]:in_first[v + 1]]`` are the tails of the arcs ``in_arc`` into ``v``.
-    A node reached more cheaply (or as cheaply, the first seed winning) from a seed than over
-    any arc hangs off that seed (predecessor -1). Costs beyond ``limit`` become inf. Returns
-    cost, predecessor node, predecessor arc and origin (seed owner) per node.
+    ``in_tail[in_first[x]:in_first[x + 1]]`` are the tails (ranks; ``in_tail_node`` as nodes)
+    of the arcs ``in_arc`` into ``x``, in arc order, with their weights ``in_weight``. Only
+    the ``reached`` nodes (finite cost) are looked at. A node reached more cheaply (or as
+    cheaply, the first seed winning) from a seed than over any arc hangs off that seed
+    (predecessor -1). Returns cost, predecessor node, predecessor arc and origin (seed owner)
+    per node, by node index (``order`` maps ranks to nodes).
+
+    The origins are those of ``cost_seed`` (the seed each cost comes from) when they agree
+    with the tree, as they do unless two owners tie; otherwise each node takes the origin of
+    the root of its branch.
     """
     n = len(cost)
-    out = np.where(cost <= limit, cost, np.inf)
-    seed_best = np.full(n, np.inf)
-    seed_of = np.full(n, -1, np.int64)
+    # Per reached rank (the rest is never read): its cheapest way in (-1 at roots), its origin.
+    pred = np.empty(n, np.int64)
+    origin = np.empty(n, np.int64)
+    for x in reached:
+        best, way = np.inf, -1
+        for e in range(in_first[x], in_first[x + 1]):
+            c = cost[in_tail[e]] + in_weight[e]
+            if c < best:
+                best, way = c, e
+        pred[x] = way
+        origin[x] = seed_owner[cost_seed[x]]
+    # Seed nodes: a node hangs off its cheapest seed (the first on ties) unless an arc is cheaper.
+    seed_best = np.empty(n)
+    seed_of = np.empty(n, np.int64)
     for i in range(len(seed_node)):
-        v = seed_node[i]
-        if seed_cost[i] < seed_best[v]:
-            seed_best[v] = seed_cost[i]
-            seed_of[v] = seed_owner[i]
+        seed_best[seed_node[i]] = np.inf
+    for i in range(len(seed_node)):
+        x = seed_node[i]
+        if seed_cost[i] < seed_best[x]:
+            seed_best[x] = seed_cost[i]
+            seed_of[x] = seed_owner[i]
+    for i in range(len(seed_node)):
+        x = seed_node[i]
+        if seed_best[x] < np.inf and cost[x] < np.inf:
+            e = pred[x]
+            if e < 0 or not cost[in_tail[e]] + in_weight[e] < seed_best[x]:
+                pred[x] = -1
+                origin[x] = seed_of[x]
+            seed_best[x] = np.inf  # done
+    for x in reached:
+        e = pred[x]
+        if e >= 0 and origin[x] != origin[in_tail[e]]:
+            _branch_origins(reached, pred, in_tail, origin)
+            break
+    node_cost = np.full(n, np.inf)
     pred_node = np.full(n, -1, np.int64)
     pred_arc = np.full(n, -1, np.int64)
-    origin = np.full(n, -1, np.int64)
-    for v in range(n):
-        if out[v] == np.inf:
-            continue
-        best = seed_best[v]
-        for e in range(in_first[v], in_first[v + 1]):
-            u = in_tail[e]
-            c = out[u] + arc_weight[in_arc[e]]
-            if c < best:
-                best = c
-                pred_node[v] = u
-                pred_arc[v] = in_arc[e]
-        if pred_node[v] < 0:
-            origin[v] = seed_of[v]
-    chain = np.empty(64, np.int64)
-    for v in range(n):
-        if out[v] == np.inf or origin[v] >= 0:
-            continue
-        length = 0
-        x = v
-        while origin[x] < 0 and pred_node[x] >= 0:
-            if length == len(chain):
-                grown = np.empty(2 * length, np.int64)
-                grown[:length] = chain
-                chain = grown
-            chain[length] = x
-            length += 1
-            x = pred_node[x]
-        for i in range(length):
-            origin[chain[i]] = origin[x]
-    return out, pred_node, pred_arc, origin
+    node_origin = np.full(n, -1, np.int64)
+    for x in reached:
+        v = order[x]
+        node_cost[v] = cost[x]
+        node_origin[v] = origin[x]
+        e = pred[x]
+        if e >= 0:
+            pred_node[v] = in_tail_node[e]
+            pred_arc[v] = in_arc[e]
+    return node_cost, pred_node, pred_arc, node_origin

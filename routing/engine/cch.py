@@ -8,8 +8,9 @@ query are compiled kernels (:mod:`~routing.engine._cch_kernels`, numba):
   search up the elimination tree from each side, unpacked to road arcs;
 * many-to-many with buckets: each target's backward search is stored at the nodes it reaches,
   each source's forward search reads them (a 1000 x 1000 table of places in about a second);
-* one-to-all (PHAST): the source's upward search, then one sweep down the node order, and the
-  shortest-path tree read off the exact costs.
+* one-to-all (PHAST): the source's upward search, then one sweep down the node order that
+  skips the parts of the elimination tree beyond a cutoff, and the shortest-path tree read off
+  the exact costs of the nodes reached.
 
 A new weighting (a speed profile, a scenario with blocked roads) costs one customization, a
 fraction of a second on a country. Costs are float sums of the edge weights: no integer
@@ -39,14 +40,16 @@ class _Hierarchy:
     """The contracted topology, in rank space, and how input arcs map onto it."""
 
     rank: np.ndarray  # node -> rank
+    order: np.ndarray  # rank -> node
     first: np.ndarray  # CSR of upper neighbours by rank
     heads: np.ndarray
     tails: np.ndarray  # lower end of each CCH arc
     parent: np.ndarray  # elimination tree
     arc_cch: np.ndarray  # per input arc: its CCH arc (-1 for a loop)
     arc_up: np.ndarray  # per input arc: drives its CCH arc upwards
-    in_first: np.ndarray  # arcs into each node (node space), for shortest-path trees
-    in_tail: np.ndarray
+    in_first: np.ndarray  # arcs into each node by rank, in arc order, for shortest-path trees
+    in_tail: np.ndarray  # their tails' ranks
+    in_tail_node: np.ndarray  # and nodes
     in_arc: np.ndarray
 
 
@@ -60,6 +63,7 @@ class _Metric:
     bw_via: np.ndarray
     fw_arc: np.ndarray
     bw_arc: np.ndarray
+    in_weight: np.ndarray  # weight of each arc of ``_Hierarchy.in_arc``
 
 
 def _node_order(tail: np.ndarray, head: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -107,17 +111,19 @@ class CCHEngine(ArcEngine):
             # CCH arcs are sorted by (tail, head): find each input arc's by its key.
             position = np.searchsorted(tails * n + heads, low * n + high)
             arc_cch = np.where(proper, position, -1)
-            by_head = np.argsort(self.head, kind="stable")
+            by_head = np.argsort(rh, kind="stable")
             self._hierarchy = _Hierarchy(
                 rank=rank,
+                order=order,
                 first=first,
                 heads=heads,
                 tails=tails,
                 parent=parent,
                 arc_cch=arc_cch,
                 arc_up=rt < rh,
-                in_first=np.searchsorted(self.head[by_head], np.arange(n + 1)),
-                in_tail=self.tail[by_head],
+                in_first=np.searchsorted(rh[by_head], np.arange(n + 1)),
+                in_tail=rt[by_head],
+                in_tail_node=self.tail[by_head],
                 in_arc=by_head,
             )
         return self._hierarchy
@@ -125,10 +131,10 @@ class CCHEngine(ArcEngine):
     def _metric(self, w: Weights) -> _Metric:
         if w._index is None:
             h = self._index()
+            weight = self._arc_weights(w)
             w._index = _Metric(
-                *kernels.customize(
-                    self.n_nodes, h.first, h.heads, h.arc_cch, h.arc_up, self._arc_weights(w)
-                )
+                *kernels.customize(self.n_nodes, h.first, h.heads, h.arc_cch, h.arc_up, weight),
+                in_weight=weight[h.in_arc],
             )
         return cast(_Metric, w._index)
 
@@ -236,13 +242,13 @@ class CCHEngine(ArcEngine):
         limit: float,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray]:
         h, m = self._index(), self._metric(w)
-        by_rank = kernels.one_to_all(
-            h.rank[seed_node], np.asarray(seed_cost, float),
-            h.first, h.heads, h.parent, m.fw, m.bw, self._work()[:5],
+        seed_rank, seed_cost = h.rank[seed_node], np.asarray(seed_cost, float)
+        by_rank, cost_seed, reached = kernels.one_to_all(
+            seed_rank, seed_cost, h.first, h.heads, h.parent, m.fw, m.bw, float(limit),
+            self._work()[:5],
         )  # fmt: skip
         cost, pred_node, pred_arc, origin = kernels.shortest_tree(
-            by_rank[h.rank], h.in_first, h.in_tail, h.in_arc, self._arc_weights(w),
-            np.asarray(seed_node, np.int64), np.asarray(seed_cost, float),
-            np.asarray(seed_owner, np.int64), float(limit),
+            by_rank, cost_seed, reached, h.in_first, h.in_tail, h.in_tail_node, h.in_arc,
+            m.in_weight, h.order, seed_rank, seed_cost, np.asarray(seed_owner, np.int64),
         )  # fmt: skip
         return cost, pred_node, pred_arc, origin
