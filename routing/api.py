@@ -17,6 +17,7 @@ On the shipped default region (``western-iraq``, OSM data read from ``../shared/
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, overload
@@ -33,7 +34,7 @@ from .claims.check import check_claims
 from .claims.io import load_claims
 from .claims.model import ClaimFile
 from .claims.results import ClaimResult
-from .exceptions import InvalidArgumentError
+from .exceptions import DataFormatError, DataNotFoundError, DataWarning, InvalidArgumentError
 from .gazetteer import find_place
 from .location import Location, as_location
 from .network import RoadNetwork
@@ -270,13 +271,28 @@ def crosscheck(
 
 
 def second_network(net: RoadNetwork, second: NetworkLike | bool = True) -> RoadNetwork | None:
-    """The independent network to cross-check ``net``'s figures on (see :func:`crosscheck`)."""
+    """The independent network to cross-check ``net``'s figures on (see :func:`crosscheck`).
+
+    The region pack's cross-check network (``second=True``) is optional data: when its
+    files are missing or broken, figures go unchecked with a :class:`DataWarning` saying
+    so, rather than no figure at all. A network named by the caller must load.
+    """
     if second is False or second is None:
         return None
-    if second is True:
-        pack = regions().get(net.meta.region or "")
-        return load_network(pack.crosscheck) if pack and pack.crosscheck else None
-    return network(second)
+    if second is not True:
+        return network(second)
+    pack = regions().get(net.meta.region or "")
+    if not (pack and pack.crosscheck):
+        return None
+    try:
+        return load_network(pack.crosscheck)
+    except (DataNotFoundError, DataFormatError) as exc:
+        warnings.warn(
+            f"figures are not cross-checked on {pack.crosscheck!r}: {exc}",
+            DataWarning,
+            stacklevel=2,
+        )
+        return None
 
 
 def check(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -20,6 +21,7 @@ from routing.cli import main
 from routing.exceptions import NoRouteError
 from routing.location import Location
 from routing.network import RoadNetwork
+from routing.settings import data_dir
 from routing.sources import load_network
 
 # Published: "Ramadi to Hit, about 70 km by road".
@@ -168,3 +170,19 @@ def test_route_command_states_the_gap_and_its_band_holds_the_truth(
     assert main(["route", "Deir ez-Zor", "Raqqa", "--no-cross-check"]) == 0
     out = capsys.readouterr().out
     assert "two networks" not in out and "562" in out
+
+
+def test_missing_cross_check_data_leaves_figures_unchecked_not_absent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from routing import sources
+
+    data = tmp_path / "osm"
+    data.mkdir()
+    (data / "openmaptiles-planet-z7").symlink_to(data_dir() / "openmaptiles-planet-z7")
+    monkeypatch.setenv("ROUTING_DATA_DIR", str(data))
+    monkeypatch.setattr(sources, "_LOADED", type(sources._LOADED)())
+    assert main(["route", "Ramadi", "Hit"]) == 0
+    out, err = capsys.readouterr()
+    assert "shortest" in out and "two networks" not in out  # the route, without its cross-check
+    assert "not cross-checked on 'naturalearth'" in err and "naturalearth-z7" in err
