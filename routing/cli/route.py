@@ -102,8 +102,10 @@ def route_command(
     # A cross-check measures place to place: a route bent by --via or --avoid has none.
     second = second_network(net) if cross_check and not (via or avoid) else None
     checked = None if second is None else crosscheck(a, b, net=net, second=second)
-    if checked is not None:
+    assumptions = _merged_assumptions(every)
+    if checked is not None and second is not None:
         notes += [f.message for f in checked.flags if f.message not in notes]
+        assumptions.append(f"cross-checked on: {second.meta.describe()}; {second.meta.credit()}")
     if out is not None:
         for path in write_layers(out, route_layers(every)):
             err_console.print(f"wrote {path}", highlight=False)
@@ -122,7 +124,7 @@ def route_command(
                 "route",
                 query=query,
                 results=[_route_record(kind, r) for kind, r in every],
-                assumptions=_merged_assumptions(every),
+                assumptions=assumptions,
                 data=[
                     data_record(net.meta),
                     *([] if second is None else [data_record(second.meta, "cross-check")]),
@@ -162,7 +164,7 @@ def route_command(
     _print_roads(fastest)
     for note in notes:
         err_console.print(f"[bold yellow]warning:[/] {note}", highlight=False)
-    _print_assumptions(_merged_assumptions(every))
+    _print_assumptions(assumptions)
 
 
 def _print_cross_check(checked: CrossCheck) -> None:
