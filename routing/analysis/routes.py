@@ -240,7 +240,7 @@ class Route:
         )
         ends = [
             f"{label} {s.distance_m / 1000:.1f} km off-road from {s.road}"
-            for label, s in zip(self._snap_labels(), self.snaps, strict=True)
+            for label, s in self._joins()
         ]
         out = [
             f"data: {self.net.meta.describe()}; {self.net.meta.attribution}",
@@ -303,7 +303,7 @@ class Route:
                 "distance_m": round(s.distance_m, 1),
                 "road": s.road,
             }
-            for label, s in zip(self._snap_labels(), self.snaps, strict=True)
+            for label, s in self._joins()
         ]
         return props
 
@@ -326,8 +326,16 @@ class Route:
             "assumptions": self.assumptions,
         }
 
-    def _snap_labels(self) -> list[str]:
-        return ["origin", *[f"via {v}" for v in self.via], "destination"]
+    def _joins(self) -> list[tuple[str, Snap]]:
+        """Where each place joins the road, a via point twice if it is left from another."""
+        out = self.departs or self.snaps[1:-1]
+        joins = [("origin", self.snaps[0])]
+        for v, arrive, leave in zip(self.via, self.snaps[1:-1], out, strict=True):
+            if leave == arrive:
+                joins.append((f"via {v}", arrive))
+            else:
+                joins += [(f"via {v} (in)", arrive), (f"via {v} (out)", leave)]
+        return [*joins, ("destination", self.snaps[-1])]
 
 
 def route(
