@@ -25,7 +25,9 @@ import random
 import resource
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -36,6 +38,8 @@ from routing import api
 from routing.batch import check_batch, matrix_parquet, read_articles, read_points
 from routing.network import RoadNetwork
 from routing.settings import data_dir
+
+_T = TypeVar("_T")
 
 CORPUS = Path(__file__).parent.parent / "tests" / "data" / "extraction_corpus.yaml"
 
@@ -116,6 +120,16 @@ def _cluster(workers: int) -> tuple[LocalCluster, Client, float]:
     return cluster, client, time.perf_counter() - t
 
 
+def _timed(workers: int, job: Callable[[Client], _T]) -> tuple[_T, float, float]:
+    """``job(client)`` on a new local cluster: its result, seconds and peak worker MB."""
+    cluster, client, start_s = _cluster(workers)
+    print(f"{workers} worker(s): cluster start {start_s:.1f} s; before: {_load()}")
+    with cluster, client:
+        t = time.perf_counter()
+        result = job(client)
+        return result, time.perf_counter() - t, _worker_rss_mb(client)
+
+
 def bench_check(n_articles: int, worker_counts: list[int], tmp: Path) -> None:
     corpus = make_corpus(n_articles, tmp / "corpus")
     articles = read_articles(corpus)
@@ -125,14 +139,12 @@ def bench_check(n_articles: int, worker_counts: list[int], tmp: Path) -> None:
     print(f"networks sent to each worker: {_mb(net):.1f} + {_mb(second):.1f} MB (pickled)")
     rates, digests = {}, set()
     for w in worker_counts:
-        cluster, client, start_s = _cluster(w)
-        print(f"{w} worker(s): cluster start {start_s:.1f} s; before: {_load()}")
-        with cluster, client:
-            t = time.perf_counter()
-            summary = check_batch(articles, net, tmp / f"out-{w}", second=second, cluster=client,
-                                  progress=False)  # fmt: skip
-            elapsed = time.perf_counter() - t
-            rss = _worker_rss_mb(client)
+        summary, elapsed, rss = _timed(
+            w,
+            lambda client, w=w: check_batch(
+                articles, net, tmp / f"out-{w}", second=second, cluster=client, progress=False
+            ),
+        )
         rows = pd.read_parquet(tmp / f"out-{w}" / "claims.parquet")
         digests.add(_digest(rows))
         rates[w] = n_articles / elapsed
@@ -155,14 +167,12 @@ def bench_matrix(
     print(f"network sent to each worker: {_mb(net):.1f} MB (pickled)")
     rates, digests = {}, set()
     for w in worker_counts:
-        cluster, client, start_s = _cluster(w)
-        print(f"{w} worker(s): cluster start {start_s:.1f} s; before: {_load()}")
-        with cluster, client:
-            t = time.perf_counter()
-            parts = matrix_parquet(src, dst, tmp / f"matrix-{w}", net=net, cluster=client,
-                                   block_origins=block)  # fmt: skip
-            elapsed = time.perf_counter() - t
-            rss = _worker_rss_mb(client)
+        parts, elapsed, rss = _timed(
+            w,
+            lambda client, w=w: matrix_parquet(
+                src, dst, tmp / f"matrix-{w}", net=net, cluster=client, block_origins=block
+            ),
+        )
         digests.add(_digest(parts.read().sort_values(["origin_id", "destination_id"])))
         pairs = len(src) * len(dst)
         rates[w] = pairs / elapsed
